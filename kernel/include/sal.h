@@ -104,13 +104,8 @@
 #define __drv_releasesCancelSpinLock
 #define __drv_mustHold(k)
 #define __drv_innerMustHold(k)
-#define __in
-#define __in_opt
-#define __out
-#define __out_opt
-#define __inout
-#define __inout_opt
-#define __deref_out
-#define __checkReturn
+
+/* The pre-SAL-2 names (__in, __out, __inout...) are not defined: libstdc++
+ * uses them as identifiers, so defining them breaks C++ code. */
 
 #endif /* WSKCONF_SAL_H_ */
