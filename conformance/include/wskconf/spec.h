@@ -1,0 +1,119 @@
+// What conformance/ offers for the WSK spec: load spec/*.xml into the typed
+// model (spec_model.h), lint it, count it, and the `wskconf spec` commands.
+// Tooling only: errors are Status values with located, lowercase messages.
+#ifndef WSKCONF_SPEC_H_
+#define WSKCONF_SPEC_H_
+
+#include <cstddef>
+#include <filesystem>
+#include <iosfwd>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wskconf/spec_model.h"
+#include "wskconf/status.h"
+
+namespace wskconf::conformance {
+
+// Files larger than this are refused before parsing.
+inline constexpr std::size_t kMaxSpecFileBytes = 8 * 1024 * 1024;
+
+// Parses one spec file from memory; `display_path` names it in messages.
+// Refuses (kInvalidArgument, message "file:line: ...") input that is empty,
+// not UTF-8, contains characters XML forbids, declares a DOCTYPE or entities,
+// is not well-formed (including nesting deeper than tinyxml2's limit), or whose
+// root is not <spec>; kResourceExhausted above kMaxSpecFileBytes. Structure
+// it can skip (unknown elements, invalid attribute values) goes to
+// SpecFile::problems instead.
+StatusOr<SpecFile> ParseSpecFile(std::string_view bytes,
+                                 std::string_view display_path);
+
+// Reads and parses one file. kNotFound if it does not exist, kInvalidArgument
+// if it is not a regular file or cannot be read, else as ParseSpecFile.
+StatusOr<SpecFile> LoadSpecFile(const std::filesystem::path& path,
+                                std::string_view display_path);
+
+// Loads every *.xml directly in `dir`, sorted by name. Messages name files as
+// `display_dir`/<name>; by default `dir` relative to the working directory
+// when below it. kNotFound if `dir` is not a folder, kInvalidArgument if it
+// holds no *.xml; otherwise every unusable file is named in one message
+// (one line each) with the first file's code.
+StatusOr<Spec> LoadSpecDir(const std::filesystem::path& dir,
+                           std::optional<std::string> display_dir = {});
+
+// `path` as shown in messages: relative to the working directory when it is
+// below it, else as given.
+std::string DisplayPath(const std::filesystem::path& path);
+
+// The ids of the kernel verifier's rules (kernel/include/wskconf/
+// verifier_rules.h), in header order.
+std::vector<std::string> VerifierRuleIds();
+
+struct LintOptions {
+  // Where `source` pages are looked up.
+  std::filesystem::path docs_root;
+  // The verifier rules every spec must cover as client-side clauses.
+  std::vector<std::string> verifier_rules = VerifierRuleIds();
+  // Named in findings about a rule with no clause.
+  std::string verifier_rules_file = "kernel/include/wskconf/verifier_rules.h";
+};
+
+// Every finding of the rules listed in spec/README.md ("Validating and
+// linting"), plus each file's structural problems; sorted by file, line,
+// message. Empty means clean.
+std::vector<Diagnostic> LintSpec(const Spec& spec, const LintOptions& options);
+
+// The docs folder to check sources against: `flag` if given, else
+// $WSKCONF_DOCS, else <spec_dir>/../../shared/wsk-docs. kNotFound (naming
+// what was tried) if the chosen folder does not exist.
+StatusOr<std::filesystem::path> ResolveDocsRoot(
+    const std::optional<std::filesystem::path>& flag,
+    const std::filesystem::path& spec_dir);
+
+struct FileStats {
+  int elements = 0;
+  int clauses = 0;
+};
+
+// Counts for `wskconf spec stats`.
+struct SpecStats {
+  std::map<ElementKind, int> elements_by_kind;  // every kind, zero included
+  int elements = 0;
+  int clauses = 0;
+  std::map<std::string, int> clauses_by_strength;  // MUST SHOULD MAY
+  std::map<std::string, int> clauses_by_side;      // provider client
+  std::map<std::string, FileStats> files;          // by file name
+};
+
+SpecStats ComputeStats(const Spec& spec);
+
+// One JSON object: functions, callbacks, options, ioctls, control_codes,
+// structures, dispatch_tables, flags, statuses, topics, elements, clauses,
+// clauses_by_strength {MUST, SHOULD, MAY}, clauses_by_side {provider,
+// client}, files {name: {elements, clauses}}. Deterministic, ends with '\n'.
+std::string StatsToJson(const SpecStats& stats);
+// The same as a small human-readable table.
+std::string StatsToText(const SpecStats& stats);
+
+// Exit codes of the `wskconf spec` commands (README.md).
+inline constexpr int kExitClean = 0;
+inline constexpr int kExitFindings = 1;
+inline constexpr int kExitUnusable = 2;
+
+// `wskconf spec lint`: findings to `out` one per line, then a summary line;
+// errors to `err`. Returns kExitClean, kExitFindings or kExitUnusable.
+int RunSpecLint(const std::filesystem::path& spec_dir,
+                const std::optional<std::filesystem::path>& docs,
+                std::ostream& out, std::ostream& err);
+
+// `wskconf spec stats`: the statistics to `out` (JSON with `json`). Returns
+// kExitClean, or kExitUnusable when the spec cannot be loaded.
+int RunSpecStats(const std::filesystem::path& spec_dir, bool json,
+                 std::ostream& out, std::ostream& err);
+
+}  // namespace wskconf::conformance
+
+#endif  // WSKCONF_SPEC_H_

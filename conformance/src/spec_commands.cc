@@ -1,0 +1,76 @@
+// The `wskconf spec lint` and `wskconf spec stats` commands as library
+// functions, so the CLI stays a thin driver and tests can run them in-process.
+#include <cstdlib>
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "wskconf/spec.h"
+
+namespace wskconf::conformance {
+
+StatusOr<std::filesystem::path> ResolveDocsRoot(
+    const std::optional<std::filesystem::path>& flag,
+    const std::filesystem::path& spec_dir) {
+  std::filesystem::path chosen;
+  std::string how;
+  if (flag) {
+    chosen = *flag;
+    how = "--docs";
+  } else if (const char* env = std::getenv("WSKCONF_DOCS");
+             env != nullptr && *env != '\0') {
+    chosen = env;
+    how = "WSKCONF_DOCS";
+  } else {
+    chosen = spec_dir / ".." / ".." / "shared" / "wsk-docs";
+    how = "the default <spec dir>/../../shared/wsk-docs";
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_directory(chosen, ec)) {
+    return NotFoundError(fmt::format(
+        "documentation folder '{}' (from {}) does not exist; pass --docs DIR "
+        "or set WSKCONF_DOCS",
+        DisplayPath(chosen), how));
+  }
+  return chosen;
+}
+
+int RunSpecLint(const std::filesystem::path& spec_dir,
+                const std::optional<std::filesystem::path>& docs,
+                std::ostream& out, std::ostream& err) {
+  StatusOr<Spec> spec = LoadSpecDir(spec_dir);
+  if (!spec.ok()) {
+    err << spec.status().message() << "\n"
+        << "wskconf: error: the spec cannot be loaded\n";
+    return kExitUnusable;
+  }
+  StatusOr<std::filesystem::path> docs_root = ResolveDocsRoot(docs, spec_dir);
+  if (!docs_root.ok()) {
+    err << "wskconf: error: " << docs_root.status().message() << "\n";
+    return kExitUnusable;
+  }
+  LintOptions options;
+  options.docs_root = *docs_root;
+  const std::vector<Diagnostic> findings = LintSpec(*spec, options);
+  for (const Diagnostic& finding : findings) out << finding.ToString() << "\n";
+  const SpecStats stats = ComputeStats(*spec);
+  out << fmt::format("{} finding{} in {} files ({} elements, {} clauses)\n",
+                     findings.size(), findings.size() == 1 ? "" : "s",
+                     spec->files.size(), stats.elements, stats.clauses);
+  return findings.empty() ? kExitClean : kExitFindings;
+}
+
+int RunSpecStats(const std::filesystem::path& spec_dir, bool json,
+                 std::ostream& out, std::ostream& err) {
+  StatusOr<Spec> spec = LoadSpecDir(spec_dir);
+  if (!spec.ok()) {
+    err << spec.status().message() << "\n"
+        << "wskconf: error: the spec cannot be loaded\n";
+    return kExitUnusable;
+  }
+  const SpecStats stats = ComputeStats(*spec);
+  out << (json ? StatsToJson(stats) : StatsToText(stats));
+  return kExitClean;
+}
+
+}  // namespace wskconf::conformance

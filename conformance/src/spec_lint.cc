@@ -1,0 +1,276 @@
+// `wskconf spec lint`: the checks an XSD cannot make (spec/README.md lists
+// them). Each finding names the file and line of what is wrong.
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "wskconf/spec.h"
+#include "wskconf/verifier_rules.h"
+
+namespace wskconf::conformance {
+namespace {
+
+// What an id names, for references and duplicate reports.
+struct Definition {
+  const Element* element = nullptr;  // null for a clause
+  const Clause* clause = nullptr;
+  SourceLocation location;
+};
+
+std::string Describe(const Element& element) {
+  return fmt::format("<{}> '{}'", ElementKindName(element.kind), element.id);
+}
+
+class Linter {
+ public:
+  Linter(const Spec& spec, const LintOptions& options)
+      : spec_(spec), options_(options) {}
+
+  std::vector<Diagnostic> Run() {
+    for (const SpecFile& file : spec_.files) {
+      findings_.insert(findings_.end(), file.problems.begin(),
+                       file.problems.end());
+    }
+    IndexIds();
+    for (const SpecFile& file : spec_.files) {
+      for (const Element& element : file.elements) CheckElement(element);
+    }
+    CheckVerifierRules();
+    std::sort(findings_.begin(), findings_.end());
+    findings_.erase(std::unique(findings_.begin(), findings_.end()),
+                    findings_.end());
+    return std::move(findings_);
+  }
+
+ private:
+  void Add(const SourceLocation& location, std::string message) {
+    findings_.push_back(Diagnostic{location, std::move(message)});
+  }
+
+  void Define(const std::string& id, Definition definition) {
+    if (id.empty()) return;
+    const auto [it, inserted] = ids_.emplace(id, definition);
+    if (!inserted) {
+      Add(definition.location,
+          fmt::format("duplicate id '{}' (first defined at {})", id,
+                      it->second.location.ToString()));
+    }
+  }
+
+  void IndexIds() {
+    for (const SpecFile& file : spec_.files) {
+      for (const Element& element : file.elements) {
+        Define(element.id, Definition{&element, nullptr, element.location});
+        if (element.kind == ElementKind::kStatus && !element.id.empty()) {
+          statuses_.insert(element.id);
+        }
+        for (const Clause& clause : element.clauses) {
+          Define(clause.id, Definition{nullptr, &clause, clause.location});
+        }
+      }
+    }
+  }
+
+  // Checks that `id` names something; when `kinds` is not empty, an element
+  // of one of those kinds.
+  void CheckRef(const std::string& id, const SourceLocation& location,
+                std::string_view where,
+                std::initializer_list<ElementKind> kinds = {}) {
+    const auto it = ids_.find(id);
+    if (it == ids_.end()) {
+      Add(location, fmt::format("dangling reference '{}' in {}", id, where));
+      return;
+    }
+    if (kinds.size() == 0) return;
+    const Element* target = it->second.element;
+    if (target != nullptr &&
+        std::find(kinds.begin(), kinds.end(), target->kind) != kinds.end()) {
+      return;
+    }
+    std::string expected;
+    for (ElementKind kind : kinds) {
+      expected += expected.empty() ? "" : " or ";
+      expected += fmt::format("<{}>", ElementKindName(kind));
+    }
+    Add(location, fmt::format("'{}' in {} is {}, expected {}", id, where,
+                              target == nullptr ? std::string("a clause")
+                                                : "a " + Describe(*target),
+                              expected));
+  }
+
+  void CheckSources(const std::vector<std::string>& sources,
+                    const SourceLocation& location, std::string_view what) {
+    for (const std::string& source : sources) {
+      const std::string page = source.substr(0, source.find('#'));
+      const std::filesystem::path path(page);
+      bool inside = !page.empty() && path.is_relative();
+      for (const auto& part : path) inside = inside && part != "..";
+      if (!inside) {
+        Add(location, fmt::format("source '{}' of {} must be a page path "
+                                  "inside the docs folder", source, what));
+        continue;
+      }
+      auto [it, inserted] = page_exists_.emplace(page, false);
+      if (inserted) {
+        std::error_code ec;
+        it->second =
+            std::filesystem::is_regular_file(options_.docs_root / path, ec);
+      }
+      if (!it->second) {
+        Add(location, fmt::format("source page '{}' of {} does not exist",
+                                  page, what));
+      }
+    }
+  }
+
+  void CheckStatus(const std::string& status, const std::string& status_class,
+                   const SourceLocation& location, std::string_view what) {
+    if (status.empty() == status_class.empty()) {
+      Add(location, fmt::format("{} needs exactly one of status and "
+                                "status-class", what));
+    }
+    if (!status.empty() && !statuses_.contains(status)) {
+      Add(location, fmt::format("unknown status '{}' in {}", status, what));
+    }
+  }
+
+  void CheckConflict(const Conflict& conflict, std::string_view owner) {
+    const auto taken = std::count_if(
+        conflict.readings.begin(), conflict.readings.end(),
+        [](const Reading& r) { return r.taken; });
+    if (taken != 1) {
+      Add(conflict.location,
+          fmt::format("conflict in {} has {} taken readings; exactly one "
+                      "must be taken", owner, taken));
+    }
+    if (conflict.readings.size() < 2) {
+      Add(conflict.location,
+          fmt::format("conflict in {} has {} reading(s); it needs at least 2",
+                      owner, conflict.readings.size()));
+    }
+    for (const Reading& reading : conflict.readings) {
+      if (reading.sources.empty()) {
+        Add(reading.location,
+            fmt::format("reading of a conflict in {} has no source", owner));
+      }
+      CheckSources(reading.sources, reading.location, "a reading");
+    }
+  }
+
+  void CheckElement(const Element& element) {
+    const std::string what = Describe(element);
+    CheckSources(element.sources, element.location, what);
+    if (element.clauses.empty() && element.kind != ElementKind::kStatus) {
+      Add(element.location, fmt::format("{} has no clause", what));
+    }
+    for (const Returns& r : element.returns) {
+      CheckStatus(r.status, r.status_class, r.location,
+                  fmt::format("<returns> of {}", what));
+    }
+    for (const OptionDirection* d : {&element.set, &element.get}) {
+      for (const Returns& r : d->returns) {
+        CheckStatus(r.status, r.status_class, r.location,
+                    fmt::format("<returns> of {}", what));
+      }
+    }
+    for (const Member& member : element.members) {
+      if (!member.ref.empty()) {
+        CheckRef(member.ref, member.location,
+                 fmt::format("<member ref> of {}", what),
+                 {ElementKind::kFunction, ElementKind::kCallback});
+      }
+    }
+    for (const std::string& id : element.used_by) {
+      CheckRef(id, element.location, fmt::format("used-by of {}", what));
+    }
+    if (!element.event.empty()) {
+      CheckRef(element.event, element.location,
+               fmt::format("event of {}", what), {ElementKind::kFlag});
+    }
+    if (!element.table.empty()) {
+      CheckRef(element.table, element.location,
+               fmt::format("table of {}", what), {ElementKind::kDispatchTable});
+    }
+    for (const Conflict& conflict : element.conflicts) {
+      CheckConflict(conflict, what);
+    }
+    for (const Clause& clause : element.clauses) CheckClause(clause);
+  }
+
+  void CheckClause(const Clause& clause) {
+    const std::string what = fmt::format("clause '{}'", clause.id);
+    const SourceLocation& at = clause.location;
+    if (clause.sources.empty()) Add(at, what + " has no source");
+    if (!clause.has_strength) Add(at, what + " has no strength");
+    if (!clause.has_side) Add(at, what + " has no side");
+    if (!clause.has_text) Add(at, what + " has no <text>");
+    if (clause.strength == Strength::kShould && clause.reason.empty()) {
+      Add(at, fmt::format("SHOULD {} has no reason", what));
+    }
+    CheckSources(clause.sources, at, what);
+    for (const std::string& ref : clause.refs) {
+      CheckRef(ref, at, fmt::format("refs of {}", what));
+    }
+    for (const Expect& expect : clause.expects) {
+      CheckStatus(expect.status, expect.status_class, expect.location,
+                  fmt::format("<expect> of {}", what));
+    }
+    for (const Conflict& conflict : clause.conflicts) {
+      CheckConflict(conflict, what);
+    }
+    if (clause.checked_by == "verifier" &&
+        std::find(options_.verifier_rules.begin(), options_.verifier_rules.end(),
+                  clause.id) == options_.verifier_rules.end()) {
+      Add(at, fmt::format("{} has checked-by=\"verifier\" but no verifier rule "
+                          "has that id (a runtime rule no code checks)", what));
+    }
+  }
+
+  void CheckVerifierRules() {
+    for (const std::string& rule : options_.verifier_rules) {
+      const auto it = ids_.find(rule);
+      if (it == ids_.end() || it->second.clause == nullptr) {
+        Add(SourceLocation{options_.verifier_rules_file, 0},
+            fmt::format("verifier rule '{}' has no client-side clause in the "
+                        "spec", rule));
+        continue;
+      }
+      const Clause& clause = *it->second.clause;
+      if (clause.side != Side::kClient) {
+        Add(clause.location,
+            fmt::format("clause '{}' is a verifier rule and must have "
+                        "side=\"client\"", rule));
+      }
+      if (clause.checked_by != "verifier") {
+        Add(clause.location,
+            fmt::format("clause '{}' is a verifier rule and must have "
+                        "checked-by=\"verifier\"", rule));
+      }
+    }
+  }
+
+  const Spec& spec_;
+  const LintOptions& options_;
+  std::unordered_map<std::string, Definition> ids_;
+  std::set<std::string, std::less<>> statuses_;
+  std::unordered_map<std::string, bool> page_exists_;
+  std::vector<Diagnostic> findings_;
+};
+
+}  // namespace
+
+std::vector<std::string> VerifierRuleIds() {
+  std::vector<std::string> ids;
+#define WSKCONF_RULE_ID(name, id, summary) ids.emplace_back(id);
+  WSKCONF_VERIFIER_RULES(WSKCONF_RULE_ID)
+#undef WSKCONF_RULE_ID
+  return ids;
+}
+
+std::vector<Diagnostic> LintSpec(const Spec& spec, const LintOptions& options) {
+  return Linter(spec, options).Run();
+}
+
+}  // namespace wskconf::conformance

@@ -1,0 +1,45 @@
+// The wskconf command line: a thin driver over conformance/ (today the
+// `spec lint` and `spec stats` commands; exit codes in README.md).
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "wskconf/spec.h"
+
+int main(int argc, char** argv) {
+  namespace wc = wskconf::conformance;
+  CLI::App app{"wskconf: conformance suite and spec checker for the Windows "
+               "Winsock Kernel API"};
+  app.require_subcommand(1);
+  CLI::App* spec = app.add_subcommand("spec", "work with the WSK spec (spec/*.xml)");
+  spec->require_subcommand(1);
+
+  std::string spec_dir = WSKCONF_DEFAULT_SPEC_DIR;
+  std::string docs_dir;
+  CLI::App* lint = spec->add_subcommand(
+      "lint", "check the spec; exit 0 clean, 1 findings, 2 unusable input");
+  lint->add_option("--spec", spec_dir, "spec folder")->capture_default_str();
+  lint->add_option("--docs", docs_dir,
+                   "WSK documentation folder (default: $WSKCONF_DOCS, else "
+                   "<spec>/../../shared/wsk-docs)");
+
+  bool json = false;
+  CLI::App* stats = spec->add_subcommand("stats", "count the spec's elements and clauses");
+  stats->add_option("--spec", spec_dir, "spec folder")->capture_default_str();
+  stats->add_flag("--json", json, "one JSON object");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : wc::kExitUnusable;
+  }
+  if (lint->parsed()) {
+    std::optional<std::filesystem::path> docs;
+    if (!docs_dir.empty()) docs = docs_dir;
+    return wc::RunSpecLint(spec_dir, docs, std::cout, std::cerr);
+  }
+  return wc::RunSpecStats(spec_dir, json, std::cout, std::cerr);
+}
