@@ -1,0 +1,222 @@
+// Tests of kernel/src/event_wait.cc: KEVENT state changes, notification vs
+// synchronization release, KeWaitForSingleObject timeouts and the
+// Irql.WaitAtDispatch rule.
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include <wskconf/ke.h>
+
+#include "kernel_test_util.h"
+
+namespace wskconf::kernel {
+namespace {
+
+using ::wskconf::testing::kExpectCompletion;
+using ::wskconf::testing::kExpectNoCompletion;
+using ::wskconf::testing::RelativeTimeout;
+using EventTest = ::wskconf::testing::KernelTest;
+
+NTSTATUS WaitFor(PVOID object, std::chrono::milliseconds timeout) {
+  LARGE_INTEGER value = RelativeTimeout(timeout);
+  return KeWaitForSingleObject(object, Executive, KernelMode, FALSE, &value);
+}
+
+NTSTATUS Poll(PVOID object) {
+  LARGE_INTEGER zero;
+  zero.QuadPart = 0;
+  return KeWaitForSingleObject(object, Executive, KernelMode, FALSE, &zero);
+}
+
+TEST(EventLayoutTest, MatchesWindowsX64) {
+  EXPECT_EQ(24u, sizeof(KEVENT));
+  EXPECT_EQ(24u, sizeof(DISPATCHER_HEADER));
+  EXPECT_EQ(4u, offsetof(DISPATCHER_HEADER, SignalState));
+  EXPECT_EQ(8u, offsetof(DISPATCHER_HEADER, WaitListHead));
+  EXPECT_EQ(0, NotificationEvent);
+  EXPECT_EQ(1, SynchronizationEvent);
+  EXPECT_EQ(0, Executive);
+  EXPECT_EQ(0, KernelMode);
+  EXPECT_EQ(1, UserMode);
+}
+
+TEST_F(EventTest, InitializeSetsState) {
+  KEVENT event;
+  KeInitializeEvent(&event, NotificationEvent, TRUE);
+  EXPECT_EQ(1, KeReadStateEvent(&event));
+  KeInitializeEvent(&event, SynchronizationEvent, FALSE);
+  EXPECT_EQ(0, KeReadStateEvent(&event));
+}
+
+TEST_F(EventTest, SetReturnsPreviousState) {
+  KEVENT event;
+  KeInitializeEvent(&event, NotificationEvent, FALSE);
+  EXPECT_EQ(0, KeSetEvent(&event, IO_NO_INCREMENT, FALSE));
+  EXPECT_EQ(1, KeSetEvent(&event, IO_NO_INCREMENT, FALSE));
+}
+
+TEST_F(EventTest, ResetReturnsPreviousStateAndClearClears) {
+  KEVENT event;
+  KeInitializeEvent(&event, NotificationEvent, TRUE);
+  EXPECT_EQ(1, KeResetEvent(&event));
+  EXPECT_EQ(0, KeResetEvent(&event));
+  KeSetEvent(&event, IO_NO_INCREMENT, FALSE);
+  KeClearEvent(&event);
+  EXPECT_EQ(0, KeReadStateEvent(&event));
+}
+
+TEST_F(EventTest, NotificationEventStaysSignalledAfterWait) {
+  KEVENT event;
+  KeInitializeEvent(&event, NotificationEvent, TRUE);
+  EXPECT_NTSTATUS_EQ(STATUS_SUCCESS, Poll(&event));
+  EXPECT_NTSTATUS_EQ(STATUS_SUCCESS, Poll(&event));
+  EXPECT_EQ(1, KeReadStateEvent(&event));
+}
+
+TEST_F(EventTest, SynchronizationEventResetsOnWait) {
+  KEVENT event;
+  KeInitializeEvent(&event, SynchronizationEvent, TRUE);
+  EXPECT_NTSTATUS_EQ(STATUS_SUCCESS, Poll(&event));
+  EXPECT_EQ(0, KeReadStateEvent(&event));
+  EXPECT_NTSTATUS_EQ(STATUS_TIMEOUT, Poll(&event));
+}
+
+TEST_F(EventTest, RelativeTimeoutExpires) {
+  KEVENT event;
+  KeInitializeEvent(&event, NotificationEvent, FALSE);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_NTSTATUS_EQ(STATUS_TIMEOUT, WaitFor(&event, kExpectNoCompletion));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, kExpectNoCompletion);
+}
+
+TEST_F(EventTest, AbsoluteTimeoutExpires) {
+  KEVENT event;
+  KeInitializeEvent(&event, NotificationEvent, FALSE);
+  LARGE_INTEGER deadline;
+  KeQuerySystemTime(&deadline);
+  deadline.QuadPart += kExpectNoCompletion.count() * 10000;
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_NTSTATUS_EQ(STATUS_TIMEOUT, KeWaitForSingleObject(&event, Executive,
+                                                           KernelMode, FALSE,
+                                                           &deadline));
+  // System and steady clocks may differ slightly; allow a few ms.
+  EXPECT_GE(std::chrono::steady_clock::now() - start,
+            kExpectNoCompletion - std::chrono::milliseconds(5));
+}
+
+TEST_F(EventTest, AbsoluteTimeInThePastPolls) {
+  KEVENT event;
+  KeInitializeEvent(&event, NotificationEvent, FALSE);
+  LARGE_INTEGER past;
+  past.QuadPart = 1;
+  EXPECT_NTSTATUS_EQ(STATUS_TIMEOUT, KeWaitForSingleObject(&event, Executive,
+                                                           KernelMode, FALSE,
+                                                           &past));
+}
+
+TEST_F(EventTest, SetFromAnotherThreadWakesInfiniteWait) {
+  KEVENT event;
+  KeInitializeEvent(&event, NotificationEvent, FALSE);
+  std::thread setter([&] { KeSetEvent(&event, IO_NO_INCREMENT, FALSE); });
+  EXPECT_NTSTATUS_EQ(STATUS_SUCCESS, KeWaitForSingleObject(&event, Executive,
+                                                           KernelMode, FALSE,
+                                                           nullptr));
+  setter.join();
+}
+
+// Each waiter thread waits on `event` and signals `done` once released.
+struct Waiters {
+  KEVENT done;
+  std::atomic<int> released{0};
+  std::vector<std::thread> threads;
+  Waiters() { KeInitializeEvent(&done, SynchronizationEvent, FALSE); }
+  void Start(PKEVENT event, int count) {
+    for (int i = 0; i < count; ++i) {
+      threads.emplace_back([this, event] {
+        if (WaitFor(event, kExpectCompletion) == STATUS_SUCCESS) {
+          ++released;
+          KeSetEvent(&done, IO_NO_INCREMENT, FALSE);
+        }
+      });
+    }
+  }
+  void Join() {
+    for (auto& t : threads) t.join();
+  }
+};
+
+TEST_F(EventTest, NotificationEventReleasesAllWaiters) {
+  KEVENT event;
+  KeInitializeEvent(&event, NotificationEvent, FALSE);
+  Waiters waiters;
+  waiters.Start(&event, 3);
+  KeSetEvent(&event, IO_NO_INCREMENT, FALSE);
+  waiters.Join();
+  EXPECT_EQ(3, waiters.released.load());
+}
+
+TEST_F(EventTest, SynchronizationEventReleasesOneWaiterPerSet) {
+  KEVENT event;
+  KeInitializeEvent(&event, SynchronizationEvent, FALSE);
+  Waiters waiters;
+  waiters.Start(&event, 2);
+  KeSetEvent(&event, IO_NO_INCREMENT, FALSE);
+  EXPECT_NTSTATUS_EQ(STATUS_SUCCESS, WaitFor(&waiters.done, kExpectCompletion));
+  EXPECT_NTSTATUS_EQ(STATUS_TIMEOUT,
+                     WaitFor(&waiters.done, kExpectNoCompletion))
+      << "one set released two waiters";
+  EXPECT_EQ(1, waiters.released.load());
+  KeSetEvent(&event, IO_NO_INCREMENT, FALSE);
+  EXPECT_NTSTATUS_EQ(STATUS_SUCCESS, WaitFor(&waiters.done, kExpectCompletion));
+  waiters.Join();
+  EXPECT_EQ(2, waiters.released.load());
+  EXPECT_EQ(0, KeReadStateEvent(&event));
+}
+
+TEST_F(EventTest, WaitAtDispatchWithZeroTimeoutIsAllowed) {
+  KEVENT event;
+  KeInitializeEvent(&event, NotificationEvent, TRUE);
+  KIRQL old = KeRaiseIrqlToDpcLevel();
+  EXPECT_NTSTATUS_EQ(STATUS_SUCCESS, Poll(&event));
+  KeLowerIrql(old);
+  ExpectNoViolations();
+}
+
+TEST_F(EventTest, WaitAtDispatchWithTimeoutIsReported) {
+  KEVENT event;
+  KeInitializeEvent(&event, NotificationEvent, TRUE);
+  KIRQL old = KeRaiseIrqlToDpcLevel();
+  EXPECT_NTSTATUS_EQ(STATUS_SUCCESS, WaitFor(&event, kExpectCompletion));
+  KeLowerIrql(old);
+  ExpectViolation("Irql.WaitAtDispatch");
+}
+
+TEST_F(EventTest, SetAtDispatchIsAllowed) {
+  KEVENT event;
+  KeInitializeEvent(&event, SynchronizationEvent, FALSE);
+  KIRQL old = KeRaiseIrqlToDpcLevel();
+  KeSetEvent(&event, IO_NO_INCREMENT, FALSE);
+  KeLowerIrql(old);
+  EXPECT_EQ(1, KeReadStateEvent(&event));
+}
+
+TEST_F(EventTest, ZeroedEventWithoutInitializeStillWorks) {
+  KEVENT event{};
+  std::thread setter([&] { KeSetEvent(&event, IO_NO_INCREMENT, FALSE); });
+  EXPECT_NTSTATUS_EQ(STATUS_SUCCESS, WaitFor(&event, kExpectCompletion));
+  setter.join();
+}
+
+TEST_F(EventTest, NullObjectIsReported) {
+  EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER, Poll(nullptr));
+  ExpectViolation("Kernel.NullArgument");
+  KeSetEvent(nullptr, IO_NO_INCREMENT, FALSE);
+  ExpectViolation("Kernel.NullArgument");
+}
+
+}  // namespace
+}  // namespace wskconf::kernel

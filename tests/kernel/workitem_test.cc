@@ -1,0 +1,182 @@
+// Tests of kernel/src/workitem.cc: work items run at PASSIVE_LEVEL on a
+// worker thread with their device object and context.
+#include <atomic>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include <wskconf/ke.h>
+
+#include "kernel_test_util.h"
+
+namespace wskconf::kernel {
+namespace {
+
+using ::wskconf::testing::kExpectCompletion;
+using ::wskconf::testing::RelativeTimeout;
+using WorkItemTest = ::wskconf::testing::KernelTest;
+
+NTSTATUS WaitFor(PVOID object, std::chrono::milliseconds timeout) {
+  LARGE_INTEGER value = RelativeTimeout(timeout);
+  return KeWaitForSingleObject(object, Executive, KernelMode, FALSE, &value);
+}
+
+// The runtime never looks inside a device object; any address will do.
+struct FakeDevice {
+  alignas(16) unsigned char bytes[64];
+};
+_DEVICE_OBJECT* AsDevice(FakeDevice* device) {
+  return reinterpret_cast<_DEVICE_OBJECT*>(device);
+}
+
+struct Observed {
+  KEVENT done;
+  _DEVICE_OBJECT* device = nullptr;
+  PVOID context = nullptr;
+  PIO_WORKITEM item = nullptr;
+  KIRQL irql = HIGH_LEVEL;
+  std::thread::id thread;
+  bool free_self = false;
+  Observed() { KeInitializeEvent(&done, NotificationEvent, FALSE); }
+};
+
+void Record(_DEVICE_OBJECT* device, PVOID context) {
+  auto* observed = static_cast<Observed*>(context);
+  observed->device = device;
+  observed->context = context;
+  observed->irql = KeGetCurrentIrql();
+  observed->thread = std::this_thread::get_id();
+  if (observed->free_self) IoFreeWorkItem(observed->item);
+  KeSetEvent(&observed->done, IO_NO_INCREMENT, FALSE);
+}
+
+TEST(WorkQueueValuesTest, MatchWindows) {
+  EXPECT_EQ(0, CriticalWorkQueue);
+  EXPECT_EQ(1, DelayedWorkQueue);
+  EXPECT_EQ(2, HyperCriticalWorkQueue);
+}
+
+TEST_F(WorkItemTest, RoutineRunsAtPassiveOnWorkerWithArguments) {
+  FakeDevice device;
+  Observed observed;
+  PIO_WORKITEM item = IoAllocateWorkItem(AsDevice(&device));
+  ASSERT_NE(nullptr, item);
+  IoQueueWorkItem(item, Record, DelayedWorkQueue, &observed);
+  ASSERT_NTSTATUS_EQ(STATUS_SUCCESS, WaitFor(&observed.done, kExpectCompletion));
+  EXPECT_EQ(AsDevice(&device), observed.device);
+  EXPECT_EQ(&observed, observed.context);
+  EXPECT_EQ(PASSIVE_LEVEL, observed.irql);
+  EXPECT_NE(std::this_thread::get_id(), observed.thread);
+  IoFreeWorkItem(item);
+}
+
+TEST_F(WorkItemTest, QueueAtDispatchIsAllowedAndRunsAtPassive) {
+  FakeDevice device;
+  Observed observed;
+  PIO_WORKITEM item = IoAllocateWorkItem(AsDevice(&device));
+  ASSERT_NE(nullptr, item);
+  KIRQL old = KeRaiseIrqlToDpcLevel();
+  IoQueueWorkItem(item, Record, CriticalWorkQueue, &observed);
+  KeLowerIrql(old);
+  ASSERT_NTSTATUS_EQ(STATUS_SUCCESS, WaitFor(&observed.done, kExpectCompletion));
+  EXPECT_EQ(PASSIVE_LEVEL, observed.irql);
+  IoFreeWorkItem(item);
+  ExpectNoViolations();
+}
+
+TEST_F(WorkItemTest, RoutineMayFreeItsOwnItem) {
+  FakeDevice device;
+  Observed observed;
+  observed.free_self = true;
+  observed.item = IoAllocateWorkItem(AsDevice(&device));
+  ASSERT_NE(nullptr, observed.item);
+  IoQueueWorkItem(observed.item, Record, DelayedWorkQueue, &observed);
+  ASSERT_NTSTATUS_EQ(STATUS_SUCCESS, WaitFor(&observed.done, kExpectCompletion));
+  // TearDown's leak check proves the item was freed.
+}
+
+void RecordEx(PVOID io_object, PVOID context, PIO_WORKITEM item) {
+  auto* observed = static_cast<Observed*>(context);
+  observed->device = static_cast<_DEVICE_OBJECT*>(io_object);
+  observed->item = item;
+  observed->irql = KeGetCurrentIrql();
+  KeSetEvent(&observed->done, IO_NO_INCREMENT, FALSE);
+}
+
+TEST_F(WorkItemTest, QueueWorkItemExPassesTheItem) {
+  FakeDevice device;
+  Observed observed;
+  PIO_WORKITEM item = IoAllocateWorkItem(AsDevice(&device));
+  IoQueueWorkItemEx(item, RecordEx, DelayedWorkQueue, &observed);
+  ASSERT_NTSTATUS_EQ(STATUS_SUCCESS, WaitFor(&observed.done, kExpectCompletion));
+  EXPECT_EQ(item, observed.item);
+  EXPECT_EQ(AsDevice(&device), observed.device);
+  IoFreeWorkItem(item);
+}
+
+struct Chain {
+  KEVENT inner_done;
+  KEVENT outer_done;
+  PIO_WORKITEM inner;
+  NTSTATUS inner_wait = STATUS_UNSUCCESSFUL;
+};
+
+void InnerRoutine(_DEVICE_OBJECT*, PVOID context) {
+  KeSetEvent(&static_cast<Chain*>(context)->inner_done, IO_NO_INCREMENT, FALSE);
+}
+
+void OuterRoutine(_DEVICE_OBJECT*, PVOID context) {
+  auto* chain = static_cast<Chain*>(context);
+  IoQueueWorkItem(chain->inner, InnerRoutine, DelayedWorkQueue, chain);
+  chain->inner_wait = WaitFor(&chain->inner_done, kExpectCompletion);
+  KeSetEvent(&chain->outer_done, IO_NO_INCREMENT, FALSE);
+}
+
+TEST_F(WorkItemTest, RoutineWaitingForAnotherItemDoesNotStarveIt) {
+  FakeDevice device;
+  Chain chain;
+  KeInitializeEvent(&chain.inner_done, NotificationEvent, FALSE);
+  KeInitializeEvent(&chain.outer_done, NotificationEvent, FALSE);
+  chain.inner = IoAllocateWorkItem(AsDevice(&device));
+  PIO_WORKITEM outer = IoAllocateWorkItem(AsDevice(&device));
+  IoQueueWorkItem(outer, OuterRoutine, DelayedWorkQueue, &chain);
+  ASSERT_NTSTATUS_EQ(STATUS_SUCCESS, WaitFor(&chain.outer_done, kExpectCompletion));
+  EXPECT_NTSTATUS_EQ(STATUS_SUCCESS, chain.inner_wait);
+  IoFreeWorkItem(chain.inner);
+  IoFreeWorkItem(outer);
+}
+
+TEST_F(WorkItemTest, NullArgumentsAreReported) {
+  EXPECT_EQ(nullptr, IoAllocateWorkItem(nullptr));
+  ExpectViolation("Kernel.NullArgument");
+  IoQueueWorkItem(nullptr, Record, DelayedWorkQueue, nullptr);
+  ExpectViolation("Kernel.NullArgument");
+  IoFreeWorkItem(nullptr);
+  ExpectViolation("Kernel.NullArgument");
+}
+
+TEST_F(WorkItemTest, LeakedWorkItemIsReportedAsPool) {
+  FakeDevice device;
+  PIO_WORKITEM item = IoAllocateWorkItem(AsDevice(&device));
+  ASSERT_NE(nullptr, item);
+  EXPECT_EQ(1u, WskconfCheckLeaks());
+  ExpectViolation("Leak.Pool");
+  IoFreeWorkItem(item);
+}
+
+TEST_F(WorkItemTest, FreeingTwiceIsReportedWithoutTouchingTheItem) {
+  FakeDevice device;
+  PIO_WORKITEM item = IoAllocateWorkItem(AsDevice(&device));
+  IoFreeWorkItem(item);
+  IoFreeWorkItem(item);
+  ExpectViolation("Pool.FreedTwice");
+}
+
+TEST_F(WorkItemTest, AllocationFailureReturnsNull) {
+  FakeDevice device;
+  WskconfFailNthAllocation(WskconfAllocPool, 1);
+  EXPECT_EQ(nullptr, IoAllocateWorkItem(AsDevice(&device)));
+}
+
+}  // namespace
+}  // namespace wskconf::kernel
