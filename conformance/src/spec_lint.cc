@@ -162,7 +162,8 @@ class Linter {
   void CheckElement(const Element& element) {
     const std::string what = Describe(element);
     CheckSources(element.sources, element.location, what);
-    if (element.clauses.empty() && element.kind != ElementKind::kStatus) {
+    if (element.clauses.empty() && !element.id.empty() &&
+        element.kind != ElementKind::kStatus) {
       Add(element.location, fmt::format("{} has no clause", what));
     }
     for (const Returns& r : element.returns) {
