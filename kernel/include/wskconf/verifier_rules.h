@@ -45,6 +45,14 @@
                "MmUnlockPages without MmProbeAndLockPages, a second lock, or " \
                "IoFreeMdl of locked pages")                                    \
   WSKCONF_RULE(NullArgument, "Kernel.NullArgument",                            \
-               "a kernel routine that requires a pointer was passed NULL")
+               "a kernel routine that requires a pointer was passed NULL")    \
+  WSKCONF_RULE(IrpCancelLockNotReleased, "Irp.CancelLockNotReleased",          \
+               "a cancel routine returned without releasing the cancel spin "  \
+               "lock")                                                         \
+  WSKCONF_RULE(MdlUsedAfterFree, "Mdl.UsedAfterFree",                          \
+               "an MDL was used or freed again after IoFreeMdl")              \
+  WSKCONF_RULE(MdlProbeInvalidAddress, "Mdl.ProbeInvalidAddress",              \
+               "MmProbeAndLockPages was given an address range that is not "   \
+               "mapped (Windows raises STATUS_ACCESS_VIOLATION)")
 
 #endif /* WSKCONF_VERIFIER_RULES_H_ */

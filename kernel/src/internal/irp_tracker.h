@@ -1,0 +1,55 @@
+// The verifier's record of every IRP the runtime knows, by address: where it
+// is in its life (idle, in flight, completing, completed, freed) and whether
+// its creator must stop completion with STATUS_MORE_PROCESSING_REQUIRED.
+// Freed IRPs stay recorded (their memory quarantined) so a later use is
+// reported, never dereferenced.
+#ifndef WSKCONF_KERNEL_SRC_INTERNAL_IRP_TRACKER_H_
+#define WSKCONF_KERNEL_SRC_INTERNAL_IRP_TRACKER_H_
+
+#include <wdm.h>
+
+#include <cstdint>
+#include <optional>
+
+namespace wskconf::kernel::internal {
+
+enum class IrpState { kIdle, kInFlight, kCompleting, kCompleted, kFreed };
+
+struct IrpInfo {
+  IrpState state = IrpState::kIdle;
+  bool owns_memory = false;  // from IoAllocateIrp: IoFreeIrp may free it
+  // Every transition bumps the generation, so code that let go of the IRP
+  // (a completion routine ran) can tell whether someone else has since.
+  std::uint64_t generation = 0;
+};
+
+// Starts (or restarts) tracking `irp` as idle and caller-allocated.
+void TrackIrp(const IRP* irp, bool owns_memory);
+
+// The record of `irp`, if the runtime knows it.
+std::optional<IrpInfo> LookupIrp(const IRP* irp);
+
+// Moves `irp` to `state` (if known) and returns the new generation, or 0.
+std::uint64_t SetIrpState(const IRP* irp, IrpState state);
+
+// Moves `irp` to `state` only if it is still at `generation`.
+void SetIrpStateIf(const IRP* irp, std::uint64_t generation, IrpState state);
+
+// The checks a "send" (IoCallDriver, IoSetNextIrpStackLocation) makes before
+// touching the IRP: not freed, a next stack location left. Reports and
+// returns false when the send must not go on; otherwise marks it in flight.
+bool BeginSend(PIRP irp, const char* routine);
+
+// Marks `irp` freed; returns its record before the change (nullopt if the
+// IRP was unknown, in which case nothing changes).
+std::optional<IrpInfo> MarkIrpFreed(const IRP* irp);
+
+// True if `irp` is recorded as freed.
+bool IsIrpFreed(const IRP* irp);
+
+// Quarantine eviction hook: forget a freed IRP's address.
+void ForgetFreedIrp(void* irp);
+
+}  // namespace wskconf::kernel::internal
+
+#endif  // WSKCONF_KERNEL_SRC_INTERNAL_IRP_TRACKER_H_

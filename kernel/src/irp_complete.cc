@@ -1,0 +1,152 @@
+// IoCompleteRequest: the walk up the stack locations that calls completion
+// routines at DISPATCH_LEVEL, and the verifier checks around it.
+#include <wdm.h>
+
+#include <cstdint>
+
+#include "internal/irp_tracker.h"
+#include "internal/verifier.h"
+
+namespace wskconf::kernel::internal {
+namespace {
+
+// The checks made before completion touches the IRP; false means stop.
+bool CheckCompletable(PIRP irp, const std::optional<IrpInfo>& info) {
+  if (info && info->state == IrpState::kFreed) {
+    WskconfReportViolation(WskconfRuleIrpCompletedAfterFree, irp,
+                           "IoCompleteRequest: IRP %p was freed with IoFreeIrp",
+                           static_cast<void*>(irp));
+    return false;
+  }
+  if (irp->CurrentLocation <= irp->StackCount) return true;
+  if (info && (info->state == IrpState::kCompleted ||
+               info->state == IrpState::kCompleting)) {
+    WskconfReportViolation(WskconfRuleIrpCompletedTwice, irp,
+                           "IoCompleteRequest: IRP %p was already completed "
+                           "(and not reused since)",
+                           static_cast<void*>(irp));
+  } else {
+    WskconfReportViolation(WskconfRuleIrpNoStackLocation, irp,
+                           "IoCompleteRequest: IRP %p has no current stack "
+                           "location: it was never sent to a driver",
+                           static_cast<void*>(irp));
+  }
+  return false;
+}
+
+bool ShouldInvoke(PIRP irp, UCHAR control) {
+  if (irp->Cancel && (control & SL_INVOKE_ON_CANCEL)) return true;
+  if (NT_SUCCESS(irp->IoStatus.Status)) {
+    return (control & SL_INVOKE_ON_SUCCESS) != 0;
+  }
+  return (control & SL_INVOKE_ON_ERROR) != 0;
+}
+
+// Completion routines run at DISPATCH_LEVEL, as on Windows.
+NTSTATUS CallAtDispatch(PIO_COMPLETION_ROUTINE routine, PDEVICE_OBJECT device,
+                        PIRP irp, PVOID context) {
+  KIRQL old_irql = KeGetCurrentIrql();
+  if (old_irql < DISPATCH_LEVEL) KeRaiseIrql(DISPATCH_LEVEL, &old_irql);
+  NTSTATUS status = routine(device, irp, context);
+  if (old_irql < DISPATCH_LEVEL) KeLowerIrql(old_irql);
+  return status;
+}
+
+// The end of the walk with no STATUS_MORE_PROCESSING_REQUIRED: hand the
+// result to whoever waits for it, or report a caller-allocated IRP that
+// nobody stopped.
+void FinishCompletion(PIRP irp, bool known, std::uint64_t generation,
+                      PIO_COMPLETION_ROUTINE last_routine,
+                      NTSTATUS last_result) {
+  if (known && IsIrpFreed(irp)) {
+    WskconfReportViolation(
+        WskconfRuleIrpCompletionMustReturnMoreProcessing, irp,
+        "IoCompleteRequest: completion routine %p freed caller-allocated IRP "
+        "%p and returned 0x%08X instead of STATUS_MORE_PROCESSING_REQUIRED",
+        reinterpret_cast<void*>(last_routine), static_cast<void*>(irp),
+        static_cast<unsigned>(last_result));
+    return;
+  }
+  if (irp->UserIosb == nullptr && irp->UserEvent == nullptr) {
+    if (known) {
+      if (last_routine != nullptr) {
+        WskconfReportViolation(
+            WskconfRuleIrpCompletionMustReturnMoreProcessing, irp,
+            "IoCompleteRequest: completion routine %p of caller-allocated IRP "
+            "%p returned 0x%08X instead of STATUS_MORE_PROCESSING_REQUIRED",
+            reinterpret_cast<void*>(last_routine), static_cast<void*>(irp),
+            static_cast<unsigned>(last_result));
+      } else {
+        WskconfReportViolation(
+            WskconfRuleIrpCompletionMustReturnMoreProcessing, irp,
+            "IoCompleteRequest: caller-allocated IRP %p has no completion "
+            "routine that returns STATUS_MORE_PROCESSING_REQUIRED",
+            static_cast<void*>(irp));
+      }
+    }
+    SetIrpStateIf(irp, generation, IrpState::kCompleted);
+    return;
+  }
+  SetIrpStateIf(irp, generation, IrpState::kCompleted);
+  if (irp->UserIosb != nullptr) *irp->UserIosb = irp->IoStatus;
+  if (irp->UserEvent != nullptr) KeSetEvent(irp->UserEvent, IO_NO_INCREMENT, FALSE);
+}
+
+}  // namespace
+}  // namespace wskconf::kernel::internal
+
+namespace internal = wskconf::kernel::internal;
+using internal::IrpState;
+
+EXTERN_C_START
+
+VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost) {
+  UNREFERENCED_PARAMETER(PriorityBoost);
+  if (!internal::RequireNonNull(Irp, "IoCompleteRequest", "Irp")) return;
+  std::optional<internal::IrpInfo> info = internal::LookupIrp(Irp);
+  if (!internal::CheckCompletable(Irp, info)) return;
+  std::uint64_t generation =
+      internal::SetIrpState(Irp, IrpState::kCompleting);
+  PIO_COMPLETION_ROUTINE last_routine = nullptr;
+  NTSTATUS last_result = STATUS_SUCCESS;
+  while (Irp->CurrentLocation <= Irp->StackCount) {
+    PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
+    Irp->PendingReturned = (stack->Control & SL_PENDING_RETURNED) != 0;
+    PIO_COMPLETION_ROUTINE routine = stack->CompletionRoutine;
+    PVOID context = stack->Context;
+    UCHAR control = stack->Control;
+    stack->CompletionRoutine = nullptr;
+    stack->Context = nullptr;
+    stack->Control = 0;
+    // Step up to the caller's stack location before calling its routine.
+    Irp->CurrentLocation++;
+    Irp->Tail.Overlay.CurrentStackLocation++;
+    bool caller_has_location = Irp->CurrentLocation <= Irp->StackCount;
+    if (routine != nullptr && internal::ShouldInvoke(Irp, control)) {
+      PDEVICE_OBJECT device =
+          caller_has_location ? IoGetCurrentIrpStackLocation(Irp)->DeviceObject
+                              : nullptr;
+      last_routine = routine;
+      last_result = internal::CallAtDispatch(routine, device, Irp, context);
+      if (last_result == STATUS_MORE_PROCESSING_REQUIRED) {
+        // The IRP belongs to the routine's driver again (it may be freed or
+        // resent already); only its record may be touched, and only if
+        // nothing happened to it since.
+        if (!caller_has_location) {
+          internal::SetIrpStateIf(Irp, generation, IrpState::kCompleted);
+        } else if (!internal::IsIrpFreed(Irp)) {
+          internal::SetIrpStateIf(Irp, generation, IrpState::kInFlight);
+        }
+        return;
+      }
+      if (internal::IsIrpFreed(Irp)) break;
+    } else if (Irp->PendingReturned && caller_has_location) {
+      IoGetCurrentIrpStackLocation(Irp)->Control |= SL_PENDING_RETURNED;
+    }
+    if (!caller_has_location) break;
+  }
+  internal::FinishCompletion(Irp, info.has_value(), generation, last_routine,
+                             last_result);
+}
+
+EXTERN_C_END
