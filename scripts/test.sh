@@ -20,3 +20,13 @@ echo "== sanitizer build (address+undefined) =="
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_build build-asan -DWSKCONF_SANITIZE=address -DCMAKE_BUILD_TYPE=Debug
+echo "== fuzz the spec loader (libFuzzer, 30 s) =="
+# A separate clang build of only the fuzz target; the seed corpus is the real
+# spec plus the loader's test fixtures, new inputs go to build-fuzz/corpus.
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DWSKCONF_FUZZ=ON \
+  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ >/dev/null
+cmake --build build-fuzz -j "$jobs" --target wskconf_spec_loader_fuzzer
+mkdir -p build-fuzz/corpus
+build-fuzz/tests/spec/fuzz/wskconf_spec_loader_fuzzer -max_total_time=30 \
+  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  build-fuzz/corpus spec tests/spec/fixtures
