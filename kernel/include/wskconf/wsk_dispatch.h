@@ -260,7 +260,11 @@ typedef struct _WSK_PROVIDER_BASIC_DISPATCH {
 /* The derived tables start with Basic. WDK code reaches those two functions
  * both as Dispatch->Basic.WskCloseSocket and as Dispatch->WskCloseSocket, so
  * Basic shares its storage with an anonymous struct of the same members (a
- * common initial sequence: reading either view is defined in C and C++). */
+ * common initial sequence: reading either view is defined in C and C++).
+ * The layout is the WDK's. One visible difference: a positional initializer
+ * written { {Control, Close}, Bind, ... } is correct, but C's -Wmissing-braces
+ * (part of -Wall for C, not for C++) asks for { {{Control, Close}}, Bind };
+ * designated initializers (.Basic = {...} or .WskCloseSocket = ...) avoid it. */
 #define WSKCONF_WSK_BASIC_DISPATCH_HEAD               \
   union {                                             \
     WSK_PROVIDER_BASIC_DISPATCH Basic;                \
