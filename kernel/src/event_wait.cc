@@ -1,11 +1,15 @@
-// Events and KeWaitForSingleObject. One dispatcher lock guards every object's
-// state; each blocked thread links a wait block (with its own condition
-// variable) into the object's WaitListHead, so signalling wakes exactly the
-// waiters the object's type releases.
+// The wait engine and events. One dispatcher lock guards every object's
+// state. A blocked thread links one wait block per object into the objects'
+// WaitListHead; whoever raises an object's state walks that list and
+// completes the waiters that can now run, in order, consuming the object as
+// its type requires (a synchronization event resets, a semaphore count
+// drops, a mutex gets an owner).
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <optional>
+#include <vector>
 
 #include <wskconf/ke.h>
 #include <wskconf/verifier.h>
@@ -17,64 +21,138 @@
 namespace wskconf::kernel::internal {
 namespace {
 
-// Lives on the waiter's stack while it is linked into an object's wait list.
+struct Waiter;
+
+// `entry` must stay first: list entries are cast back to blocks.
 struct WaitBlock {
   LIST_ENTRY entry;
-  std::condition_variable wake;
-  bool satisfied = false;
+  Waiter* waiter;
 };
 
-// A KEVENT the driver zeroed instead of initialising still works: its list
-// head is made empty on first use.
-void EnsureWaitListLocked(DISPATCHER_HEADER* header) {
-  if (header->WaitListHead.Flink == nullptr) {
-    InitializeListHead(&header->WaitListHead);
-  }
-}
+struct Waiter {
+  PKTHREAD thread;
+  WAIT_TYPE type;
+  std::vector<DISPATCHER_HEADER*> objects;
+  std::vector<WaitBlock> blocks;  // sized once: entries stay in place
+  std::condition_variable wake;
+  bool satisfied = false;
+  NTSTATUS result = STATUS_TIMEOUT;
+};
 
-// Satisfies and unlinks the first waiter; false when there is none.
-bool WakeOneLocked(DISPATCHER_HEADER* header) {
-  EnsureWaitListLocked(header);
-  if (IsListEmpty(&header->WaitListHead)) return false;
-  PLIST_ENTRY entry = RemoveHeadList(&header->WaitListHead);
-  // `entry` is WaitBlock's first member.
-  WaitBlock* block = reinterpret_cast<WaitBlock*>(entry);
-  block->satisfied = true;
-  block->wake.notify_one();
-  return true;
+PKMUTANT AsMutant(DISPATCHER_HEADER* header) {
+  return reinterpret_cast<PKMUTANT>(header);
 }
 
 bool IsKnownObjectType(UCHAR type) {
   return type == NotificationEvent || type == SynchronizationEvent ||
+         type == kMutantObjectType || type == kSemaphoreObjectType ||
          type == kThreadObjectType;
 }
 
-// Takes the object's signal if it is signalled (a synchronization event is
-// consumed by the wait it satisfies).
-bool TryAcquireLocked(DISPATCHER_HEADER* header) {
-  if (header->SignalState <= 0) return false;
-  if (header->Type == SynchronizationEvent) header->SignalState = 0;
-  return true;
+bool IsSignalledFor(DISPATCHER_HEADER* header, PKTHREAD thread) {
+  if (header->Type == kMutantObjectType) {
+    return header->SignalState > 0 || AsMutant(header)->OwnerThread == thread;
+  }
+  return header->SignalState > 0;
 }
 
-NTSTATUS WaitLocked(std::unique_lock<std::mutex>& lock,
-                    DISPATCHER_HEADER* header, const Deadline& deadline) {
-  EnsureWaitListLocked(header);
-  if (TryAcquireLocked(header)) return STATUS_SUCCESS;
+void Consume(DISPATCHER_HEADER* header, PKTHREAD thread) {
+  switch (header->Type) {
+    case SynchronizationEvent:
+      header->SignalState = 0;
+      break;
+    case kSemaphoreObjectType:
+      --header->SignalState;
+      break;
+    case kMutantObjectType:
+      --header->SignalState;
+      AsMutant(header)->OwnerThread = thread;
+      break;
+    default:
+      break;  // notification events and threads stay signalled
+  }
+}
+
+// Completes the wait now if it can be satisfied, consuming what it takes.
+std::optional<NTSTATUS> TryCompleteLocked(
+    PKTHREAD thread, WAIT_TYPE type,
+    const std::vector<DISPATCHER_HEADER*>& objects) {
+  if (type == WaitAny) {
+    for (size_t i = 0; i < objects.size(); ++i) {
+      if (IsSignalledFor(objects[i], thread)) {
+        Consume(objects[i], thread);
+        return static_cast<NTSTATUS>(STATUS_WAIT_0 + i);
+      }
+    }
+    return std::nullopt;
+  }
+  for (DISPATCHER_HEADER* object : objects) {
+    if (!IsSignalledFor(object, thread)) return std::nullopt;
+  }
+  for (DISPATCHER_HEADER* object : objects) Consume(object, thread);
+  return STATUS_WAIT_0;
+}
+
+void UnlinkAllLocked(Waiter* waiter) {
+  for (WaitBlock& block : waiter->blocks) RemoveEntryList(&block.entry);
+}
+
+NTSTATUS WaitLocked(std::unique_lock<std::mutex>& lock, Waiter& waiter,
+                    const Deadline& deadline) {
+  for (DISPATCHER_HEADER* object : waiter.objects) EnsureWaitListLocked(object);
+  if (auto done = TryCompleteLocked(waiter.thread, waiter.type, waiter.objects)) {
+    return *done;
+  }
   if (deadline.poll) return STATUS_TIMEOUT;
-  WaitBlock block;
-  InsertTailList(&header->WaitListHead, &block.entry);
-  while (!block.satisfied) {
+  waiter.blocks.resize(waiter.objects.size());
+  for (size_t i = 0; i < waiter.objects.size(); ++i) {
+    waiter.blocks[i].waiter = &waiter;
+    InsertTailList(&waiter.objects[i]->WaitListHead, &waiter.blocks[i].entry);
+  }
+  while (!waiter.satisfied) {
     if (!deadline.at.has_value()) {
-      block.wake.wait(lock);
-    } else if (block.wake.wait_until(lock, *deadline.at) ==
+      waiter.wake.wait(lock);
+    } else if (waiter.wake.wait_until(lock, *deadline.at) ==
                    std::cv_status::timeout &&
-               !block.satisfied) {
-      RemoveEntryList(&block.entry);
+               !waiter.satisfied) {
+      UnlinkAllLocked(&waiter);
       return STATUS_TIMEOUT;
     }
   }
-  return STATUS_SUCCESS;
+  return waiter.result;
+}
+
+// Shared checks of KeWaitForSingleObject and KeWaitForMultipleObjects.
+void CheckWaitIrql(const char* routine, const void* object,
+                   const LARGE_INTEGER* timeout) {
+  const bool zero_timeout = timeout != nullptr && timeout->QuadPart == 0;
+  if (KeGetCurrentIrql() >= DISPATCH_LEVEL && !zero_timeout) {
+    WskconfReportViolation(WskconfRuleIrqlWaitAtDispatch, object,
+                           "%s with %s timeout at IRQL %u", routine,
+                           timeout == nullptr ? "an infinite" : "a non-zero",
+                           static_cast<unsigned>(KeGetCurrentIrql()));
+  }
+}
+
+NTSTATUS Wait(const char* routine, std::vector<DISPATCHER_HEADER*> objects,
+              WAIT_TYPE type, PLARGE_INTEGER timeout) {
+  Waiter waiter;
+  waiter.thread = KeGetCurrentThread();  // before the lock: may allocate
+  waiter.type = type;
+  waiter.objects = std::move(objects);
+  Deadline deadline = DeadlineFromTimeout(timeout);
+  std::unique_lock lock(DispatcherLock());
+  for (DISPATCHER_HEADER* object : waiter.objects) {
+    if (!IsKnownObjectType(object->Type)) {
+      std::fprintf(stderr,
+                   "wskconf: %s: %p is not a dispatcher object this runtime "
+                   "knows (type %u)\n",
+                   routine, static_cast<void*>(object),
+                   static_cast<unsigned>(object->Type));
+      return STATUS_INVALID_PARAMETER;
+    }
+  }
+  return WaitLocked(lock, waiter, deadline);
 }
 
 }  // namespace
@@ -84,10 +162,38 @@ std::mutex& DispatcherLock() {
   return *lock;
 }
 
+void EnsureWaitListLocked(DISPATCHER_HEADER* header) {
+  if (header->WaitListHead.Flink == nullptr) {
+    InitializeListHead(&header->WaitListHead);
+  }
+}
+
+void WakeWaitersLocked(DISPATCHER_HEADER* header) {
+  EnsureWaitListLocked(header);
+  PLIST_ENTRY head = &header->WaitListHead;
+  PLIST_ENTRY entry = head->Flink;
+  while (entry != head && header->SignalState > 0) {
+    Waiter* waiter = reinterpret_cast<WaitBlock*>(entry)->waiter;
+    auto done = TryCompleteLocked(waiter->thread, waiter->type, waiter->objects);
+    if (!done.has_value()) {
+      entry = entry->Flink;
+      continue;
+    }
+    waiter->result = *done;
+    waiter->satisfied = true;
+    UnlinkAllLocked(waiter);
+    waiter->wake.notify_one();
+    entry = head->Flink;  // the unlinked blocks may have included the next
+  }
+}
+
+NTSTATUS WaitUnchecked(DISPATCHER_HEADER* object, PLARGE_INTEGER timeout) {
+  return Wait("wait", {object}, WaitAny, timeout);
+}
+
 void SignalNotificationLocked(DISPATCHER_HEADER* header) {
   header->SignalState = 1;
-  while (WakeOneLocked(header)) {
-  }
+  WakeWaitersLocked(header);
 }
 
 }  // namespace wskconf::kernel::internal
@@ -113,14 +219,9 @@ LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait) {
   if (!ki::RequireNonNull(Event, "KeSetEvent", "Event")) return 0;
   ki::RequireAtMost(DISPATCH_LEVEL, "KeSetEvent");
   std::lock_guard lock(ki::DispatcherLock());
-  DISPATCHER_HEADER* header = &Event->Header;
-  LONG previous = header->SignalState;
-  if (header->Type == SynchronizationEvent) {
-    // The woken waiter consumes the signal; with no waiter it stays set.
-    if (!ki::WakeOneLocked(header)) header->SignalState = 1;
-  } else {
-    ki::SignalNotificationLocked(header);
-  }
+  LONG previous = Event->Header.SignalState;
+  // A synchronization event is reset again by the first waiter it releases.
+  ki::SignalNotificationLocked(&Event->Header);
   return previous;
 }
 
@@ -154,25 +255,43 @@ NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason,
   if (!ki::RequireNonNull(Object, "KeWaitForSingleObject", "Object")) {
     return STATUS_INVALID_PARAMETER;
   }
-  const bool zero_timeout = Timeout != nullptr && Timeout->QuadPart == 0;
-  if (KeGetCurrentIrql() >= DISPATCH_LEVEL && !zero_timeout) {
-    WskconfReportViolation(
-        WskconfRuleIrqlWaitAtDispatch, Object,
-        "KeWaitForSingleObject(%p) with a %s timeout at IRQL %u", Object,
-        Timeout == nullptr ? "infinite" : "non-zero",
-        static_cast<unsigned>(KeGetCurrentIrql()));
-  }
-  auto* header = static_cast<DISPATCHER_HEADER*>(Object);
-  ki::Deadline deadline = ki::DeadlineFromTimeout(Timeout);
-  std::unique_lock lock(ki::DispatcherLock());
-  if (!ki::IsKnownObjectType(header->Type)) {
+  ki::CheckWaitIrql("KeWaitForSingleObject", Object, Timeout);
+  return ki::Wait("KeWaitForSingleObject",
+                  {static_cast<DISPATCHER_HEADER*>(Object)}, WaitAny, Timeout);
+}
+
+NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[],
+                                  WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
+                                  KPROCESSOR_MODE WaitMode, BOOLEAN Alertable,
+                                  PLARGE_INTEGER Timeout,
+                                  PKWAIT_BLOCK WaitBlockArray) {
+  (void)WaitReason;
+  (void)WaitMode;
+  (void)Alertable;
+  if (Count == 0 || Count > MAXIMUM_WAIT_OBJECTS ||
+      (Count > THREAD_WAIT_OBJECTS && WaitBlockArray == nullptr) ||
+      (WaitType != WaitAll && WaitType != WaitAny)) {
     std::fprintf(stderr,
-                 "wskconf: KeWaitForSingleObject: %p is not an event or a "
-                 "thread (type %u)\n",
-                 Object, static_cast<unsigned>(header->Type));
+                 "wskconf: KeWaitForMultipleObjects: Count %u, WaitType %d "
+                 "and WaitBlockArray %p do not fit together\n",
+                 Count, static_cast<int>(WaitType),
+                 static_cast<void*>(WaitBlockArray));
     return STATUS_INVALID_PARAMETER;
   }
-  return ki::WaitLocked(lock, header, deadline);
+  if (!ki::RequireNonNull(Object, "KeWaitForMultipleObjects", "Object")) {
+    return STATUS_INVALID_PARAMETER;
+  }
+  std::vector<DISPATCHER_HEADER*> objects;
+  for (ULONG i = 0; i < Count; ++i) {
+    if (!ki::RequireNonNull(Object[i], "KeWaitForMultipleObjects",
+                            "Object[i]")) {
+      return STATUS_INVALID_PARAMETER;
+    }
+    objects.push_back(static_cast<DISPATCHER_HEADER*>(Object[i]));
+  }
+  ki::CheckWaitIrql("KeWaitForMultipleObjects", Object[0], Timeout);
+  return ki::Wait("KeWaitForMultipleObjects", std::move(objects), WaitType,
+                  Timeout);
 }
 
 }  // extern "C"

@@ -218,5 +218,88 @@ TEST_F(EventTest, NullObjectIsReported) {
   ExpectViolation("Kernel.NullArgument");
 }
 
+TEST(WaitValuesTest, MatchWindows) {
+  EXPECT_EQ(0, WaitAll);
+  EXPECT_EQ(1, WaitAny);
+  EXPECT_EQ(3, THREAD_WAIT_OBJECTS);
+  EXPECT_EQ(64, MAXIMUM_WAIT_OBJECTS);
+  EXPECT_EQ(48u, sizeof(KWAIT_BLOCK));
+}
+
+NTSTATUS WaitMultiple(std::vector<PVOID> objects, WAIT_TYPE type,
+                      std::chrono::milliseconds timeout,
+                      PKWAIT_BLOCK blocks = nullptr) {
+  LARGE_INTEGER value = RelativeTimeout(timeout);
+  return KeWaitForMultipleObjects(static_cast<ULONG>(objects.size()),
+                                  objects.data(), type, Executive, KernelMode,
+                                  FALSE, &value, blocks);
+}
+
+TEST_F(EventTest, WaitAnyReturnsIndexOfSignalledObject) {
+  KEVENT a;
+  KEVENT b;
+  KeInitializeEvent(&a, NotificationEvent, FALSE);
+  KeInitializeEvent(&b, SynchronizationEvent, TRUE);
+  EXPECT_NTSTATUS_EQ(STATUS_WAIT_0 + 1,
+                     WaitMultiple({&a, &b}, WaitAny, kExpectNoCompletion));
+  EXPECT_EQ(0, KeReadStateEvent(&b)) << "the wait consumed b";
+  EXPECT_NTSTATUS_EQ(STATUS_TIMEOUT,
+                     WaitMultiple({&a, &b}, WaitAny, kExpectNoCompletion));
+}
+
+TEST_F(EventTest, WaitAnyIsWokenBySecondObject) {
+  KEVENT a;
+  KEVENT b;
+  KeInitializeEvent(&a, NotificationEvent, FALSE);
+  KeInitializeEvent(&b, NotificationEvent, FALSE);
+  std::thread setter([&] { KeSetEvent(&b, IO_NO_INCREMENT, FALSE); });
+  EXPECT_NTSTATUS_EQ(STATUS_WAIT_0 + 1,
+                     WaitMultiple({&a, &b}, WaitAny, kExpectCompletion));
+  setter.join();
+}
+
+TEST_F(EventTest, WaitAllNeedsEveryObjectAndTakesThemTogether) {
+  KEVENT a;
+  KEVENT b;
+  KeInitializeEvent(&a, SynchronizationEvent, TRUE);
+  KeInitializeEvent(&b, SynchronizationEvent, FALSE);
+  EXPECT_NTSTATUS_EQ(STATUS_TIMEOUT,
+                     WaitMultiple({&a, &b}, WaitAll, kExpectNoCompletion));
+  EXPECT_EQ(1, KeReadStateEvent(&a)) << "a failed WaitAll consumes nothing";
+  std::thread setter([&] { KeSetEvent(&b, IO_NO_INCREMENT, FALSE); });
+  EXPECT_NTSTATUS_EQ(STATUS_WAIT_0,
+                     WaitMultiple({&a, &b}, WaitAll, kExpectCompletion));
+  setter.join();
+  EXPECT_EQ(0, KeReadStateEvent(&a));
+  EXPECT_EQ(0, KeReadStateEvent(&b));
+}
+
+TEST_F(EventTest, WaitMultipleChecksCountAndWaitBlocks) {
+  KEVENT events[4];
+  std::vector<PVOID> objects;
+  for (auto& event : events) {
+    KeInitializeEvent(&event, NotificationEvent, TRUE);
+    objects.push_back(&event);
+  }
+  EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER,
+                     WaitMultiple(objects, WaitAny, kExpectNoCompletion))
+      << "more than THREAD_WAIT_OBJECTS need a wait block array";
+  KWAIT_BLOCK blocks[4];
+  EXPECT_NTSTATUS_EQ(STATUS_WAIT_0,
+                     WaitMultiple(objects, WaitAny, kExpectNoCompletion, blocks));
+  EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER,
+                     WaitMultiple({}, WaitAny, kExpectNoCompletion));
+}
+
+TEST_F(EventTest, WaitMultipleAtDispatchIsReported) {
+  KEVENT event;
+  KeInitializeEvent(&event, NotificationEvent, TRUE);
+  KIRQL old = KeRaiseIrqlToDpcLevel();
+  EXPECT_NTSTATUS_EQ(STATUS_WAIT_0,
+                     WaitMultiple({&event}, WaitAny, kExpectCompletion));
+  KeLowerIrql(old);
+  ExpectViolation("Irql.WaitAtDispatch");
+}
+
 }  // namespace
 }  // namespace wskconf::kernel

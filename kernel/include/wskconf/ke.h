@@ -177,7 +177,9 @@ NTKERNELAPI VOID KeClearEvent(PRKEVENT Event);
 /* The current state of Event (nonzero: signalled). Any IRQL. */
 NTKERNELAPI LONG KeReadStateEvent(PRKEVENT Event);
 
-/* Waits until Object (a KEVENT or a thread object) is signalled.
+/* Waits until Object (a KEVENT, KMUTEX, KSEMAPHORE or thread object) is
+ * signalled; a satisfied wait acquires a mutex and takes one semaphore
+ * count.
  * Timeout: NULL waits forever; negative is relative, in 100 ns units;
  * positive is an absolute system time (KeQuerySystemTime); zero polls.
  * Returns STATUS_SUCCESS (== STATUS_WAIT_0) when the object was signalled
@@ -341,6 +343,7 @@ NTKERNELAPI VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem);
 EXTERN_C_END
 
 #include <wskconf/ke_interlocked.h>
+#include <wskconf/ke_sync.h>
 #include <wskconf/ke_pool.h>
 #include <wskconf/ke_rtl.h>
 

@@ -12,11 +12,26 @@
 
 namespace wskconf::kernel::internal {
 
-// DISPATCHER_HEADER.Type of a thread object (events use their EVENT_TYPE).
+// DISPATCHER_HEADER.Type values (events use their EVENT_TYPE, 0 and 1).
+inline constexpr UCHAR kMutantObjectType = 2;
+inline constexpr UCHAR kSemaphoreObjectType = 5;
 inline constexpr UCHAR kThreadObjectType = 6;
 
-// Guards SignalState and WaitListHead of every dispatcher object.
+// Guards SignalState, WaitListHead (and a mutex's owner) of every dispatcher
+// object.
 std::mutex& DispatcherLock();
+
+// A zeroed object that was never initialised gets an empty wait list.
+void EnsureWaitListLocked(DISPATCHER_HEADER* header);
+
+// After the object's state rose, completes every waiter that can now be
+// satisfied, in wait order (consuming the object as its type requires).
+// Caller holds DispatcherLock().
+void WakeWaitersLocked(DISPATCHER_HEADER* header);
+
+// KeWaitForSingleObject without the IRQL check, for routines of the runtime
+// that already checked (and reported) their caller's IRQL themselves.
+NTSTATUS WaitUnchecked(DISPATCHER_HEADER* object, PLARGE_INTEGER timeout);
 
 // Makes the object signalled and releases its waiters as a notification
 // object does (all of them). Caller holds DispatcherLock().
