@@ -1,6 +1,7 @@
 // IoCompleteRequest: the walk up the stack locations that calls completion
 // routines at DISPATCH_LEVEL, and the verifier checks around it.
 #include <wdm.h>
+#include <wskconf/ntstatus_names.h>
 
 #include <cstdint>
 
@@ -34,6 +35,13 @@ bool CheckCompletable(PIRP irp, const std::optional<IrpInfo>& info) {
   return false;
 }
 
+struct StatusText {
+  explicit StatusText(NTSTATUS status) {
+    WskconfFormatNtStatus(status, text, sizeof(text));
+  }
+  char text[80];
+};
+
 bool ShouldInvoke(PIRP irp, UCHAR control) {
   if (irp->Cancel && (control & SL_INVOKE_ON_CANCEL)) return true;
   if (NT_SUCCESS(irp->IoStatus.Status)) {
@@ -62,9 +70,9 @@ void FinishCompletion(PIRP irp, bool known, std::uint64_t generation,
     WskconfReportViolation(
         WskconfRuleIrpCompletionMustReturnMoreProcessing, irp,
         "IoCompleteRequest: completion routine %p freed caller-allocated IRP "
-        "%p and returned 0x%08X instead of STATUS_MORE_PROCESSING_REQUIRED",
+        "%p and returned %s instead of STATUS_MORE_PROCESSING_REQUIRED",
         reinterpret_cast<void*>(last_routine), static_cast<void*>(irp),
-        static_cast<unsigned>(last_result));
+        StatusText(last_result).text);
     return;
   }
   if (irp->UserIosb == nullptr && irp->UserEvent == nullptr) {
@@ -73,9 +81,9 @@ void FinishCompletion(PIRP irp, bool known, std::uint64_t generation,
         WskconfReportViolation(
             WskconfRuleIrpCompletionMustReturnMoreProcessing, irp,
             "IoCompleteRequest: completion routine %p of caller-allocated IRP "
-            "%p returned 0x%08X instead of STATUS_MORE_PROCESSING_REQUIRED",
+            "%p returned %s instead of STATUS_MORE_PROCESSING_REQUIRED",
             reinterpret_cast<void*>(last_routine), static_cast<void*>(irp),
-            static_cast<unsigned>(last_result));
+            StatusText(last_result).text);
       } else {
         WskconfReportViolation(
             WskconfRuleIrpCompletionMustReturnMoreProcessing, irp,
@@ -131,12 +139,9 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost) {
       if (last_result == STATUS_MORE_PROCESSING_REQUIRED) {
         // The IRP belongs to the routine's driver again (it may be freed or
         // resent already); only its record may be touched, and only if
-        // nothing happened to it since.
-        if (!caller_has_location) {
-          internal::SetIrpStateIf(Irp, generation, IrpState::kCompleted);
-        } else if (!internal::IsIrpFreed(Irp)) {
-          internal::SetIrpStateIf(Irp, generation, IrpState::kInFlight);
-        }
+        // nothing happened to it since. Freeing it now is no longer "while
+        // pending"; a driver with a location left may still complete it on.
+        internal::SetIrpStateIf(Irp, generation, IrpState::kCompleted);
         return;
       }
       if (internal::IsIrpFreed(Irp)) break;

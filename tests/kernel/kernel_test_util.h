@@ -4,18 +4,14 @@
 #define WSKCONF_TESTS_KERNEL_KERNEL_TEST_UTIL_H_
 
 #include <chrono>
-#include <cstdio>
 #include <ostream>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include <ntdef.h>
-#include <wskconf/verifier.h>
-#if __has_include(<wskconf/ntstatus_names.h>)
 #include <wskconf/ntstatus_names.h>
-#define WSKCONF_TEST_HAVE_STATUS_NAMES 1
-#endif
+#include <wskconf/verifier.h>
 
 namespace wskconf::testing {
 
@@ -39,13 +35,9 @@ struct NtStatus {
 };
 
 inline std::string NtStatusToString(NTSTATUS status) {
-  char hex[16];
-  std::snprintf(hex, sizeof(hex), "0x%08X", static_cast<unsigned>(status));
-#ifdef WSKCONF_TEST_HAVE_STATUS_NAMES
-  const char* name = WskconfNtStatusName(status);
-  if (name != nullptr) return std::string(name) + " (" + hex + ")";
-#endif
-  return hex;
+  char text[96];
+  WskconfFormatNtStatus(status, text, sizeof(text));
+  return text;
 }
 
 inline void PrintTo(const NtStatus& status, std::ostream* os) {
