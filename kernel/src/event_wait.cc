@@ -46,7 +46,8 @@ PKMUTANT AsMutant(DISPATCHER_HEADER* header) {
 bool IsKnownObjectType(UCHAR type) {
   return type == NotificationEvent || type == SynchronizationEvent ||
          type == kMutantObjectType || type == kSemaphoreObjectType ||
-         type == kThreadObjectType;
+         type == kThreadObjectType || type == kTimerNotificationObjectType ||
+         type == kTimerSynchronizationObjectType;
 }
 
 bool IsSignalledFor(DISPATCHER_HEADER* header, PKTHREAD thread) {
@@ -59,6 +60,7 @@ bool IsSignalledFor(DISPATCHER_HEADER* header, PKTHREAD thread) {
 void Consume(DISPATCHER_HEADER* header, PKTHREAD thread) {
   switch (header->Type) {
     case SynchronizationEvent:
+    case kTimerSynchronizationObjectType:
       header->SignalState = 0;
       break;
     case kSemaphoreObjectType:
@@ -69,7 +71,7 @@ void Consume(DISPATCHER_HEADER* header, PKTHREAD thread) {
       AsMutant(header)->OwnerThread = thread;
       break;
     default:
-      break;  // notification events and threads stay signalled
+      break;  // notification events and timers, threads stay signalled
   }
 }
 

@@ -344,6 +344,7 @@ EXTERN_C_END
 
 #include <wskconf/ke_interlocked.h>
 #include <wskconf/ke_sync.h>
+#include <wskconf/ke_timer.h>
 #include <wskconf/ke_pool.h>
 #include <wskconf/ke_rtl.h>
 

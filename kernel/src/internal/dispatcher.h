@@ -16,6 +16,8 @@ namespace wskconf::kernel::internal {
 inline constexpr UCHAR kMutantObjectType = 2;
 inline constexpr UCHAR kSemaphoreObjectType = 5;
 inline constexpr UCHAR kThreadObjectType = 6;
+inline constexpr UCHAR kTimerNotificationObjectType = 8;
+inline constexpr UCHAR kTimerSynchronizationObjectType = 9;
 
 // Guards SignalState, WaitListHead (and a mutex's owner) of every dispatcher
 // object.
