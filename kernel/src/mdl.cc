@@ -271,7 +271,14 @@ PVOID MmGetSystemAddressForMdlSafe(PMDL Mdl, ULONG Priority) {
   if (Mdl->MdlFlags & (MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL)) {
     return Mdl->MappedSystemVa;
   }
-  if (!(Mdl->MdlFlags & MDL_PAGES_LOCKED)) return nullptr;
+  if (!(Mdl->MdlFlags & MDL_PAGES_LOCKED)) {
+    WskconfReportViolation(WskconfRuleMdlLockImbalance, Mdl,
+                           "MmGetSystemAddressForMdlSafe: MDL %p is neither "
+                           "locked by MmProbeAndLockPages nor built by "
+                           "MmBuildMdlForNonPagedPool",
+                           static_cast<void*>(Mdl));
+    return nullptr;
+  }
   Mdl->MappedSystemVa = MmGetMdlVirtualAddress(Mdl);
   Mdl->MdlFlags |= MDL_MAPPED_TO_SYSTEM_VA;
   return Mdl->MappedSystemVa;

@@ -3,8 +3,13 @@
 // UserIosb/UserEvent) and the completion rules.
 #include <wdm.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -320,6 +325,79 @@ TEST_F(IrpCompleteTest, ReusedIrpCompletesAgainWithoutViolation) {
     IoCallDriver(lower_.device(), irp.get());
   }
   EXPECT_EQ(probe.calls, 3);
+}
+
+// Many senders, one completer thread: every IRP completes exactly once, is
+// freed in its routine, and the verifier stays quiet.
+TEST_F(IrpCompleteTest, ConcurrentSendersAndACompleterStayConsistent) {
+  constexpr int kSenders = 4;
+  constexpr int kIrpsPerSender = 300;
+  constexpr int kTotal = kSenders * kIrpsPerSender;
+  std::mutex mutex;
+  std::condition_variable queued;
+  std::deque<PIRP> queue;
+  bool stop = false;
+  lower_.set_dispatch([&](PDEVICE_OBJECT, PIRP irp) {
+    IoMarkIrpPending(irp);
+    {
+      std::lock_guard lock(mutex);
+      queue.push_back(irp);
+    }
+    queued.notify_one();
+    return STATUS_PENDING;
+  });
+  std::thread completer([&] {
+    std::unique_lock lock(mutex);
+    while (true) {
+      queued.wait(lock, [&] { return stop || !queue.empty(); });
+      if (queue.empty()) return;
+      PIRP irp = queue.front();
+      queue.pop_front();
+      lock.unlock();
+      CompleteInline(irp, STATUS_SUCCESS, 1);
+      lock.lock();
+    }
+  });
+  struct Shared {
+    std::atomic<int> completed{0};
+    std::atomic<int> wrong_irql{0};
+    KEVENT all_done;
+  } shared;
+  KeInitializeEvent(&shared.all_done, NotificationEvent, FALSE);
+  auto routine = [](PDEVICE_OBJECT, PIRP irp, PVOID context) -> NTSTATUS {
+    auto* state = static_cast<Shared*>(context);
+    if (KeGetCurrentIrql() != DISPATCH_LEVEL) ++state->wrong_irql;
+    IoFreeIrp(irp);
+    if (++state->completed == kTotal) {
+      KeSetEvent(&state->all_done, IO_NO_INCREMENT, FALSE);
+    }
+    return STATUS_MORE_PROCESSING_REQUIRED;
+  };
+  std::vector<std::thread> senders;
+  for (int s = 0; s < kSenders; ++s) {
+    senders.emplace_back([&] {
+      for (int i = 0; i < kIrpsPerSender; ++i) {
+        PIRP irp = IoAllocateIrp(1, FALSE);
+        ASSERT_NE(irp, nullptr);
+        IoSetCompletionRoutine(irp, routine, &shared, TRUE, TRUE, TRUE);
+        IoCallDriver(lower_.device(), irp);
+      }
+    });
+  }
+  for (std::thread& sender : senders) sender.join();
+  LARGE_INTEGER timeout = RelativeTimeout(kExpectCompletion);
+  EXPECT_NTSTATUS_EQ(STATUS_SUCCESS,
+                     KeWaitForSingleObject(&shared.all_done, Executive,
+                                           KernelMode, FALSE, &timeout));
+  {
+    std::lock_guard lock(mutex);
+    stop = true;
+  }
+  queued.notify_one();
+  completer.join();
+  EXPECT_EQ(shared.completed, kTotal);
+  EXPECT_EQ(shared.wrong_irql, 0);
+  EXPECT_EQ(WskconfLiveIrpCount(), 0u);
 }
 
 }  // namespace

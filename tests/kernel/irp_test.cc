@@ -10,6 +10,9 @@
 #include "io_test_util.h"
 #include "kernel_test_util.h"
 
+extern "C" NTSTATUS IrpCUsageRoundTrip(PDEVICE_OBJECT lower,
+                                       ULONG_PTR* information);
+
 namespace {
 
 using wskconf::testing::AllocateIrp;
@@ -338,6 +341,60 @@ TEST_F(IrpTest, SetCompletionRoutineExRejectsBadArguments) {
                                               &CompletionProbe::Routine,
                                               nullptr, TRUE, TRUE, TRUE));
   ExpectViolation("Irp.NoStackLocation");
+}
+
+TEST_F(IrpTest, DriverCodeInCRoundTripsAnIrp) {
+  TestDevice lower;
+  lower.set_dispatch([](PDEVICE_OBJECT, PIRP irp) {
+    return CompleteInline(irp, STATUS_BUFFER_OVERFLOW, 11);
+  });
+  ULONG_PTR information = 0;
+  EXPECT_NTSTATUS_EQ(STATUS_BUFFER_OVERFLOW,
+                     IrpCUsageRoundTrip(lower.device(), &information));
+  EXPECT_EQ(information, 11u);
+  EXPECT_EQ(WskconfLiveIrpCount(), 0u);
+}
+
+// Field offsets of the Windows x64 layouts, which drivers compiled for the
+// WDK assume.
+TEST_F(IrpTest, StructuresHaveTheWindowsX64Layout) {
+  EXPECT_EQ(sizeof(IO_STATUS_BLOCK), 16u);
+  EXPECT_EQ(offsetof(IO_STATUS_BLOCK, Information), 8u);
+  EXPECT_EQ(sizeof(IO_STACK_LOCATION), 72u);
+  EXPECT_EQ(offsetof(IO_STACK_LOCATION, Parameters), 8u);
+  EXPECT_EQ(offsetof(IO_STACK_LOCATION, Parameters.DeviceIoControl.IoControlCode),
+            24u);
+  EXPECT_EQ(offsetof(IO_STACK_LOCATION, DeviceObject), 40u);
+  EXPECT_EQ(offsetof(IO_STACK_LOCATION, CompletionRoutine), 56u);
+  EXPECT_EQ(offsetof(IO_STACK_LOCATION, Context), 64u);
+  EXPECT_EQ(sizeof(IRP), 208u);
+  EXPECT_EQ(offsetof(IRP, MdlAddress), 8u);
+  EXPECT_EQ(offsetof(IRP, AssociatedIrp), 24u);
+  EXPECT_EQ(offsetof(IRP, IoStatus), 48u);
+  EXPECT_EQ(offsetof(IRP, PendingReturned), 65u);
+  EXPECT_EQ(offsetof(IRP, Cancel), 68u);
+  EXPECT_EQ(offsetof(IRP, UserIosb), 72u);
+  EXPECT_EQ(offsetof(IRP, CancelRoutine), 104u);
+  EXPECT_EQ(offsetof(IRP, UserBuffer), 112u);
+  EXPECT_EQ(offsetof(IRP, Tail.Overlay.DriverContext), 120u);
+  EXPECT_EQ(offsetof(IRP, Tail.Overlay.ListEntry), 168u);
+  EXPECT_EQ(offsetof(IRP, Tail.Overlay.CurrentStackLocation), 184u);
+  EXPECT_EQ(sizeof(MDL), 48u);
+  EXPECT_EQ(offsetof(MDL, MappedSystemVa), 24u);
+  EXPECT_EQ(offsetof(MDL, ByteCount), 40u);
+}
+
+// Past the quarantine's capacity the oldest freed IRPs go back to malloc
+// and the verifier forgets them; a late second free is still reported and
+// still frees nothing.
+TEST_F(IrpTest, FreeingTwiceLongAfterIsStillReportedSafely) {
+  PIRP first = IoAllocateIrp(1, FALSE);
+  IoFreeIrp(first);
+  for (int i = 0; i < 5000; ++i) IoFreeIrp(IoAllocateIrp(1, FALSE));
+  ExpectNoViolations();
+  IoFreeIrp(first);
+  ExpectViolation("Irp.FreedTwice");
+  EXPECT_EQ(WskconfLiveIrpCount(), 0u);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -148,8 +149,6 @@ TEST_F(MdlTest, ProbingAnUnmappedRangeIsReportedNotAFault) {
   MmProbeAndLockPages(mdl.get(), KernelMode, IoReadAccess);
   EXPECT_EQ(ExpectViolation("Mdl.ProbeInvalidAddress").Object, mdl.get());
   EXPECT_FALSE(mdl->MdlFlags & MDL_PAGES_LOCKED);
-  EXPECT_EQ(MmGetSystemAddressForMdlSafe(mdl.get(), NormalPagePriority),
-            nullptr);
 }
 
 TEST_F(MdlTest, ProbingNullPageIsReported) {
@@ -206,10 +205,24 @@ TEST_F(MdlTest, FreeingLockedPagesIsReported) {
   EXPECT_EQ(WskconfLiveMdlCount(), 0u);  // freed anyway
 }
 
-TEST_F(MdlTest, UnlockedUnbuiltMdlHasNoSystemAddress) {
+TEST_F(MdlTest, SystemAddressOfAnUnlockedMdlIsReported) {
   MdlPtr mdl(IoAllocateMdl(buffer_, 10, FALSE, FALSE, nullptr));
   EXPECT_EQ(MmGetSystemAddressForMdlSafe(mdl.get(), NormalPagePriority),
             nullptr);
+  WSKCONF_VIOLATION violation = ExpectViolation("Mdl.LockImbalance");
+  EXPECT_NE(std::string(violation.Message).find("MmGetSystemAddressForMdlSafe"),
+            std::string::npos);
+}
+
+TEST_F(MdlTest, SystemAddressAfterUnlockNeedsANewLock) {
+  MdlPtr mdl(IoAllocateMdl(buffer_, 10, FALSE, FALSE, nullptr));
+  MmProbeAndLockPages(mdl.get(), KernelMode, IoReadAccess);
+  EXPECT_EQ(MmGetSystemAddressForMdlSafe(mdl.get(), NormalPagePriority),
+            buffer_);
+  MmUnlockPages(mdl.get());
+  EXPECT_EQ(MmGetSystemAddressForMdlSafe(mdl.get(), NormalPagePriority),
+            nullptr);
+  ExpectViolation("Mdl.LockImbalance");
 }
 
 TEST_F(MdlTest, InitializeMdlOnCallerMemoryIsUsableAndUntracked) {

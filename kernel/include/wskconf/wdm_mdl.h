@@ -150,9 +150,10 @@ NTKERNELAPI VOID MmProbeAndLockPages(PMDL MemoryDescriptorList,
 NTKERNELAPI VOID MmUnlockPages(PMDL MemoryDescriptorList);
 
 /* The system address of the buffer the MDL describes (its virtual address,
- * mapped on first use: MDL_MAPPED_TO_SYSTEM_VA). Returns NULL when the MDL
- * is neither locked nor built for nonpaged pool (Windows requires one of
- * the two). A freed MDL is reported as Mdl.UsedAfterFree and NULL returned.
+ * mapped on first use: MDL_MAPPED_TO_SYSTEM_VA). An MDL neither locked nor
+ * built for nonpaged pool (Windows requires one of the two) is reported as
+ * Mdl.LockImbalance and NULL returned; a freed MDL is reported as
+ * Mdl.UsedAfterFree and NULL returned.
  * Priority is accepted. IRQL <= DISPATCH_LEVEL. */
 NTKERNELAPI PVOID MmGetSystemAddressForMdlSafe(PMDL Mdl, ULONG Priority);
 
