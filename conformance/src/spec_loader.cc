@@ -111,14 +111,20 @@ StatusOr<SpecFile> LoadSpecFile(const std::filesystem::path& path,
         "{}: cannot read: {}", display_path,
         std::generic_category().message(errno)));
   }
-  // Read at most one byte past the limit, in case the file grew meanwhile.
-  std::string bytes(kMaxSpecFileBytes + 1, '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  // Read in chunks up to one byte past the limit: the size seen above may be
+  // stale (a growing file) or zero (files under /proc).
+  std::string bytes;
+  constexpr std::size_t kChunk = 64 * 1024;
+  while (in && bytes.size() <= kMaxSpecFileBytes) {
+    const std::size_t old_size = bytes.size();
+    bytes.resize(old_size + kChunk);
+    in.read(bytes.data() + old_size, static_cast<std::streamsize>(kChunk));
+    bytes.resize(old_size + static_cast<std::size_t>(in.gcount()));
+  }
   if (in.bad()) {
     return InvalidArgumentError(
         fmt::format("{}: cannot read: i/o error", display_path));
   }
-  bytes.resize(static_cast<std::size_t>(in.gcount()));
   return ParseSpecFile(bytes, display_path);
 }
 

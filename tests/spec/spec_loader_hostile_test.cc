@@ -198,6 +198,17 @@ TEST(SpecLoaderHostileTest, UnreadableFileIsAClearError) {
   EXPECT_EQ(file.status().message(), "locked.xml: cannot read: Permission denied");
 }
 
+TEST(SpecLoaderHostileTest, ReadErrorIsAClearError) {
+  // Reading /proc/self/mem at offset 0 fails with EIO even for root, which
+  // the permission test above cannot show.
+  if (!std::filesystem::is_regular_file("/proc/self/mem")) {
+    GTEST_SKIP() << "no /proc/self/mem";
+  }
+  StatusOr<SpecFile> file = LoadSpecFile("/proc/self/mem", "mem.xml");
+  ASSERT_FALSE(file.ok());
+  EXPECT_EQ(file.status().message(), "mem.xml: cannot read: i/o error");
+}
+
 TEST(SpecLoaderHostileTest, FolderWithoutXmlFilesIsRefused) {
   ScratchDir dir;
   WriteFile(dir.path() / "README.md", "no spec here");
