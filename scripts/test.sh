@@ -28,5 +28,5 @@ CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DWSKCONF_FUZZ=ON \
 cmake --build build-fuzz -j "$jobs" --target wskconf_spec_loader_fuzzer
 mkdir -p build-fuzz/corpus
 build-fuzz/tests/spec/fuzz/wskconf_spec_loader_fuzzer -max_total_time=30 \
-  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build-fuzz/ \
   build-fuzz/corpus spec tests/spec/fixtures
