@@ -139,8 +139,10 @@ void TimerThreadMain() {
       continue;
     }
     auto first = timers.due.begin();
-    if (first->first > Clock::now()) {
-      timers.changed.wait_until(lock, first->first);
+    // A copy: the node may be erased (cancelled) while this thread waits.
+    const Clock::time_point next_due = first->first;
+    if (next_due > Clock::now()) {
+      timers.changed.wait_until(lock, next_due);
       continue;
     }
     PKTIMER timer = first->second;
