@@ -112,21 +112,24 @@ void AddTimerLocked(TimerQueue& timers, PKTIMER timer, Clock::time_point at) {
 }
 
 // Runs with the timer lock held: signal, queue the DPC, re-arm if periodic.
+// The timer is read before it is signalled and never touched after: a
+// waiter may free a one-shot timer as soon as its wait returns.
 void ExpireLocked(TimerQueue& timers, PKTIMER timer) {
-  LONGLONG now = SystemTimeNow();
+  PKDPC dpc = timer->Dpc;
+  const ULONG period = timer->Period;
+  ULARGE_INTEGER when;
+  when.QuadPart = static_cast<ULONGLONG>(SystemTimeNow());
   {
     std::lock_guard lock(DispatcherLock());
     SignalNotificationLocked(&timer->Header);
   }
-  if (timer->Dpc != nullptr) {
-    ULARGE_INTEGER when;
-    when.QuadPart = static_cast<ULONGLONG>(now);
-    InsertDpc(timer->Dpc, reinterpret_cast<PVOID>(uintptr_t{when.LowPart}),
+  if (dpc != nullptr) {
+    InsertDpc(dpc, reinterpret_cast<PVOID>(uintptr_t{when.LowPart}),
               reinterpret_cast<PVOID>(uintptr_t{when.HighPart}));
   }
-  if (timer->Period != 0) {
+  if (period != 0) {
     AddTimerLocked(timers, timer,
-                   Clock::now() + std::chrono::milliseconds(timer->Period));
+                   Clock::now() + std::chrono::milliseconds(period));
   }
 }
 
