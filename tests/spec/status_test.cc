@@ -41,6 +41,12 @@ TEST(StatusOrTest, HoldsValueOrStatus) {
   EXPECT_EQ(error.status().message(), "bad");
 }
 
+TEST(StatusOrTest, OkStatusWithoutValueIsAnInternalError) {
+  const StatusOr<int> broken = OkStatus();
+  EXPECT_FALSE(broken.ok());
+  EXPECT_EQ(broken.status().code(), StatusCode::kInternal);
+}
+
 Status FailWhen(bool fail) {
   return fail ? InvalidArgumentError("failed") : OkStatus();
 }

@@ -66,8 +66,11 @@ inline Status InternalError(std::string message) {
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:
-  // An error; `status` must not be ok.
-  StatusOr(Status status) : data_(std::move(status)) {}  // NOLINT: implicit
+  // An error. An ok `status` carries no value, so it becomes kInternal (as
+  // in Abseil) rather than an ok StatusOr without a value.
+  StatusOr(Status status)  // NOLINT: implicit
+      : data_(status.ok() ? InternalError("StatusOr built from an ok Status")
+                          : std::move(status)) {}
   StatusOr(T value) : data_(std::move(value)) {}         // NOLINT: implicit
 
   bool ok() const { return std::holds_alternative<T>(data_); }
