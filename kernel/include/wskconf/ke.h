@@ -346,6 +346,7 @@ EXTERN_C_END
 #include <wskconf/ke_sync.h>
 #include <wskconf/ke_timer.h>
 #include <wskconf/ke_pool.h>
+#include <wskconf/ke_executive.h>
 #include <wskconf/ke_rtl.h>
 
 #endif /* WSKCONF_KE_H_ */
