@@ -28,12 +28,23 @@ std::string_view DescribeXmlError(tinyxml2::XMLError error) {
       return "malformed declaration";
     case tinyxml2::XML_ERROR_PARSING_UNKNOWN: return "malformed markup";
     case tinyxml2::XML_ERROR_EMPTY_DOCUMENT: return "no root element";
-    case tinyxml2::XML_ERROR_MISMATCHED_ELEMENT:
-      return "closing tag does not match the open element";
+    case tinyxml2::XML_ERROR_MISMATCHED_ELEMENT: return "mismatched end tag";
     case tinyxml2::XML_ELEMENT_DEPTH_EXCEEDED:
       return "elements nested too deeply";
     default: return "parse error";
   }
+}
+
+// tinyxml2 names the element it was in as "XMLElement name=<name>" inside
+// its error string; " <name>" when it does (the name cut at 64 bytes).
+std::string ElementNamed(std::string_view error) {
+  constexpr std::string_view kKey = "XMLElement name=";
+  const std::size_t at = error.find(kKey);
+  if (at == std::string_view::npos) return {};
+  std::string_view name = error.substr(at + kKey.size());
+  name = name.substr(0, std::min(name.find_first_of(" \t\r\n"), std::size_t{64}));
+  if (name.empty()) return {};
+  return fmt::format(" in <{}>", name);
 }
 
 }  // namespace
@@ -46,8 +57,9 @@ StatusOr<SpecFile> ParseSpecFile(std::string_view bytes,
   const tinyxml2::XMLError error = doc.Parse(bytes.data(), bytes.size());
   if (error != tinyxml2::XML_SUCCESS) {
     return InvalidArgumentError(fmt::format(
-        "{}:{}: not well-formed XML: {}", display_path,
-        std::max(doc.ErrorLineNum(), 1), DescribeXmlError(error)));
+        "{}:{}: not well-formed XML: {}{}", display_path,
+        std::max(doc.ErrorLineNum(), 1), DescribeXmlError(error),
+        ElementNamed(doc.ErrorStr())));
   }
   const tinyxml2::XMLElement* root = doc.RootElement();
   if (root == nullptr) {

@@ -47,10 +47,10 @@ INSTANTIATE_TEST_SUITE_P(
                       "no root element"},
         MalformedCase{"truncated.xml",
                       "malformed/truncated.xml:4: not well-formed XML: "
-                      "malformed attribute"},
+                      "malformed attribute in <clause>"},
         MalformedCase{"mismatched.xml",
                       "malformed/mismatched.xml:3: not well-formed XML: "
-                      "closing tag does not match the open element"},
+                      "mismatched end tag in <topic>"},
         MalformedCase{"billion_laughs.xml",
                       "malformed/billion_laughs.xml:2: DOCTYPE and entity "
                       "declarations are not allowed in spec files"},
