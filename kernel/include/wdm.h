@@ -376,7 +376,8 @@ FORCEINLINE VOID IoMarkIrpPending(PIRP Irp) {
  * status. A missing dispatch routine completes the IRP with
  * STATUS_INVALID_DEVICE_REQUEST and returns that. Reported (the IRP is left
  * untouched and STATUS_INVALID_PARAMETER returned): Irp.SentAfterFree,
- * Irp.NoStackLocation, Kernel.NullArgument. IRQL <= DISPATCH_LEVEL. */
+ * Irp.NoStackLocation, Kernel.NullArgument. IRQL <= DISPATCH_LEVEL (above
+ * it: Irql.PassiveOnlyCallAtRaisedIrql, and the call goes on). */
 NTKERNELAPI NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp);
 #define IoCallDriver(DeviceObject, Irp) IofCallDriver(DeviceObject, Irp)
 
@@ -388,7 +389,9 @@ NTKERNELAPI NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp);
  * Reported: Irp.CompletedTwice, Irp.CompletedAfterFree, Irp.NoStackLocation
  * (never sent), Irp.CallerAllocatedCompletionReturnsMoreProcessing (the walk
  * ended on a caller-allocated IRP without UserIosb/UserEvent),
- * Kernel.NullArgument. PriorityBoost is ignored. IRQL <= DISPATCH_LEVEL. */
+ * Kernel.NullArgument. PriorityBoost is ignored. IRQL <= DISPATCH_LEVEL
+ * (above it: Irql.PassiveOnlyCallAtRaisedIrql; routines then run at the
+ * caller's IRQL). */
 NTKERNELAPI VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost);
 #define IoCompleteRequest(Irp, PriorityBoost) \
   IofCompleteRequest(Irp, PriorityBoost)

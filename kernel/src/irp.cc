@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "internal/irp_tracker.h"
+#include "internal/irql.h"
 #include "internal/verifier.h"
 
 namespace wskconf::kernel::internal {
@@ -35,6 +36,7 @@ EXTERN_C_START
 
 PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota) {
   UNREFERENCED_PARAMETER(ChargeQuota);
+  internal::RequireAtMost(DISPATCH_LEVEL, "IoAllocateIrp");
   if (StackSize < 0) return nullptr;
   if (internal::ShouldFailAllocation(WskconfAllocIrp)) return nullptr;
   // One spare, zeroed stack location past the end: a creator that reads its
@@ -164,6 +166,7 @@ VOID IoSetNextIrpStackLocation(PIRP Irp) {
 }
 
 NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
+  internal::RequireAtMost(DISPATCH_LEVEL, "IoCallDriver");
   if (!internal::RequireNonNull(Irp, "IoCallDriver", "Irp") ||
       !internal::RequireNonNull(DeviceObject, "IoCallDriver", "DeviceObject") ||
       !internal::RequireNonNull(DeviceObject->DriverObject, "IoCallDriver",

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "internal/irp_tracker.h"
+#include "internal/irql.h"
 #include "internal/verifier.h"
 
 namespace wskconf::kernel::internal {
@@ -111,6 +112,7 @@ EXTERN_C_START
 VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost) {
   UNREFERENCED_PARAMETER(PriorityBoost);
   if (!internal::RequireNonNull(Irp, "IoCompleteRequest", "Irp")) return;
+  internal::RequireAtMost(DISPATCH_LEVEL, "IoCompleteRequest");
   std::optional<internal::IrpInfo> info = internal::LookupIrp(Irp);
   if (!internal::CheckCompletable(Irp, info)) return;
   std::uint64_t generation =

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "internal/irp_tracker.h"
+#include "internal/irql.h"
 #include "internal/verifier.h"
 
 namespace wskconf::kernel::internal {
@@ -137,6 +138,7 @@ SIZE_T MmSizeOfMdl(PVOID Base, SIZE_T Length) {
 PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer,
                    BOOLEAN ChargeQuota, struct _IRP* Irp) {
   UNREFERENCED_PARAMETER(ChargeQuota);
+  internal::RequireAtMost(DISPATCH_LEVEL, "IoAllocateMdl");
   if (Length > 0xFFFFFFFFull + 1 - PAGE_SIZE) return nullptr;
   if (Irp != nullptr && internal::IsIrpFreed(Irp)) {
     WskconfReportViolation(WskconfRuleIrpSentAfterFree, Irp,
@@ -214,6 +216,7 @@ VOID MmBuildMdlForNonPagedPool(PMDL MemoryDescriptorList) {
 VOID MmProbeAndLockPages(PMDL MemoryDescriptorList, KPROCESSOR_MODE AccessMode,
                          LOCK_OPERATION Operation) {
   UNREFERENCED_PARAMETER(AccessMode);
+  internal::RequireAtMost(DISPATCH_LEVEL, "MmProbeAndLockPages");
   if (!internal::RequireLiveMdl(MemoryDescriptorList, "MmProbeAndLockPages")) {
     return;
   }

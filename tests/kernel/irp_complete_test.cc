@@ -400,4 +400,47 @@ TEST_F(IrpCompleteTest, ConcurrentSendersAndACompleterStayConsistent) {
   EXPECT_EQ(WskconfLiveIrpCount(), 0u);
 }
 
+TEST_F(IrpCompleteTest, CompletingAboveDispatchLevelIsReported) {
+  PIRP held = nullptr;
+  lower_.set_dispatch([&](PDEVICE_OBJECT, PIRP irp) {
+    held = irp;
+    return STATUS_PENDING;
+  });
+  IrpPtr irp = AllocateIrp(1);
+  CompletionProbe probe;
+  probe.Arm(irp.get());
+  IoCallDriver(lower_.device(), irp.get());
+  KIRQL old_irql;
+  KeRaiseIrql(HIGH_LEVEL, &old_irql);
+  CompleteInline(held, STATUS_SUCCESS);
+  KeLowerIrql(old_irql);
+  WSKCONF_VIOLATION violation =
+      ExpectViolation("Irql.PassiveOnlyCallAtRaisedIrql");
+  EXPECT_NE(std::string(violation.Message).find("IoCompleteRequest"),
+            std::string::npos);
+  // The probe's own KeSetEvent at HIGH_LEVEL is reported by ke as well.
+  ExpectViolation("Irql.PassiveOnlyCallAtRaisedIrql");
+  EXPECT_EQ(probe.calls, 1);
+  EXPECT_EQ(probe.irql, HIGH_LEVEL);
+}
+
+TEST_F(IrpCompleteTest, CompletingAtDispatchLevelIsAllowed) {
+  PIRP held = nullptr;
+  lower_.set_dispatch([&](PDEVICE_OBJECT, PIRP irp) {
+    held = irp;
+    return STATUS_PENDING;
+  });
+  IrpPtr irp = AllocateIrp(1);
+  CompletionProbe probe;
+  probe.Arm(irp.get());
+  IoCallDriver(lower_.device(), irp.get());
+  KIRQL old_irql;
+  KeRaiseIrql(DISPATCH_LEVEL, &old_irql);
+  CompleteInline(held, STATUS_SUCCESS);
+  EXPECT_EQ(KeGetCurrentIrql(), DISPATCH_LEVEL);
+  KeLowerIrql(old_irql);
+  EXPECT_EQ(probe.calls, 1);
+  EXPECT_EQ(probe.irql, DISPATCH_LEVEL);
+}
+
 }  // namespace
