@@ -13,7 +13,8 @@ struct StatusName {
   const char* name;
 };
 
-#define WSKCONF_STATUS_NAME(status) StatusName{status, #status}
+#define WSKCONF_STATUS_NAME(status) \
+  StatusName { status, #status }
 
 // STATUS_WAIT_0 shares 0 with STATUS_SUCCESS, which comes first and wins.
 // tests/kernel/ntstatus_names_test.cc parses ntstatus.h to prove that every

@@ -27,10 +27,12 @@ static NTSTATUS FinishRequest(PIRP Irp, ULONG_PTR Information) {
   return status;
 }
 
-static NTSTATUS WSKAPI FakeControlSocket(
-    PWSK_SOCKET Socket, WSK_CONTROL_SOCKET_TYPE RequestType, ULONG ControlCode,
-    ULONG Level, SIZE_T InputSize, PVOID InputBuffer, SIZE_T OutputSize,
-    PVOID OutputBuffer, SIZE_T *OutputSizeReturned, PIRP Irp) {
+static NTSTATUS WSKAPI FakeControlSocket(PWSK_SOCKET Socket,
+                                         WSK_CONTROL_SOCKET_TYPE RequestType,
+                                         ULONG ControlCode, ULONG Level,
+                                         SIZE_T InputSize, PVOID InputBuffer,
+                                         SIZE_T OutputSize, PVOID OutputBuffer,
+                                         SIZE_T *OutputSizeReturned, PIRP Irp) {
   WskconfDocsFake.ControlCalls++;
   WskconfDocsFake.ControlSocket = Socket;
   WskconfDocsFake.RequestType = RequestType;
@@ -52,10 +54,10 @@ static NTSTATUS WSKAPI FakeCloseSocket(PWSK_SOCKET Socket, PIRP Irp) {
   return FinishRequest(Irp, 0);
 }
 
-static NTSTATUS WSKAPI FakeAccept(
-    PWSK_SOCKET ListenSocket, ULONG Flags, PVOID AcceptSocketContext,
-    const WSK_CLIENT_CONNECTION_DISPATCH *AcceptSocketDispatch,
-    PSOCKADDR LocalAddress, PSOCKADDR RemoteAddress, PIRP Irp) {
+static NTSTATUS WSKAPI
+FakeAccept(PWSK_SOCKET ListenSocket, ULONG Flags, PVOID AcceptSocketContext,
+           const WSK_CLIENT_CONNECTION_DISPATCH *AcceptSocketDispatch,
+           PSOCKADDR LocalAddress, PSOCKADDR RemoteAddress, PIRP Irp) {
   WskconfDocsFake.AcceptCalls++;
   WskconfDocsFake.ListenSocket = ListenSocket;
   WskconfDocsFake.AcceptFlags = Flags;
@@ -84,7 +86,8 @@ WSK_SOCKET WskconfDocsDatagramSocket = {&kDatagramDispatch};
 WSK_SOCKET WskconfDocsListenSocket = {&kListenDispatch};
 WSK_SOCKET WskconfDocsAcceptedSocket = {&kConnectionDispatch};
 
-void WskconfDocsReset(WSKCONF_DOCS_COMPLETION Completion, NTSTATUS CompleteWith) {
+void WskconfDocsReset(WSKCONF_DOCS_COMPLETION Completion,
+                      NTSTATUS CompleteWith) {
   memset(&WskconfDocsFake, 0, sizeof(WskconfDocsFake));
   WskconfDocsFake.Completion = Completion;
   WskconfDocsFake.CompleteWith = CompleteWith;

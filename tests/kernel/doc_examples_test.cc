@@ -41,18 +41,21 @@ void ExpectExclusiveAddrUseRequest() {
 
 TEST_F(DocExamplesTest, ControlExampleSetsExclusiveAddrUse) {
   WskconfDocsReset(WskconfDocsCompleteInline, STATUS_SUCCESS);
-  EXPECT_NTSTATUS_EQ(STATUS_SUCCESS, SetExclusiveAddrUse(&WskconfDocsDatagramSocket));
+  EXPECT_NTSTATUS_EQ(STATUS_SUCCESS,
+                     SetExclusiveAddrUse(&WskconfDocsDatagramSocket));
   ExpectExclusiveAddrUseRequest();
   // Its completion routine reached the success branch with its context.
   EXPECT_EQ(WskconfDocsFake.ElidedCalls, 1u);
-  EXPECT_EQ(std::string(WskconfDocsFake.ElidedFunction), "ControlSocketComplete");
+  EXPECT_EQ(std::string(WskconfDocsFake.ElidedFunction),
+            "ControlSocketComplete");
   EXPECT_NTSTATUS_EQ(STATUS_SUCCESS, WskconfDocsFake.ElidedStatus);
   EXPECT_EQ(WskconfDocsFake.ElidedContext, &WskconfDocsDatagramSocket);
 }
 
 TEST_F(DocExamplesTest, ControlExampleCompletesWhenThePendedRequestEnds) {
   WskconfDocsReset(WskconfDocsCompleteLater, STATUS_SUCCESS);
-  EXPECT_NTSTATUS_EQ(STATUS_PENDING, SetExclusiveAddrUse(&WskconfDocsDatagramSocket));
+  EXPECT_NTSTATUS_EQ(STATUS_PENDING,
+                     SetExclusiveAddrUse(&WskconfDocsDatagramSocket));
   ExpectExclusiveAddrUseRequest();
   EXPECT_EQ(WskconfDocsFake.ElidedCalls, 0u);
   WskconfDocsCompletePending();
@@ -119,8 +122,9 @@ TEST_F(DocExamplesTest, AcceptExampleGetsTheSocketWhenThePendedAcceptEnds) {
 TEST_F(DocExamplesTest, AcceptExampleHandlesAFailedAccept) {
   WskconfDocsReset(WskconfDocsCompleteInline, STATUS_FILE_FORCED_CLOSED);
   int context = 0;
-  EXPECT_NTSTATUS_EQ(STATUS_FILE_FORCED_CLOSED,
-                     AcceptConnection(&WskconfDocsListenSocket, &context, nullptr));
+  EXPECT_NTSTATUS_EQ(
+      STATUS_FILE_FORCED_CLOSED,
+      AcceptConnection(&WskconfDocsListenSocket, &context, nullptr));
   EXPECT_EQ(WskconfDocsFake.ElidedCalls, 1u);
   EXPECT_NTSTATUS_EQ(STATUS_FILE_FORCED_CLOSED, WskconfDocsFake.ElidedStatus);
   EXPECT_EQ(WskconfDocsFake.ElidedInformation, 0u);

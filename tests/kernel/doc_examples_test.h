@@ -70,7 +70,8 @@ extern WSK_SOCKET WskconfDocsListenSocket;
 extern WSK_SOCKET WskconfDocsAcceptedSocket;
 
 /* Clears the record; requests then complete with CompleteWith. */
-void WskconfDocsReset(WSKCONF_DOCS_COMPLETION Completion, NTSTATUS CompleteWith);
+void WskconfDocsReset(WSKCONF_DOCS_COMPLETION Completion,
+                      NTSTATUS CompleteWith);
 /* Completes the pending request as WskconfDocsCompleteInline would have. */
 void WskconfDocsCompletePending(void);
 

@@ -2,11 +2,11 @@
  * written the way WDK code writes it (both spellings of the basic dispatch
  * functions, designated and positional initializers, Windows accessor macros,
  * NMR characteristics as the guide builds them). headers_c_test.cc runs it. */
+#include "headers_c_test.h"
+
 #include <ntddk.h>
 #include <wsk.h>
 #include <wskconf/ntstatus_names.h>
-
-#include "headers_c_test.h"
 
 static ULONG g_calls;
 
@@ -23,7 +23,8 @@ static NTSTATUS WSKAPI FakeControl(PWSK_SOCKET Socket,
   UNREFERENCED_PARAMETER(OutputSizeReturned);
   UNREFERENCED_PARAMETER(Irp);
   g_calls |= 1;
-  return RequestType == WskSetOption && ControlCode == (ULONG)SO_EXCLUSIVEADDRUSE &&
+  return RequestType == WskSetOption &&
+                 ControlCode == (ULONG)SO_EXCLUSIVEADDRUSE &&
                  Level == SOL_SOCKET && InputSize == sizeof(ULONG)
              ? STATUS_SUCCESS
              : STATUS_INVALID_PARAMETER;
@@ -53,8 +54,18 @@ static const WSK_PROVIDER_STREAM_DISPATCH kStreamDispatch = {
 /* Positional, Basic first. C's -Wmissing-braces (in -Wall) wants the brace
  * of the union around Basic's, see WSKCONF_WSK_BASIC_DISPATCH_HEAD. */
 static const WSK_PROVIDER_CONNECTION_DISPATCH kConnectionDispatch = {
-    {{FakeControl, FakeClose}}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-    NULL, NULL, NULL};
+    {{FakeControl, FakeClose}},
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL};
 
 ULONG WskconfHeadersCCallBothSpellings(void) {
   WSK_SOCKET socket = {&kStreamDispatch};
@@ -100,7 +111,9 @@ int WskconfHeadersCV6ScopeAndBytes(void) {
 
 /* The NMR structures as the guide initialises them (positional, const). */
 static const NPI_MODULEID kModuleId = {
-    sizeof(NPI_MODULEID), MIT_GUID, {{0x12345678, 1, 2, {1, 2, 3, 4, 5, 6, 7, 8}}}};
+    sizeof(NPI_MODULEID),
+    MIT_GUID,
+    {{0x12345678, 1, 2, {1, 2, 3, 4, 5, 6, 7, 8}}}};
 
 static NTSTATUS NTAPI Attach(HANDLE Binding, PVOID Context,
                              PNPI_REGISTRATION_INSTANCE Provider) {
@@ -115,9 +128,13 @@ static NTSTATUS NTAPI Detach(PVOID Context) {
 }
 
 static const NPI_CLIENT_CHARACTERISTICS kCharacteristics = {
-    0, sizeof(NPI_CLIENT_CHARACTERISTICS), Attach, Detach, NULL,
-    {0, sizeof(NPI_REGISTRATION_INSTANCE), &NPI_WSK_INTERFACE_ID, &kModuleId,
-     0, NULL}};
+    0,
+    sizeof(NPI_CLIENT_CHARACTERISTICS),
+    Attach,
+    Detach,
+    NULL,
+    {0, sizeof(NPI_REGISTRATION_INSTANCE), &NPI_WSK_INTERFACE_ID, &kModuleId, 0,
+     NULL}};
 
 int WskconfHeadersCNmrCharacteristics(void) {
   return kCharacteristics.ClientRegistrationInstance.NpiId ==

@@ -31,11 +31,12 @@ typedef struct WskconfLayoutRow {
 /* Expanders for the lists: static asserts ... */
 #define WSKCONF_ASSERT_SIZE(T, n) \
   WSKCONF_LAYOUT_STATIC_ASSERT(sizeof(T) == (n), "sizeof " #T);
-#define WSKCONF_ASSERT_ALIGN(T, n) \
-  WSKCONF_LAYOUT_STATIC_ASSERT(WSKCONF_LAYOUT_ALIGNOF(T) == (n), "alignof " #T);
+#define WSKCONF_ASSERT_ALIGN(T, n)                                         \
+  WSKCONF_LAYOUT_STATIC_ASSERT(WSKCONF_LAYOUT_ALIGNOF(T) == (n), "alignof" \
+                                                                 " " #T);
 #define WSKCONF_ASSERT_OFFSET(T, m, n) \
   WSKCONF_LAYOUT_STATIC_ASSERT(offsetof(T, m) == (n), "offsetof " #T " " #m);
-#define WSKCONF_ASSERT_VALUE(group, name, v)                              \
+#define WSKCONF_ASSERT_VALUE(group, name, v)                             \
   WSKCONF_LAYOUT_STATIC_ASSERT((unsigned long long)(ULONG)(name) == (v), \
                                #group " " #name);
 /* ... and table rows. */
@@ -95,7 +96,8 @@ inline void ExpectLayoutGroup(const std::string &group,
 
 // gtest names parameterised instances by their group.
 struct LayoutGroupName {
-  std::string operator()(const ::testing::TestParamInfo<std::string> &info) const {
+  std::string operator()(
+      const ::testing::TestParamInfo<std::string> &info) const {
     std::string name;
     for (char c : info.param) {
       if (std::isalnum(static_cast<unsigned char>(c))) name += c;

@@ -15,7 +15,8 @@ WSKCONF_WS2DEF_VALUES(WSKCONF_ASSERT_VALUE)
 
 const WskconfLayoutRow kLayoutRows[] = {WSKCONF_WS2DEF_LAYOUTS(
     WSKCONF_ROW_SIZE, WSKCONF_ROW_ALIGN, WSKCONF_ROW_OFFSET)};
-const WskconfLayoutRow kValueRows[] = {WSKCONF_WS2DEF_VALUES(WSKCONF_ROW_VALUE)};
+const WskconfLayoutRow kValueRows[] = {
+    WSKCONF_WS2DEF_VALUES(WSKCONF_ROW_VALUE)};
 
 class Ws2defLayoutTest : public ::testing::TestWithParam<std::string> {};
 
@@ -26,11 +27,10 @@ TEST_P(Ws2defLayoutTest, MatchesWindowsX64InCAndCxx) {
                                       std::size(kLayoutRows));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Types, Ws2defLayoutTest,
-    ::testing::ValuesIn(wskconf::testing::LayoutGroups(kLayoutRows,
-                                                       std::size(kLayoutRows))),
-    wskconf::testing::LayoutGroupName());
+INSTANTIATE_TEST_SUITE_P(Types, Ws2defLayoutTest,
+                         ::testing::ValuesIn(wskconf::testing::LayoutGroups(
+                             kLayoutRows, std::size(kLayoutRows))),
+                         wskconf::testing::LayoutGroupName());
 
 class Ws2defValuesTest : public ::testing::TestWithParam<std::string> {};
 
@@ -41,11 +41,10 @@ TEST_P(Ws2defValuesTest, MatchWindowsInCAndCxx) {
                                       std::size(kValueRows));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Tables, Ws2defValuesTest,
-    ::testing::ValuesIn(wskconf::testing::LayoutGroups(kValueRows,
-                                                       std::size(kValueRows))),
-    wskconf::testing::LayoutGroupName());
+INSTANTIATE_TEST_SUITE_P(Tables, Ws2defValuesTest,
+                         ::testing::ValuesIn(wskconf::testing::LayoutGroups(
+                             kValueRows, std::size(kValueRows))),
+                         wskconf::testing::LayoutGroupName());
 
 TEST(Ws2defTest, ExclusiveAddrUseIsTheIntComplementOfReuseAddr) {
   static_assert(std::is_same_v<decltype(SO_EXCLUSIVEADDRUSE), int>);

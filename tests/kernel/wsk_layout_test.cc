@@ -15,8 +15,8 @@ WSKCONF_WSK_LAYOUTS(WSKCONF_ASSERT_SIZE, WSKCONF_ASSERT_ALIGN,
                     WSKCONF_ASSERT_OFFSET)
 WSKCONF_WSK_VALUES(WSKCONF_ASSERT_VALUE)
 
-const WskconfLayoutRow kLayoutRows[] = {
-    WSKCONF_WSK_LAYOUTS(WSKCONF_ROW_SIZE, WSKCONF_ROW_ALIGN, WSKCONF_ROW_OFFSET)};
+const WskconfLayoutRow kLayoutRows[] = {WSKCONF_WSK_LAYOUTS(
+    WSKCONF_ROW_SIZE, WSKCONF_ROW_ALIGN, WSKCONF_ROW_OFFSET)};
 const WskconfLayoutRow kValueRows[] = {WSKCONF_WSK_VALUES(WSKCONF_ROW_VALUE)};
 
 class WskLayoutTest : public ::testing::TestWithParam<std::string> {};
@@ -28,11 +28,10 @@ TEST_P(WskLayoutTest, MatchesWindowsX64InCAndCxx) {
                                       std::size(kLayoutRows));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Types, WskLayoutTest,
-    ::testing::ValuesIn(wskconf::testing::LayoutGroups(kLayoutRows,
-                                                       std::size(kLayoutRows))),
-    wskconf::testing::LayoutGroupName());
+INSTANTIATE_TEST_SUITE_P(Types, WskLayoutTest,
+                         ::testing::ValuesIn(wskconf::testing::LayoutGroups(
+                             kLayoutRows, std::size(kLayoutRows))),
+                         wskconf::testing::LayoutGroupName());
 
 class WskValuesTest : public ::testing::TestWithParam<std::string> {};
 
@@ -43,14 +42,15 @@ TEST_P(WskValuesTest, MatchWindowsInCAndCxx) {
                                       std::size(kValueRows));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Tables, WskValuesTest,
-    ::testing::ValuesIn(wskconf::testing::LayoutGroups(kValueRows,
-                                                       std::size(kValueRows))),
-    wskconf::testing::LayoutGroupName());
+INSTANTIATE_TEST_SUITE_P(Tables, WskValuesTest,
+                         ::testing::ValuesIn(wskconf::testing::LayoutGroups(
+                             kValueRows, std::size(kValueRows))),
+                         wskconf::testing::LayoutGroupName());
 
 TEST(WskTest, NpiWskInterfaceIdHasTheWindowsValue) {
-  const GUID expected = {0x2227E803, 0x8D8B, 0x11D4,
+  const GUID expected = {0x2227E803,
+                         0x8D8B,
+                         0x11D4,
                          {0xAB, 0xAD, 0x00, 0x90, 0x27, 0x71, 0x9E, 0x09}};
   EXPECT_EQ(std::memcmp(&NPI_WSK_INTERFACE_ID, &expected, sizeof(GUID)), 0);
 }
@@ -77,8 +77,13 @@ TEST(WskTest, BasicFunctionsAreReachableBothWaysInCxx) {
 TEST(WskTest, WdkStyleInitializersFillBasicFirst) {
   // Positional, as WDK samples write it, and C++20 designated.
   const WSK_PROVIDER_DATAGRAM_DISPATCH positional = {
-      {RecordControl, RecordClose}, RecordBind, nullptr, nullptr, nullptr,
-      nullptr, nullptr};
+      {RecordControl, RecordClose},
+      RecordBind,
+      nullptr,
+      nullptr,
+      nullptr,
+      nullptr,
+      nullptr};
   EXPECT_EQ(positional.WskControlSocket, &RecordControl);
   EXPECT_EQ(positional.Basic.WskCloseSocket, &RecordClose);
   EXPECT_EQ(positional.WskBind, &RecordBind);
@@ -96,7 +101,8 @@ TEST(WskTest, WdkStyleInitializersFillBasicFirst) {
 
 TEST(WskTest, ClientIsAnOpaquePointer) {
   static_assert(std::is_same_v<PWSK_CLIENT, PVOID>);
-  static_assert(std::is_same_v<decltype(WSK_PROVIDER_NPI::Client), PWSK_CLIENT>);
+  static_assert(
+      std::is_same_v<decltype(WSK_PROVIDER_NPI::Client), PWSK_CLIENT>);
 }
 
 }  // namespace

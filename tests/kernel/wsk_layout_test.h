@@ -57,80 +57,80 @@
   OFFSET(NPIID, Data2, 4) OFFSET(NPIID, Data3, 6) OFFSET(NPIID, Data4, 8)      \
   SIZE(WSK_CONTROL_SOCKET_TYPE, 4) SIZE(WSK_INSPECT_ACTION, 4)
 
-#define WSKCONF_WSK_DISPATCH_LAYOUTS(SIZE, ALIGN, OFFSET)                       \
-  SIZE(WSK_CLIENT_DISPATCH, 16) OFFSET(WSK_CLIENT_DISPATCH, Version, 0)         \
-  OFFSET(WSK_CLIENT_DISPATCH, Reserved, 2)                                      \
-  OFFSET(WSK_CLIENT_DISPATCH, WskClientEvent, 8)                                \
-  SIZE(WSK_PROVIDER_DISPATCH, 56) OFFSET(WSK_PROVIDER_DISPATCH, Version, 0)     \
-  OFFSET(WSK_PROVIDER_DISPATCH, Reserved, 2)                                    \
-  OFFSET(WSK_PROVIDER_DISPATCH, WskSocket, 8)                                   \
-  OFFSET(WSK_PROVIDER_DISPATCH, WskSocketConnect, 16)                           \
-  OFFSET(WSK_PROVIDER_DISPATCH, WskControlClient, 24)                           \
-  OFFSET(WSK_PROVIDER_DISPATCH, WskGetAddressInfo, 32)                          \
-  OFFSET(WSK_PROVIDER_DISPATCH, WskFreeAddressInfo, 40)                         \
-  OFFSET(WSK_PROVIDER_DISPATCH, WskGetNameInfo, 48)                             \
-  SIZE(WSK_PROVIDER_BASIC_DISPATCH, 16)                                         \
-  OFFSET(WSK_PROVIDER_BASIC_DISPATCH, WskControlSocket, 0)                      \
-  OFFSET(WSK_PROVIDER_BASIC_DISPATCH, WskCloseSocket, 8)                        \
-  SIZE(WSK_PROVIDER_LISTEN_DISPATCH, 48)                                        \
-  OFFSET(WSK_PROVIDER_LISTEN_DISPATCH, Basic, 0)                                \
-  OFFSET(WSK_PROVIDER_LISTEN_DISPATCH, WskControlSocket, 0)                     \
-  OFFSET(WSK_PROVIDER_LISTEN_DISPATCH, WskCloseSocket, 8)                       \
-  OFFSET(WSK_PROVIDER_LISTEN_DISPATCH, WskBind, 16)                             \
-  OFFSET(WSK_PROVIDER_LISTEN_DISPATCH, WskAccept, 24)                           \
-  OFFSET(WSK_PROVIDER_LISTEN_DISPATCH, WskInspectComplete, 32)                  \
-  OFFSET(WSK_PROVIDER_LISTEN_DISPATCH, WskGetLocalAddress, 40)                  \
-  SIZE(WSK_PROVIDER_DATAGRAM_DISPATCH, 64)                                      \
-  OFFSET(WSK_PROVIDER_DATAGRAM_DISPATCH, Basic, 0)                              \
-  OFFSET(WSK_PROVIDER_DATAGRAM_DISPATCH, WskCloseSocket, 8)                     \
-  OFFSET(WSK_PROVIDER_DATAGRAM_DISPATCH, WskBind, 16)                           \
-  OFFSET(WSK_PROVIDER_DATAGRAM_DISPATCH, WskSendTo, 24)                         \
-  OFFSET(WSK_PROVIDER_DATAGRAM_DISPATCH, WskReceiveFrom, 32)                    \
-  OFFSET(WSK_PROVIDER_DATAGRAM_DISPATCH, WskRelease, 40)                        \
-  OFFSET(WSK_PROVIDER_DATAGRAM_DISPATCH, WskGetLocalAddress, 48)                \
-  OFFSET(WSK_PROVIDER_DATAGRAM_DISPATCH, WskSendMessages, 56)                   \
-  SIZE(WSK_PROVIDER_CONNECTION_DISPATCH, 104)                                   \
-  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, Basic, 0)                            \
-  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskCloseSocket, 8)                   \
-  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskBind, 16)                         \
-  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskConnect, 24)                      \
-  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskGetLocalAddress, 32)              \
-  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskGetRemoteAddress, 40)             \
-  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskSend, 48)                         \
-  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskReceive, 56)                      \
-  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskDisconnect, 64)                   \
-  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskRelease, 72)                      \
-  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskConnectEx, 80)                    \
-  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskSendEx, 88)                       \
-  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskReceiveEx, 96)                    \
-  SIZE(WSK_PROVIDER_STREAM_DISPATCH, 120)                                       \
-  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, Basic, 0)                                \
-  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskCloseSocket, 8)                       \
-  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskBind, 16)                             \
-  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskAccept, 24)                           \
-  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskConnect, 32)                          \
-  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskListen, 40)                           \
-  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskSend, 48)                             \
-  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskReceive, 56)                          \
-  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskDisconnect, 64)                       \
-  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskRelease, 72)                          \
-  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskGetLocalAddress, 80)                  \
-  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskGetRemoteAddress, 88)                 \
-  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskConnectEx, 96)                        \
-  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskSendEx, 104)                          \
-  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskReceiveEx, 112)                       \
-  SIZE(WSK_CLIENT_LISTEN_DISPATCH, 24)                                          \
-  OFFSET(WSK_CLIENT_LISTEN_DISPATCH, WskAcceptEvent, 0)                         \
-  OFFSET(WSK_CLIENT_LISTEN_DISPATCH, WskInspectEvent, 8)                        \
-  OFFSET(WSK_CLIENT_LISTEN_DISPATCH, WskAbortEvent, 16)                         \
-  SIZE(WSK_CLIENT_DATAGRAM_DISPATCH, 8)                                         \
-  OFFSET(WSK_CLIENT_DATAGRAM_DISPATCH, WskReceiveFromEvent, 0)                  \
-  SIZE(WSK_CLIENT_CONNECTION_DISPATCH, 24)                                      \
-  OFFSET(WSK_CLIENT_CONNECTION_DISPATCH, WskReceiveEvent, 0)                    \
-  OFFSET(WSK_CLIENT_CONNECTION_DISPATCH, WskDisconnectEvent, 8)                 \
-  OFFSET(WSK_CLIENT_CONNECTION_DISPATCH, WskSendBacklogEvent, 16)               \
-  SIZE(WSK_CLIENT_STREAM_DISPATCH, 16)                                          \
-  OFFSET(WSK_CLIENT_STREAM_DISPATCH, Listen, 0)                                 \
+#define WSKCONF_WSK_DISPATCH_LAYOUTS(SIZE, ALIGN, OFFSET)                      \
+  SIZE(WSK_CLIENT_DISPATCH, 16) OFFSET(WSK_CLIENT_DISPATCH, Version, 0)        \
+  OFFSET(WSK_CLIENT_DISPATCH, Reserved, 2)                                     \
+  OFFSET(WSK_CLIENT_DISPATCH, WskClientEvent, 8)                               \
+  SIZE(WSK_PROVIDER_DISPATCH, 56) OFFSET(WSK_PROVIDER_DISPATCH, Version, 0)    \
+  OFFSET(WSK_PROVIDER_DISPATCH, Reserved, 2)                                   \
+  OFFSET(WSK_PROVIDER_DISPATCH, WskSocket, 8)                                  \
+  OFFSET(WSK_PROVIDER_DISPATCH, WskSocketConnect, 16)                          \
+  OFFSET(WSK_PROVIDER_DISPATCH, WskControlClient, 24)                          \
+  OFFSET(WSK_PROVIDER_DISPATCH, WskGetAddressInfo, 32)                         \
+  OFFSET(WSK_PROVIDER_DISPATCH, WskFreeAddressInfo, 40)                        \
+  OFFSET(WSK_PROVIDER_DISPATCH, WskGetNameInfo, 48)                            \
+  SIZE(WSK_PROVIDER_BASIC_DISPATCH, 16)                                        \
+  OFFSET(WSK_PROVIDER_BASIC_DISPATCH, WskControlSocket, 0)                     \
+  OFFSET(WSK_PROVIDER_BASIC_DISPATCH, WskCloseSocket, 8)                       \
+  SIZE(WSK_PROVIDER_LISTEN_DISPATCH, 48)                                       \
+  OFFSET(WSK_PROVIDER_LISTEN_DISPATCH, Basic, 0)                               \
+  OFFSET(WSK_PROVIDER_LISTEN_DISPATCH, WskControlSocket, 0)                    \
+  OFFSET(WSK_PROVIDER_LISTEN_DISPATCH, WskCloseSocket, 8)                      \
+  OFFSET(WSK_PROVIDER_LISTEN_DISPATCH, WskBind, 16)                            \
+  OFFSET(WSK_PROVIDER_LISTEN_DISPATCH, WskAccept, 24)                          \
+  OFFSET(WSK_PROVIDER_LISTEN_DISPATCH, WskInspectComplete, 32)                 \
+  OFFSET(WSK_PROVIDER_LISTEN_DISPATCH, WskGetLocalAddress, 40)                 \
+  SIZE(WSK_PROVIDER_DATAGRAM_DISPATCH, 64)                                     \
+  OFFSET(WSK_PROVIDER_DATAGRAM_DISPATCH, Basic, 0)                             \
+  OFFSET(WSK_PROVIDER_DATAGRAM_DISPATCH, WskCloseSocket, 8)                    \
+  OFFSET(WSK_PROVIDER_DATAGRAM_DISPATCH, WskBind, 16)                          \
+  OFFSET(WSK_PROVIDER_DATAGRAM_DISPATCH, WskSendTo, 24)                        \
+  OFFSET(WSK_PROVIDER_DATAGRAM_DISPATCH, WskReceiveFrom, 32)                   \
+  OFFSET(WSK_PROVIDER_DATAGRAM_DISPATCH, WskRelease, 40)                       \
+  OFFSET(WSK_PROVIDER_DATAGRAM_DISPATCH, WskGetLocalAddress, 48)               \
+  OFFSET(WSK_PROVIDER_DATAGRAM_DISPATCH, WskSendMessages, 56)                  \
+  SIZE(WSK_PROVIDER_CONNECTION_DISPATCH, 104)                                  \
+  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, Basic, 0)                           \
+  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskCloseSocket, 8)                  \
+  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskBind, 16)                        \
+  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskConnect, 24)                     \
+  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskGetLocalAddress, 32)             \
+  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskGetRemoteAddress, 40)            \
+  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskSend, 48)                        \
+  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskReceive, 56)                     \
+  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskDisconnect, 64)                  \
+  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskRelease, 72)                     \
+  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskConnectEx, 80)                   \
+  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskSendEx, 88)                      \
+  OFFSET(WSK_PROVIDER_CONNECTION_DISPATCH, WskReceiveEx, 96)                   \
+  SIZE(WSK_PROVIDER_STREAM_DISPATCH, 120)                                      \
+  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, Basic, 0)                               \
+  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskCloseSocket, 8)                      \
+  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskBind, 16)                            \
+  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskAccept, 24)                          \
+  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskConnect, 32)                         \
+  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskListen, 40)                          \
+  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskSend, 48)                            \
+  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskReceive, 56)                         \
+  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskDisconnect, 64)                      \
+  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskRelease, 72)                         \
+  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskGetLocalAddress, 80)                 \
+  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskGetRemoteAddress, 88)                \
+  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskConnectEx, 96)                       \
+  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskSendEx, 104)                         \
+  OFFSET(WSK_PROVIDER_STREAM_DISPATCH, WskReceiveEx, 112)                      \
+  SIZE(WSK_CLIENT_LISTEN_DISPATCH, 24)                                         \
+  OFFSET(WSK_CLIENT_LISTEN_DISPATCH, WskAcceptEvent, 0)                        \
+  OFFSET(WSK_CLIENT_LISTEN_DISPATCH, WskInspectEvent, 8)                       \
+  OFFSET(WSK_CLIENT_LISTEN_DISPATCH, WskAbortEvent, 16)                        \
+  SIZE(WSK_CLIENT_DATAGRAM_DISPATCH, 8)                                        \
+  OFFSET(WSK_CLIENT_DATAGRAM_DISPATCH, WskReceiveFromEvent, 0)                 \
+  SIZE(WSK_CLIENT_CONNECTION_DISPATCH, 24)                                     \
+  OFFSET(WSK_CLIENT_CONNECTION_DISPATCH, WskReceiveEvent, 0)                   \
+  OFFSET(WSK_CLIENT_CONNECTION_DISPATCH, WskDisconnectEvent, 8)                \
+  OFFSET(WSK_CLIENT_CONNECTION_DISPATCH, WskSendBacklogEvent, 16)              \
+  SIZE(WSK_CLIENT_STREAM_DISPATCH, 16)                                         \
+  OFFSET(WSK_CLIENT_STREAM_DISPATCH, Listen, 0)                                \
   OFFSET(WSK_CLIENT_STREAM_DISPATCH, Connect, 8)
 
 #define WSKCONF_WSK_LAYOUTS(SIZE, ALIGN, OFFSET)   \
@@ -139,7 +139,8 @@
 
 /* Group names are the VALUES.md tables. */
 #define WSKCONF_WSK_VALUES(VALUE)                                              \
-  VALUE(V2b, SO_WSK_SECURITY, 0x4001) VALUE(V2b, SO_WSK_EVENT_CALLBACK, 0x4002) \
+  VALUE(V2b, SO_WSK_SECURITY, 0x4001)                                          \
+  VALUE(V2b, SO_WSK_EVENT_CALLBACK, 0x4002)                                    \
   VALUE(V2e, SIO_WSK_SET_REMOTE_ADDRESS, 0x8F000001)                           \
   VALUE(V2e, SIO_WSK_REGISTER_EXTENSION, 0xCF000002)                           \
   VALUE(V2e, SIO_WSK_QUERY_IDEAL_SEND_BACKLOG, 0x4F000003)                     \
@@ -150,7 +151,8 @@
   VALUE(V2e, SIO_WSK_SET_RECEIVE_EX_CALLBACK, 0x8F000008)                      \
   VALUE(V3a, WSK_FLAG_BASIC_SOCKET, 0) VALUE(V3a, WSK_FLAG_LISTEN_SOCKET, 1)   \
   VALUE(V3a, WSK_FLAG_CONNECTION_SOCKET, 2)                                    \
-  VALUE(V3a, WSK_FLAG_DATAGRAM_SOCKET, 4) VALUE(V3a, WSK_FLAG_STREAM_SOCKET, 8) \
+  VALUE(V3a, WSK_FLAG_DATAGRAM_SOCKET, 4)                                      \
+  VALUE(V3a, WSK_FLAG_STREAM_SOCKET, 8)                                        \
   VALUE(V3a, WSK_FLAG_ABORTIVE, 1) VALUE(V3a, WSK_FLAG_OOB, 1)                 \
   VALUE(V3a, WSK_FLAG_NODELAY, 2) VALUE(V3a, WSK_FLAG_WAITALL, 2)              \
   VALUE(V3a, WSK_FLAG_RELEASE_ASAP, 2) VALUE(V3a, WSK_FLAG_DRAIN, 4)           \
@@ -159,11 +161,13 @@
   VALUE(V3b, WSK_EVENT_SEND_BACKLOG, 0x10) VALUE(V3b, WSK_EVENT_RECEIVE, 0x40) \
   VALUE(V3b, WSK_EVENT_DISCONNECT, 0x80)                                       \
   VALUE(V3b, WSK_EVENT_RECEIVE_FROM, 0x100)                                    \
-  VALUE(V3b, WSK_EVENT_ACCEPT, 0x200) VALUE(V3b, WSK_EVENT_DISABLE, 0x80000000) \
+  VALUE(V3b, WSK_EVENT_ACCEPT, 0x200)                                          \
+  VALUE(V3b, WSK_EVENT_DISABLE, 0x80000000)                                    \
   VALUE(V3c, WSK_TRANSPORT_LIST_QUERY, 2)                                      \
   VALUE(V3c, WSK_TRANSPORT_LIST_CHANGE, 3) VALUE(V3c, WSK_CACHE_SD, 4)         \
   VALUE(V3c, WSK_RELEASE_SD, 5) VALUE(V3c, WSK_TDI_DEVICENAME_MAPPING, 6)      \
-  VALUE(V3c, WSK_SET_STATIC_EVENT_CALLBACKS, 7) VALUE(V3c, WSK_TDI_BEHAVIOR, 8) \
+  VALUE(V3c, WSK_SET_STATIC_EVENT_CALLBACKS, 7)                                \
+  VALUE(V3c, WSK_TDI_BEHAVIOR, 8)                                              \
   VALUE(V3c, WSK_TDI_BEHAVIOR_BYPASS_TDI, 1)                                   \
   VALUE(V3d, WSK_NO_WAIT, 0) VALUE(V3d, WSK_INFINITE_WAIT, 0xFFFFFFFF)         \
   VALUE(V3d, MAKE_WSK_VERSION(1, 0), 0x0100)                                   \

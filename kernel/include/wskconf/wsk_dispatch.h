@@ -26,10 +26,11 @@ typedef NTSTATUS(WSKAPI *PFN_WSK_CLIENT_EVENT)(
  * setting *AcceptSocketContext and *AcceptSocketDispatch (the client owns
  * AcceptSocket), or STATUS_REQUEST_NOT_ACCEPTED. */
 typedef NTSTATUS(WSKAPI *PFN_WSK_ACCEPT_EVENT)(
-    _In_opt_ PVOID SocketContext, _In_ ULONG Flags,
-    _In_ PSOCKADDR LocalAddress, _In_ PSOCKADDR RemoteAddress,
-    _In_opt_ PWSK_SOCKET AcceptSocket, _Outptr_result_maybenull_ PVOID *AcceptSocketContext,
-    _Outptr_result_maybenull_ const struct _WSK_CLIENT_CONNECTION_DISPATCH **AcceptSocketDispatch);
+    _In_opt_ PVOID SocketContext, _In_ ULONG Flags, _In_ PSOCKADDR LocalAddress,
+    _In_ PSOCKADDR RemoteAddress, _In_opt_ PWSK_SOCKET AcceptSocket,
+    _Outptr_result_maybenull_ PVOID *AcceptSocketContext,
+    _Outptr_result_maybenull_ const struct _WSK_CLIENT_CONNECTION_DISPATCH *
+        *AcceptSocketDispatch);
 
 /* Conditional accept: inspect a connection request. WskInspectPend defers
  * the verdict to WskInspectComplete. */
@@ -39,7 +40,7 @@ typedef WSK_INSPECT_ACTION(WSKAPI *PFN_WSK_INSPECT_EVENT)(
 
 /* Conditional accept: a pending request was dropped. Returns STATUS_SUCCESS. */
 typedef NTSTATUS(WSKAPI *PFN_WSK_ABORT_EVENT)(_In_opt_ PVOID SocketContext,
-                                             _In_ PWSK_INSPECT_ID InspectID);
+                                              _In_ PWSK_INSPECT_ID InspectID);
 
 /* Datagrams arrived (NULL DataIndication: socket no longer works). Returns
  * STATUS_SUCCESS (done with the list), STATUS_PENDING (retained; give it back
@@ -66,7 +67,7 @@ typedef NTSTATUS(WSKAPI *PFN_WSK_RECEIVE_EX_EVENT)(
 
 /* The peer disconnected (WSK_FLAG_ABORTIVE: reset). Returns STATUS_SUCCESS. */
 typedef NTSTATUS(WSKAPI *PFN_WSK_DISCONNECT_EVENT)(_In_opt_ PVOID SocketContext,
-                                                  _In_ ULONG Flags);
+                                                   _In_ ULONG Flags);
 
 /* The ideal send backlog changed. Returns STATUS_SUCCESS. */
 typedef NTSTATUS(WSKAPI *PFN_WSK_SEND_BACKLOG_EVENT)(
@@ -106,13 +107,12 @@ typedef NTSTATUS(WSKAPI *PFN_WSK_GET_ADDRESS_INFO)(
     _Outptr_ PADDRINFOEXW *Result, _In_opt_ PEPROCESS OwningProcess,
     _In_opt_ PETHREAD OwningThread, _Inout_ PIRP Irp);
 typedef VOID(WSKAPI *PFN_WSK_FREE_ADDRESS_INFO)(_In_ PWSK_CLIENT Client,
-                                               _In_ PADDRINFOEXW AddrInfo);
+                                                _In_ PADDRINFOEXW AddrInfo);
 typedef NTSTATUS(WSKAPI *PFN_WSK_GET_NAME_INFO)(
-    _In_ PWSK_CLIENT Client, _In_ PSOCKADDR SockAddr,
-    _In_ ULONG SockAddrLength, _Out_opt_ PUNICODE_STRING NodeName,
-    _Out_opt_ PUNICODE_STRING ServiceName, _In_ ULONG Flags,
-    _In_opt_ PEPROCESS OwningProcess, _In_opt_ PETHREAD OwningThread,
-    _Inout_ PIRP Irp);
+    _In_ PWSK_CLIENT Client, _In_ PSOCKADDR SockAddr, _In_ ULONG SockAddrLength,
+    _Out_opt_ PUNICODE_STRING NodeName, _Out_opt_ PUNICODE_STRING ServiceName,
+    _In_ ULONG Flags, _In_opt_ PEPROCESS OwningProcess,
+    _In_opt_ PETHREAD OwningThread, _Inout_ PIRP Irp);
 
 /* Every socket category. WskControlSocket: options (SOL_SOCKET/SO_*) and
  * IOCTLs (SIO_*); STATUS_FILE_FORCED_CLOSED after the socket was closed. */
@@ -124,16 +124,16 @@ typedef NTSTATUS(WSKAPI *PFN_WSK_CONTROL_SOCKET)(
     _Out_opt_ SIZE_T *OutputSizeReturned, _Inout_opt_ PIRP Irp);
 /* Cancels outstanding IRPs and frees the socket; it must not be used after. */
 typedef NTSTATUS(WSKAPI *PFN_WSK_CLOSE_SOCKET)(_In_ PWSK_SOCKET Socket,
-                                              _Inout_ PIRP Irp);
+                                               _Inout_ PIRP Irp);
 
 /* Addressing. Invalid on a socket in the wrong state:
  * STATUS_INVALID_DEVICE_STATE (local/remote address). */
 typedef NTSTATUS(WSKAPI *PFN_WSK_BIND)(_In_ PWSK_SOCKET Socket,
-                                      _In_ PSOCKADDR LocalAddress,
-                                      _Reserved_ ULONG Flags, _Inout_ PIRP Irp);
-typedef NTSTATUS(WSKAPI *PFN_WSK_GET_LOCAL_ADDRESS)(_In_ PWSK_SOCKET Socket,
-                                                   _Out_ PSOCKADDR LocalAddress,
-                                                   _Inout_ PIRP Irp);
+                                       _In_ PSOCKADDR LocalAddress,
+                                       _Reserved_ ULONG Flags,
+                                       _Inout_ PIRP Irp);
+typedef NTSTATUS(WSKAPI *PFN_WSK_GET_LOCAL_ADDRESS)(
+    _In_ PWSK_SOCKET Socket, _Out_ PSOCKADDR LocalAddress, _Inout_ PIRP Irp);
 typedef NTSTATUS(WSKAPI *PFN_WSK_GET_REMOTE_ADDRESS)(
     _In_ PWSK_SOCKET Socket, _Out_ PSOCKADDR RemoteAddress, _Inout_ PIRP Irp);
 
@@ -149,7 +149,7 @@ typedef NTSTATUS(WSKAPI *PFN_WSK_INSPECT_COMPLETE)(
     _In_ PWSK_SOCKET ListenSocket, _In_ PWSK_INSPECT_ID InspectID,
     _In_ WSK_INSPECT_ACTION Action, _Inout_ PIRP Irp);
 typedef NTSTATUS(WSKAPI *PFN_WSK_LISTEN)(_In_ PWSK_SOCKET Socket,
-                                        _Inout_ PIRP Irp);
+                                         _Inout_ PIRP Irp);
 
 /* Datagrams. Irp->IoStatus.Information is the byte count. */
 typedef NTSTATUS(WSKAPI *PFN_WSK_SEND_TO)(
@@ -181,23 +181,24 @@ typedef PFN_WSK_RELEASE_DATA_INDICATION_LIST PFN_RELEASE_DATA_INDICATION_LIST;
  * STATUS_NOT_SUPPORTED for unsupported flags. WskConnectEx may send Buffer
  * with the connect (STATUS_BUFFER_OVERFLOW, STATUS_INVALID_PARAMETER). */
 typedef NTSTATUS(WSKAPI *PFN_WSK_CONNECT)(_In_ PWSK_SOCKET Socket,
-                                         _In_ PSOCKADDR RemoteAddress,
-                                         _Reserved_ ULONG Flags,
-                                         _Inout_ PIRP Irp);
+                                          _In_ PSOCKADDR RemoteAddress,
+                                          _Reserved_ ULONG Flags,
+                                          _Inout_ PIRP Irp);
 typedef NTSTATUS(WSKAPI *PFN_WSK_CONNECT_EX)(_In_ PWSK_SOCKET Socket,
-                                            _In_ PSOCKADDR RemoteAddress,
-                                            _In_opt_ PWSK_BUF Buffer,
-                                            _Reserved_ ULONG Flags,
-                                            _Inout_ PIRP Irp);
+                                             _In_ PSOCKADDR RemoteAddress,
+                                             _In_opt_ PWSK_BUF Buffer,
+                                             _Reserved_ ULONG Flags,
+                                             _Inout_ PIRP Irp);
 typedef NTSTATUS(WSKAPI *PFN_WSK_SEND)(_In_ PWSK_SOCKET Socket,
-                                      _In_ PWSK_BUF Buffer, _In_ ULONG Flags,
-                                      _Inout_ PIRP Irp);
+                                       _In_ PWSK_BUF Buffer, _In_ ULONG Flags,
+                                       _Inout_ PIRP Irp);
 typedef NTSTATUS(WSKAPI *PFN_WSK_RECEIVE)(_In_ PWSK_SOCKET Socket,
-                                         _In_ PWSK_BUF Buffer, _In_ ULONG Flags,
-                                         _Inout_ PIRP Irp);
+                                          _In_ PWSK_BUF Buffer,
+                                          _In_ ULONG Flags, _Inout_ PIRP Irp);
 typedef NTSTATUS(WSKAPI *PFN_WSK_DISCONNECT)(_In_ PWSK_SOCKET Socket,
-                                            _In_opt_ PWSK_BUF Buffer,
-                                            _In_ ULONG Flags, _Inout_ PIRP Irp);
+                                             _In_opt_ PWSK_BUF Buffer,
+                                             _In_ ULONG Flags,
+                                             _Inout_ PIRP Irp);
 /* Reserved (unpublished): send and receive with control information. */
 typedef NTSTATUS(WSKAPI *PFN_WSK_SEND_EX)(
     _In_ PWSK_SOCKET Socket, _In_ PWSK_BUF Buffer, _In_ ULONG Flags,
@@ -264,14 +265,15 @@ typedef struct _WSK_PROVIDER_BASIC_DISPATCH {
  * The layout is the WDK's. One visible difference: a positional initializer
  * written { {Control, Close}, Bind, ... } is correct, but C's -Wmissing-braces
  * (part of -Wall for C, not for C++) asks for { {{Control, Close}}, Bind };
- * designated initializers (.Basic = {...} or .WskCloseSocket = ...) avoid it. */
-#define WSKCONF_WSK_BASIC_DISPATCH_HEAD               \
-  union {                                             \
-    WSK_PROVIDER_BASIC_DISPATCH Basic;                \
-    struct {                                          \
-      PFN_WSK_CONTROL_SOCKET WskControlSocket;        \
-      PFN_WSK_CLOSE_SOCKET WskCloseSocket;            \
-    };                                                \
+ * designated initializers (.Basic = {...} or .WskCloseSocket = ...) avoid it.
+ */
+#define WSKCONF_WSK_BASIC_DISPATCH_HEAD        \
+  union {                                      \
+    WSK_PROVIDER_BASIC_DISPATCH Basic;         \
+    struct {                                   \
+      PFN_WSK_CONTROL_SOCKET WskControlSocket; \
+      PFN_WSK_CLOSE_SOCKET WskCloseSocket;     \
+    };                                         \
   }
 
 typedef struct _WSK_PROVIDER_LISTEN_DISPATCH {
@@ -339,33 +341,37 @@ typedef struct _WSK_PROVIDER_NPI {
 } WSK_PROVIDER_NPI, *PWSK_PROVIDER_NPI;
 
 /* Implemented by the WSK provider (.so) a client is linked or loaded with,
- * not by the kernel runtime; exported with default visibility. */
+ * not by the kernel runtime: declared with default visibility so a provider
+ * built with hidden visibility still exports them. */
+#define WSKCONF_PROVIDER_API __attribute__((visibility("default")))
+
 EXTERN_C_START
 
 /* PASSIVE_LEVEL. Registers the client; WskClientNpi and WskRegistration must
  * stay valid until WskDeregister. STATUS_SUCCESS or a failure status. */
-NTKERNELAPI NTSTATUS WskRegister(_In_ PWSK_CLIENT_NPI WskClientNpi,
-                                 _Out_ PWSK_REGISTRATION WskRegistration);
+WSKCONF_PROVIDER_API NTSTATUS WskRegister(
+    _In_ PWSK_CLIENT_NPI WskClientNpi, _Out_ PWSK_REGISTRATION WskRegistration);
 
 /* PASSIVE_LEVEL (<= DISPATCH_LEVEL with WSK_NO_WAIT). Waits up to
  * WaitTimeout ms for the provider: STATUS_SUCCESS, STATUS_NOINTERFACE (no
  * compatible version), STATUS_DEVICE_NOT_READY (timeout or deregistering).
  * Each success is paired with one WskReleaseProviderNPI. */
-NTKERNELAPI NTSTATUS WskCaptureProviderNPI(
+WSKCONF_PROVIDER_API NTSTATUS WskCaptureProviderNPI(
     _In_ PWSK_REGISTRATION WskRegistration, _In_ ULONG WaitTimeout,
     _Out_ PWSK_PROVIDER_NPI WskProviderNpi);
 
 /* <= DISPATCH_LEVEL. Releases one capture. */
-NTKERNELAPI VOID WskReleaseProviderNPI(_In_ PWSK_REGISTRATION WskRegistration);
+WSKCONF_PROVIDER_API VOID
+WskReleaseProviderNPI(_In_ PWSK_REGISTRATION WskRegistration);
 
 /* <= DISPATCH_LEVEL. STATUS_SUCCESS or STATUS_DEVICE_NOT_READY. */
-NTKERNELAPI NTSTATUS WskQueryProviderCharacteristics(
+WSKCONF_PROVIDER_API NTSTATUS WskQueryProviderCharacteristics(
     _In_ PWSK_REGISTRATION WskRegistration,
     _Out_ PWSK_PROVIDER_CHARACTERISTICS WskProviderCharacteristics);
 
 /* PASSIVE_LEVEL. Waits for every capture to be released and every socket to
  * be closed, then detaches. */
-NTKERNELAPI VOID WskDeregister(_In_ PWSK_REGISTRATION WskRegistration);
+WSKCONF_PROVIDER_API VOID WskDeregister(_In_ PWSK_REGISTRATION WskRegistration);
 
 EXTERN_C_END
 
