@@ -287,6 +287,21 @@ PVOID MmGetSystemAddressForMdlSafe(PMDL Mdl, ULONG Priority) {
   return Mdl->MappedSystemVa;
 }
 
+BOOLEAN WskconfMdlChainIsUsable(PMDL Mdl, const char* Routine) {
+  const char* routine = Routine != nullptr ? Routine : "WskconfMdlChainIsUsable";
+  for (PMDL mdl = Mdl; mdl != nullptr; mdl = mdl->Next) {
+    if (internal::IsMdlFreed(mdl)) {
+      WskconfReportViolation(WskconfRuleMdlUsedAfterFree, mdl,
+                             "%s: MDL %p of the chain at %p was freed with "
+                             "IoFreeMdl",
+                             routine, static_cast<void*>(mdl),
+                             static_cast<void*>(Mdl));
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
 ULONG WskconfLiveMdlCount(VOID) {
   internal::MdlTable& table = internal::Table();
   std::lock_guard lock(table.mutex);

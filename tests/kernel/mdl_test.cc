@@ -244,4 +244,25 @@ TEST_F(MdlTest, AllocatingForAFreedIrpIsReported) {
   ExpectViolation("Irp.SentAfterFree");
 }
 
+TEST_F(MdlTest, ChainCheckAcceptsALiveChain) {
+  MdlPtr first(IoAllocateMdl(buffer_, 10, FALSE, FALSE, nullptr));
+  MdlPtr second(IoAllocateMdl(buffer_ + 10, 10, FALSE, FALSE, nullptr));
+  first->Next = second.get();
+  EXPECT_TRUE(WskconfMdlChainIsUsable(first.get(), "WskSend"));
+  EXPECT_TRUE(WskconfMdlChainIsUsable(nullptr, "WskSend"));
+  first->Next = nullptr;
+}
+
+TEST_F(MdlTest, ChainCheckReportsAFreedMdlInTheChain) {
+  MdlPtr first(IoAllocateMdl(buffer_, 10, FALSE, FALSE, nullptr));
+  PMDL second = IoAllocateMdl(buffer_ + 10, 10, FALSE, FALSE, nullptr);
+  first->Next = second;
+  IoFreeMdl(second);
+  EXPECT_FALSE(WskconfMdlChainIsUsable(first.get(), "WskSend"));
+  WSKCONF_VIOLATION violation = ExpectViolation("Mdl.UsedAfterFree");
+  EXPECT_EQ(violation.Object, second);
+  EXPECT_NE(std::string(violation.Message).find("WskSend"), std::string::npos);
+  first->Next = nullptr;
+}
+
 }  // namespace

@@ -157,6 +157,14 @@ NTKERNELAPI VOID MmUnlockPages(PMDL MemoryDescriptorList);
  * Priority is accepted. IRQL <= DISPATCH_LEVEL. */
 NTKERNELAPI PVOID MmGetSystemAddressForMdlSafe(PMDL Mdl, ULONG Priority);
 
+/* Runtime extension for providers (not in the WDK): checks an MDL chain a
+ * client handed over (a WSK_BUF's Mdl) before using it. Reports
+ * Mdl.UsedAfterFree, naming Routine, for the first MDL of the chain that was
+ * freed with IoFreeMdl, and returns FALSE; returns TRUE for a usable chain,
+ * including an empty (NULL) one. A freed MDL is never dereferenced. Any
+ * IRQL. */
+NTKERNELAPI BOOLEAN WskconfMdlChainIsUsable(PMDL Mdl, const char *Routine);
+
 EXTERN_C_END
 
 #endif /* WSKCONF_WDM_MDL_H_ */
