@@ -1,4 +1,4 @@
-/* Windows x64 facts for wsk.h and netioddk.h (VALUES.md §3 and §5b-c) as
+/* Windows x64 facts for wsk.h and netioddk.h (VALUES.md §3 and §5b-d) as
  * X-macro lists, expanded by wsk_layout_test.c (C11) and wsk_layout_test.cc
  * (C++20). Dispatch tables use the newest member lists. */
 #ifndef WSKCONF_TESTS_KERNEL_WSK_LAYOUT_TEST_H_
@@ -133,9 +133,21 @@
   OFFSET(WSK_CLIENT_STREAM_DISPATCH, Listen, 0)                                \
   OFFSET(WSK_CLIENT_STREAM_DISPATCH, Connect, 8)
 
-#define WSKCONF_WSK_LAYOUTS(SIZE, ALIGN, OFFSET)   \
-  WSKCONF_WSK_STRUCT_LAYOUTS(SIZE, ALIGN, OFFSET) \
-  WSKCONF_WSK_DISPATCH_LAYOUTS(SIZE, ALIGN, OFFSET)
+/* VALUES.md §5d: the kernel structures WSK passes around (from <wdm.h>). */
+#define WSKCONF_WDM_LAYOUTS(SIZE, ALIGN, OFFSET)                             \
+  SIZE(IO_STATUS_BLOCK, 16) OFFSET(IO_STATUS_BLOCK, Status, 0)               \
+  OFFSET(IO_STATUS_BLOCK, Pointer, 0)                                        \
+  OFFSET(IO_STATUS_BLOCK, Information, 8)                                    \
+  SIZE(MDL, 48) OFFSET(MDL, Next, 0) OFFSET(MDL, Size, 8)                    \
+  OFFSET(MDL, MdlFlags, 10) OFFSET(MDL, Process, 16)                         \
+  OFFSET(MDL, MappedSystemVa, 24) OFFSET(MDL, StartVa, 32)                   \
+  OFFSET(MDL, ByteCount, 40) OFFSET(MDL, ByteOffset, 44)                     \
+  SIZE(KEVENT, 24)
+
+#define WSKCONF_WSK_LAYOUTS(SIZE, ALIGN, OFFSET)     \
+  WSKCONF_WSK_STRUCT_LAYOUTS(SIZE, ALIGN, OFFSET)   \
+  WSKCONF_WSK_DISPATCH_LAYOUTS(SIZE, ALIGN, OFFSET) \
+  WSKCONF_WDM_LAYOUTS(SIZE, ALIGN, OFFSET)
 
 /* Group names are the VALUES.md tables. */
 #define WSKCONF_WSK_VALUES(VALUE)                                              \
