@@ -160,8 +160,10 @@ StatusOr<Spec> LoadSpecDir(const std::filesystem::path& dir,
   std::vector<std::string> names;
   for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end;
        it.increment(ec)) {
-    if (it->path().extension() == ".xml") {
-      names.push_back(it->path().filename().string());
+    // Hidden files (editor locks such as .#send.xml) are not spec files.
+    const std::string name = it->path().filename().string();
+    if (it->path().extension() == ".xml" && !name.starts_with(".")) {
+      names.push_back(name);
     }
   }
   if (ec) {

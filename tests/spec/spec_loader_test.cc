@@ -168,11 +168,12 @@ TEST(SpecLoaderTest, DisplayPathIsRelativeBelowTheWorkingDirectory) {
                        : "/nonexistent-root-dir/c.xml");
 }
 
-TEST(SpecLoaderTest, ReadsOnlyXmlFilesOfTheFolder) {
+TEST(SpecLoaderTest, ReadsOnlyVisibleXmlFilesOfTheFolder) {
   ScratchDir dir;
   WriteFile(dir.path() / "b.xml", SpecDocument("<topic id=\"B\"/>"));
   WriteFile(dir.path() / "a.xml", SpecDocument("<topic id=\"A\"/>"));
   WriteFile(dir.path() / "notes.txt", "not xml");
+  std::filesystem::create_symlink("gone", dir.path() / ".#a.xml");
   std::filesystem::create_directory(dir.path() / "sub");
   WriteFile(dir.path() / "sub" / "c.xml", SpecDocument("<topic id=\"C\"/>"));
   StatusOr<Spec> spec = LoadSpecDir(dir.path(), "d");

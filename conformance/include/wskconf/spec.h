@@ -36,7 +36,7 @@ StatusOr<SpecFile> ParseSpecFile(std::string_view bytes,
 StatusOr<SpecFile> LoadSpecFile(const std::filesystem::path& path,
                                 std::string_view display_path);
 
-// Loads every *.xml directly in `dir`, sorted by name. Messages name files as
+// Loads every *.xml directly in `dir` (hidden files skipped), sorted by name. Messages name files as
 // `display_dir`/<name>; by default `dir` relative to the working directory
 // when below it. kNotFound if `dir` is not a folder, kInvalidArgument if it
 // holds no *.xml; otherwise every unusable file is named in one message
