@@ -397,4 +397,60 @@ TEST_F(IrpTest, FreeingTwiceLongAfterIsStillReportedSafely) {
   EXPECT_EQ(WskconfLiveIrpCount(), 0u);
 }
 
+// A client operation written the WSK way, used by the fault-injection loop.
+NTSTATUS FreeMdlAndIrp(PDEVICE_OBJECT, PIRP irp, PVOID context) {
+  IoFreeMdl(static_cast<PMDL>(context));
+  IoFreeIrp(irp);
+  return STATUS_MORE_PROCESSING_REQUIRED;
+}
+
+NTSTATUS StartRequest(PDEVICE_OBJECT lower, void* buffer, ULONG length) {
+  PIRP irp = IoAllocateIrp(1, FALSE);
+  if (irp == nullptr) return STATUS_INSUFFICIENT_RESOURCES;
+  PMDL mdl = IoAllocateMdl(buffer, length, FALSE, FALSE, nullptr);
+  if (mdl == nullptr) {
+    IoFreeIrp(irp);
+    return STATUS_INSUFFICIENT_RESOURCES;
+  }
+  MmBuildMdlForNonPagedPool(mdl);
+  NTSTATUS status = IoSetCompletionRoutineEx(nullptr, irp, &FreeMdlAndIrp, mdl,
+                                             TRUE, TRUE, TRUE);
+  if (!NT_SUCCESS(status)) {
+    IoFreeMdl(mdl);
+    IoFreeIrp(irp);
+    return status;
+  }
+  return IoCallDriver(lower, irp);
+}
+
+// SQLite-style: fail the 1st, 2nd, ... allocation of each kind until no
+// injected failure fires; every run ends in one of the expected statuses
+// with nothing leaked and no rule broken.
+TEST_F(IrpTest, FaultInjectionLoopEndsCleanlyForEveryKind) {
+  TestDevice lower;
+  lower.set_dispatch([](PDEVICE_OBJECT, PIRP irp) {
+    return CompleteInline(irp, STATUS_SUCCESS, 4);
+  });
+  unsigned char buffer[64];
+  for (WSKCONF_ALLOCATION_KIND kind :
+       {WskconfAllocIrp, WskconfAllocMdl, WskconfAllocPool}) {
+    int injected_runs = 0;
+    for (ULONG n = 1; n < 50; ++n) {
+      ULONG before = WskconfInjectedFailureCount(kind);
+      WskconfFailNthAllocation(kind, n);
+      NTSTATUS status = StartRequest(lower.device(), buffer, sizeof(buffer));
+      WskconfFailNthAllocation(kind, 0);
+      bool fired = WskconfInjectedFailureCount(kind) != before;
+      EXPECT_NTSTATUS_EQ(fired ? STATUS_INSUFFICIENT_RESOURCES : STATUS_SUCCESS,
+                         status);
+      EXPECT_EQ(WskconfLiveIrpCount(), 0u);
+      EXPECT_EQ(WskconfLiveMdlCount(), 0u);
+      ExpectNoViolations();
+      if (!fired) break;
+      ++injected_runs;
+    }
+    EXPECT_EQ(injected_runs, 1) << "kind " << kind;
+  }
+}
+
 }  // namespace
