@@ -139,16 +139,36 @@ TEST_F(MdlTest, ProbeLockMapUnlockIsClean) {
   EXPECT_FALSE(mdl->MdlFlags & (MDL_PAGES_LOCKED | MDL_MAPPED_TO_SYSTEM_VA));
 }
 
-TEST_F(MdlTest, ProbingAnUnmappedRangeIsReportedNotAFault) {
+// Pages the process may not touch: an inaccessible (PROT_NONE) mapping is
+// used rather than an unmapped hole, which any later mmap could fill.
+TEST_F(MdlTest, ProbingAnInaccessibleRangeIsReportedNotAFault) {
   long page = sysconf(_SC_PAGESIZE);
-  void* mapping = mmap(nullptr, page, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void* mapping = mmap(nullptr, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+                       -1, 0);
   ASSERT_NE(mapping, MAP_FAILED);
-  ASSERT_EQ(munmap(mapping, page), 0);
   MdlPtr mdl(IoAllocateMdl(mapping, 64, FALSE, FALSE, nullptr));
   MmProbeAndLockPages(mdl.get(), KernelMode, IoReadAccess);
   EXPECT_EQ(ExpectViolation("Mdl.ProbeInvalidAddress").Object, mdl.get());
   EXPECT_FALSE(mdl->MdlFlags & MDL_PAGES_LOCKED);
+  munmap(mapping, page);
+}
+
+TEST_F(MdlTest, ProbingARangeThatRunsIntoAnInaccessiblePageIsReported) {
+  long page = sysconf(_SC_PAGESIZE);
+  auto* mapping = static_cast<unsigned char*>(
+      mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE,
+           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  ASSERT_NE(mapping, MAP_FAILED);
+  ASSERT_EQ(mprotect(mapping + page, page, PROT_NONE), 0);
+  MdlPtr inside(IoAllocateMdl(mapping + page - 8, 8, FALSE, FALSE, nullptr));
+  MmProbeAndLockPages(inside.get(), KernelMode, IoWriteAccess);
+  EXPECT_TRUE(inside->MdlFlags & MDL_PAGES_LOCKED);
+  MmUnlockPages(inside.get());
+  MdlPtr across(IoAllocateMdl(mapping + page - 8, 16, FALSE, FALSE, nullptr));
+  MmProbeAndLockPages(across.get(), KernelMode, IoReadAccess);
+  ExpectViolation("Mdl.ProbeInvalidAddress");
+  EXPECT_FALSE(across->MdlFlags & MDL_PAGES_LOCKED);
+  munmap(mapping, 2 * page);
 }
 
 TEST_F(MdlTest, ProbingNullPageIsReported) {
