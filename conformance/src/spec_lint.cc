@@ -207,6 +207,11 @@ class Linter {
     if (!clause.has_strength) Add(at, what + " has no strength");
     if (!clause.has_side) Add(at, what + " has no side");
     if (!clause.has_text) Add(at, what + " has no <text>");
+    if (!clause.id.empty() && !clause.element_id.empty() &&
+        !clause.id.starts_with(clause.element_id + ".")) {
+      Add(at, fmt::format("{} must start with its element's id '{}.'", what,
+                          clause.element_id));
+    }
     if (clause.strength == Strength::kShould && clause.reason.empty()) {
       Add(at, fmt::format("SHOULD {} has no reason", what));
     }

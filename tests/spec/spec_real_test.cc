@@ -54,7 +54,8 @@ TEST(RealSpecTest, FaultInjectedIntoACopyIsFound) {
   // zz-injected.xml sorts last, so the real definition is the first one.
   WriteFile(dir.path() / "zz-injected.xml",
             SpecDocument("<topic id=\"" + taken_id +
-                         "\"><clause id=\"Injected.Rule\" strength=\"MUST\" "
+                         "\"><clause id=\"" + taken_id +
+                         ".InjectedRule\" strength=\"MUST\" "
                          "side=\"client\" checked-by=\"verifier\" "
                          "source=\"no/such/page.md\"><text>x</text></clause>"
                          "</topic>"));
@@ -71,13 +72,14 @@ TEST(RealSpecTest, FaultInjectedIntoACopyIsFound) {
   const std::string first = original->files[0].elements[0].location.ToString();
   EXPECT_EQ(injected,
             (std::vector<std::string>{
-                "copy/zz-injected.xml:3: clause 'Injected.Rule' has "
-                "checked-by=\"verifier\" but no verifier rule has that id (a "
-                "runtime rule no code checks)",
+                "copy/zz-injected.xml:3: clause '" + taken_id +
+                    ".InjectedRule' has checked-by=\"verifier\" but no "
+                    "verifier rule has that id (a runtime rule no code "
+                    "checks)",
                 "copy/zz-injected.xml:3: duplicate id '" + taken_id +
                     "' (first defined at " + first + ")",
                 "copy/zz-injected.xml:3: source page 'no/such/page.md' of "
-                "clause 'Injected.Rule' does not exist"}));
+                "clause '" + taken_id + ".InjectedRule' does not exist"}));
 }
 
 }  // namespace
