@@ -7,7 +7,11 @@
  * its final status, and always completes that IRP (Irp->IoStatus carries the
  * result); the completion routine runs at IRQL <= DISPATCH_LEVEL. Event
  * callbacks (PFN_WSK_*_EVENT) are called by the provider at IRQL <=
- * DISPATCH_LEVEL and must not block. */
+ * DISPATCH_LEVEL and must not block.
+ *
+ * A translation unit that also includes the host's socket headers defines
+ * WSKCONF_WS_PREFIX first (see ws2def.h): the Winsock constants are then
+ * spelled WS_AF_INET6, WS_SOL_SOCKET ...; the WSK names here do not change. */
 #ifndef WSKCONF_WSK_H_
 #define WSKCONF_WSK_H_
 
