@@ -22,6 +22,9 @@ namespace {
 struct MdlTable {
   std::mutex mutex;
   std::unordered_map<const MDL*, bool> freed_by_mdl;  // value: freed
+  // Bytes allocated for each MDL from IoAllocateMdl (its PFN capacity; the
+  // CSHORT Size field cannot hold it for large buffers).
+  std::unordered_map<const MDL*, SIZE_T> allocated_bytes;
 };
 
 MdlTable& Table() {
@@ -35,6 +38,7 @@ void ForgetFreedMdl(void* mdl) {
   auto it = table.freed_by_mdl.find(static_cast<const MDL*>(mdl));
   if (it != table.freed_by_mdl.end() && it->second) {
     table.freed_by_mdl.erase(it);
+    table.allocated_bytes.erase(static_cast<const MDL*>(mdl));
   }
 }
 
@@ -53,6 +57,15 @@ bool RequireLiveMdl(const MDL* mdl, const char* routine) {
                          "%s: MDL %p was freed with IoFreeMdl", routine,
                          static_cast<const void*>(mdl));
   return false;
+}
+
+// Bytes available for `mdl`'s header and PFN array.
+SIZE_T MdlCapacity(const MDL* mdl) {
+  MdlTable& table = Table();
+  std::lock_guard lock(table.mutex);
+  auto it = table.allocated_bytes.find(mdl);
+  if (it != table.allocated_bytes.end()) return it->second;
+  return static_cast<USHORT>(mdl->Size);  // caller memory (MmInitializeMdl)
 }
 
 void FillPfnArray(PMDL mdl) {
@@ -156,6 +169,7 @@ PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer,
     internal::MdlTable& table = internal::Table();
     std::lock_guard lock(table.mutex);
     table.freed_by_mdl[mdl] = false;
+    table.allocated_bytes[mdl] = size;
   }
   if (Irp != nullptr) {
     if (!SecondaryBuffer || Irp->MdlAddress == nullptr) {
@@ -271,7 +285,14 @@ PVOID MmGetSystemAddressForMdlSafe(PMDL Mdl, ULONG Priority) {
   if (!internal::RequireLiveMdl(Mdl, "MmGetSystemAddressForMdlSafe")) {
     return nullptr;
   }
-  if (Mdl->MdlFlags & (MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL)) {
+  if (Mdl->MdlFlags & (MDL_MAPPED_TO_SYSTEM_VA | MDL_SOURCE_IS_NONPAGED_POOL |
+                       MDL_PARENT_MAPPED_SYSTEM_VA)) {
+    return Mdl->MappedSystemVa;
+  }
+  if (Mdl->MdlFlags & MDL_PARTIAL) {
+    // The source is locked: map the part on demand, as Windows does.
+    Mdl->MappedSystemVa = MmGetMdlVirtualAddress(Mdl);
+    Mdl->MdlFlags |= MDL_PARTIAL_HAS_BEEN_MAPPED | MDL_MAPPED_TO_SYSTEM_VA;
     return Mdl->MappedSystemVa;
   }
   if (!(Mdl->MdlFlags & MDL_PAGES_LOCKED)) {
@@ -285,6 +306,70 @@ PVOID MmGetSystemAddressForMdlSafe(PMDL Mdl, ULONG Priority) {
   Mdl->MappedSystemVa = MmGetMdlVirtualAddress(Mdl);
   Mdl->MdlFlags |= MDL_MAPPED_TO_SYSTEM_VA;
   return Mdl->MappedSystemVa;
+}
+
+VOID IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID VirtualAddress,
+                       ULONG Length) {
+  if (!internal::RequireNonNull(SourceMdl, "IoBuildPartialMdl", "SourceMdl") ||
+      !internal::RequireNonNull(TargetMdl, "IoBuildPartialMdl", "TargetMdl") ||
+      !internal::RequireLiveMdl(SourceMdl, "IoBuildPartialMdl") ||
+      !internal::RequireLiveMdl(TargetMdl, "IoBuildPartialMdl")) {
+    return;
+  }
+  auto source_start =
+      reinterpret_cast<std::uintptr_t>(MmGetMdlVirtualAddress(SourceMdl));
+  std::uintptr_t source_end = source_start + SourceMdl->ByteCount;
+  auto start = reinterpret_cast<std::uintptr_t>(VirtualAddress);
+  if (start >= source_start && start <= source_end && Length == 0) {
+    Length = static_cast<ULONG>(source_end - start);
+  }
+  if (start < source_start || start > source_end ||
+      Length > source_end - start) {
+    // No verifier rule covers this (Windows stops the system): say so on
+    // stderr, as the runtime does for other unruled misuse, and refuse.
+    std::fprintf(stderr,
+                 "wskconf: IoBuildPartialMdl: %u bytes at %p are not inside "
+                 "source MDL %p (%u bytes at %p); target left alone\n",
+                 Length, VirtualAddress, static_cast<void*>(SourceMdl),
+                 SourceMdl->ByteCount, reinterpret_cast<void*>(source_start));
+    return;
+  }
+  if (MmSizeOfMdl(VirtualAddress, Length) > internal::MdlCapacity(TargetMdl)) {
+    std::fprintf(stderr,
+                 "wskconf: IoBuildPartialMdl: target MDL %p is too small to "
+                 "describe %u bytes at %p; target left alone\n",
+                 static_cast<void*>(TargetMdl), Length, VirtualAddress);
+    return;
+  }
+  if (!(SourceMdl->MdlFlags & (MDL_PAGES_LOCKED | MDL_SOURCE_IS_NONPAGED_POOL |
+                               MDL_PARTIAL))) {
+    std::fprintf(stderr,
+                 "wskconf: IoBuildPartialMdl: source MDL %p is neither locked "
+                 "nor built for nonpaged pool\n",
+                 static_cast<void*>(SourceMdl));
+  }
+  CSHORT keep = TargetMdl->MdlFlags & MDL_ALLOCATED_FIXED_SIZE;
+  CSHORT inherit = SourceMdl->MdlFlags & (MDL_SOURCE_IS_NONPAGED_POOL |
+                                          MDL_IO_PAGE_READ | MDL_IO_SPACE);
+  MmInitializeMdl(TargetMdl, VirtualAddress, Length);
+  TargetMdl->MdlFlags = static_cast<CSHORT>(keep | inherit | MDL_PARTIAL);
+  TargetMdl->Process = SourceMdl->Process;
+  if (SourceMdl->MdlFlags &
+      (MDL_SOURCE_IS_NONPAGED_POOL | MDL_MAPPED_TO_SYSTEM_VA)) {
+    if (!(SourceMdl->MdlFlags & MDL_SOURCE_IS_NONPAGED_POOL)) {
+      TargetMdl->MdlFlags |= MDL_PARENT_MAPPED_SYSTEM_VA;
+    }
+    TargetMdl->MappedSystemVa = VirtualAddress;
+  }
+  internal::FillPfnArray(TargetMdl);
+}
+
+VOID MmPrepareMdlForReuse(PMDL Mdl) {
+  if (!internal::RequireLiveMdl(Mdl, "MmPrepareMdlForReuse")) return;
+  if (Mdl->MdlFlags & MDL_PARTIAL_HAS_BEEN_MAPPED) {
+    Mdl->MdlFlags &= ~(MDL_PARTIAL_HAS_BEEN_MAPPED | MDL_MAPPED_TO_SYSTEM_VA);
+    Mdl->MappedSystemVa = nullptr;
+  }
 }
 
 BOOLEAN WskconfMdlChainIsUsable(PMDL Mdl, const char* Routine) {

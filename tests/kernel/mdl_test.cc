@@ -285,4 +285,69 @@ TEST_F(MdlTest, ChainCheckReportsAFreedMdlInTheChain) {
   first->Next = nullptr;
 }
 
+TEST_F(MdlTest, PartialMdlOfNonPagedSourceIsMappedAtItsAddress) {
+  MdlPtr source(IoAllocateMdl(buffer_, 2 * PAGE_SIZE, FALSE, FALSE, nullptr));
+  MmBuildMdlForNonPagedPool(source.get());
+  MdlPtr part(IoAllocateMdl(buffer_ + PAGE_SIZE - 4, 100, FALSE, FALSE,
+                            nullptr));
+  IoBuildPartialMdl(source.get(), part.get(), buffer_ + PAGE_SIZE - 4, 100);
+  EXPECT_TRUE(part->MdlFlags & MDL_PARTIAL);
+  EXPECT_TRUE(part->MdlFlags & MDL_SOURCE_IS_NONPAGED_POOL);
+  EXPECT_EQ(MmGetMdlVirtualAddress(part.get()), buffer_ + PAGE_SIZE - 4);
+  EXPECT_EQ(MmGetMdlByteCount(part.get()), 100u);
+  EXPECT_EQ(MmGetSystemAddressForMdlSafe(part.get(), NormalPagePriority),
+            buffer_ + PAGE_SIZE - 4);
+  auto first_page = reinterpret_cast<std::uintptr_t>(buffer_) >> PAGE_SHIFT;
+  EXPECT_EQ(MmGetMdlPfnArray(part.get())[1], first_page + 1);
+}
+
+TEST_F(MdlTest, PartialMdlOfLockedSourceIsMappedOnDemandAndReusable) {
+  MdlPtr source(IoAllocateMdl(buffer_, 3 * PAGE_SIZE, FALSE, FALSE, nullptr));
+  MmProbeAndLockPages(source.get(), KernelMode, IoReadAccess);
+  MdlPtr part(IoAllocateMdl(buffer_, 3 * PAGE_SIZE, FALSE, FALSE, nullptr));
+  IoBuildPartialMdl(source.get(), part.get(), buffer_ + 2 * PAGE_SIZE, 0);
+  EXPECT_EQ(MmGetMdlByteCount(part.get()), static_cast<ULONG>(PAGE_SIZE));
+  EXPECT_EQ(MmGetSystemAddressForMdlSafe(part.get(), NormalPagePriority),
+            buffer_ + 2 * PAGE_SIZE);
+  EXPECT_TRUE(part->MdlFlags & MDL_PARTIAL_HAS_BEEN_MAPPED);
+  MmPrepareMdlForReuse(part.get());
+  EXPECT_FALSE(part->MdlFlags & MDL_PARTIAL_HAS_BEEN_MAPPED);
+  IoBuildPartialMdl(source.get(), part.get(), buffer_ + 10, 20);
+  EXPECT_EQ(MmGetSystemAddressForMdlSafe(part.get(), NormalPagePriority),
+            buffer_ + 10);
+  MmUnlockPages(source.get());
+}
+
+TEST_F(MdlTest, PartialMdlOutsideTheSourceLeavesTheTargetAlone) {
+  MdlPtr source(IoAllocateMdl(buffer_, 100, FALSE, FALSE, nullptr));
+  MmBuildMdlForNonPagedPool(source.get());
+  MdlPtr part(IoAllocateMdl(buffer_ + 50, 100, FALSE, FALSE, nullptr));
+  ::testing::internal::CaptureStderr();
+  IoBuildPartialMdl(source.get(), part.get(), buffer_ + 50, 100);
+  std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("not inside source MDL"), std::string::npos) << err;
+  EXPECT_FALSE(part->MdlFlags & MDL_PARTIAL);
+}
+
+TEST_F(MdlTest, PartialMdlIntoATooSmallTargetLeavesItAlone) {
+  MdlPtr source(IoAllocateMdl(buffer_, 3 * PAGE_SIZE, FALSE, FALSE, nullptr));
+  MmBuildMdlForNonPagedPool(source.get());
+  MdlPtr part(IoAllocateMdl(buffer_, 8, FALSE, FALSE, nullptr));  // 1 page
+  ::testing::internal::CaptureStderr();
+  IoBuildPartialMdl(source.get(), part.get(), buffer_, 3 * PAGE_SIZE);
+  std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("too small"), std::string::npos) << err;
+  EXPECT_EQ(MmGetMdlByteCount(part.get()), 8u);
+}
+
+TEST_F(MdlTest, PartialMdlWithFreedOrNullMdlIsReported) {
+  MdlPtr source(IoAllocateMdl(buffer_, 100, FALSE, FALSE, nullptr));
+  IoBuildPartialMdl(source.get(), nullptr, buffer_, 10);
+  ExpectViolation("Kernel.NullArgument");
+  PMDL freed = IoAllocateMdl(buffer_, 100, FALSE, FALSE, nullptr);
+  IoFreeMdl(freed);
+  IoBuildPartialMdl(source.get(), freed, buffer_, 10);
+  ExpectViolation("Mdl.UsedAfterFree");
+}
+
 }  // namespace

@@ -157,6 +157,23 @@ NTKERNELAPI VOID MmUnlockPages(PMDL MemoryDescriptorList);
  * Priority is accepted. IRQL <= DISPATCH_LEVEL. */
 NTKERNELAPI PVOID MmGetSystemAddressForMdlSafe(PMDL Mdl, ULONG Priority);
 
+/* Builds TargetMdl (from IoAllocateMdl or MmInitializeMdl, large enough
+ * for the range) to describe Length bytes at VirtualAddress inside
+ * SourceMdl's buffer (Length 0: up to the end of the source). The partial
+ * MDL (MDL_PARTIAL) shares the source's pages: it is mapped when the source
+ * is nonpaged or mapped, otherwise MmGetSystemAddressForMdlSafe maps it on
+ * demand (MDL_PARTIAL_HAS_BEEN_MAPPED). Reported, leaving the target alone:
+ * a freed MDL (Mdl.UsedAfterFree), NULL (Kernel.NullArgument). No rule
+ * covers a range outside the source or a target too small: they are
+ * printed to stderr and the target is left alone; a source neither locked
+ * nor nonpaged is printed too. IRQL <= DISPATCH_LEVEL. */
+NTKERNELAPI VOID IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl,
+                                   PVOID VirtualAddress, ULONG Length);
+
+/* Releases the on-demand mapping of a partial MDL so IoBuildPartialMdl can
+ * reuse it. IRQL <= DISPATCH_LEVEL. */
+NTKERNELAPI VOID MmPrepareMdlForReuse(PMDL Mdl);
+
 /* Runtime extension for providers (not in the WDK): checks an MDL chain a
  * client handed over (a WSK_BUF's Mdl) before using it. Reports
  * Mdl.UsedAfterFree, naming Routine, for the first MDL of the chain that was
