@@ -90,4 +90,48 @@ TEST(Ws2defTest, SocketAddressListSizeCountsTheAddresses) {
   EXPECT_EQ(SIZEOF_SOCKET_ADDRESS_LIST(3), 56u);
 }
 
+TEST(MstcpipTest, InetAddrHelpersRedirectAnIpv4Connection) {
+  // The guide's WFP redirection: a wildcard local address sends the
+  // connection to loopback, otherwise to the local address, on a new port.
+  SOCKADDR_STORAGE local{}, remote{};
+  local.ss_family = AF_INET;
+  remote.ss_family = AF_INET;
+  auto* local_sa = reinterpret_cast<PSOCKADDR>(&local);
+  auto* remote_sa = reinterpret_cast<PSOCKADDR>(&remote);
+  INETADDR_SET_PORT(remote_sa, 0x5000);
+  EXPECT_TRUE(INETADDR_ISANY(local_sa));
+  INETADDR_SETLOOPBACK(remote_sa);
+  const auto* remote_in = reinterpret_cast<const SOCKADDR_IN*>(&remote);
+  EXPECT_EQ(remote_in->sin_addr.S_un.S_un_b.s_b1, 127);
+  EXPECT_EQ(remote_in->sin_addr.S_un.S_un_b.s_b4, 1);
+  EXPECT_EQ(remote_in->sin_port, 0);
+  const UCHAR address[4] = {10, 1, 2, 3};
+  INETADDR_SET_ADDRESS(local_sa, address);
+  EXPECT_FALSE(INETADDR_ISANY(local_sa));
+  INETADDR_SET_ADDRESS(remote_sa, INETADDR_ADDRESS(local_sa));
+  INETADDR_SET_PORT(remote_sa, 0x1234);
+  EXPECT_EQ(remote_in->sin_addr.S_un.S_un_b.s_b1, 10);
+  EXPECT_EQ(remote_in->sin_addr.S_un.S_un_b.s_b4, 3);
+  EXPECT_EQ(remote_in->sin_port, 0x1234);
+}
+
+TEST(MstcpipTest, InetAddrHelpersHandleIpv6AndIgnoreOtherFamilies) {
+  SOCKADDR_IN6 v6{};
+  v6.sin6_family = AF_INET6;
+  v6.sin6_scope_id = 9;
+  auto* sa = reinterpret_cast<PSOCKADDR>(&v6);
+  EXPECT_TRUE(INETADDR_ISANY(sa));
+  INETADDR_SETLOOPBACK(sa);
+  EXPECT_EQ(v6.sin6_addr.u.Byte[15], 1);
+  EXPECT_EQ(v6.sin6_scope_id, 0u);
+  EXPECT_FALSE(INETADDR_ISANY(sa));
+  EXPECT_EQ(INETADDR_ADDRESS(sa), v6.sin6_addr.u.Byte);
+  SOCKADDR other{};
+  other.sa_family = AF_UNSPEC;
+  EXPECT_EQ(INETADDR_ADDRESS(&other), nullptr);
+  EXPECT_FALSE(INETADDR_ISANY(&other));
+  INETADDR_SETLOOPBACK(&other);  // left untouched
+  EXPECT_EQ(other.sa_data[0], 0);
+}
+
 }  // namespace
