@@ -140,9 +140,9 @@ NTSTATUS IoSetCompletionRoutineEx(PDEVICE_OBJECT DeviceObject, PIRP Irp,
                                   BOOLEAN InvokeOnError,
                                   BOOLEAN InvokeOnCancel) {
   UNREFERENCED_PARAMETER(DeviceObject);
-  if (!internal::RequireNonNull(reinterpret_cast<const void*>(CompletionRoutine),
-                                "IoSetCompletionRoutineEx",
-                                "CompletionRoutine") ||
+  if (!internal::RequireNonNull(
+          reinterpret_cast<const void*>(CompletionRoutine),
+          "IoSetCompletionRoutineEx", "CompletionRoutine") ||
       !WskconfIrpHasNextStackLocation(Irp, "IoSetCompletionRoutineEx")) {
     return STATUS_INVALID_PARAMETER;
   }

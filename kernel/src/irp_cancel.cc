@@ -70,10 +70,9 @@ BOOLEAN IoCancelIrp(PIRP Irp) {
     return FALSE;
   }
   Irp->CancelIrql = irql;
-  PDEVICE_OBJECT device =
-      Irp->CurrentLocation <= Irp->StackCount
-          ? IoGetCurrentIrpStackLocation(Irp)->DeviceObject
-          : nullptr;
+  PDEVICE_OBJECT device = Irp->CurrentLocation <= Irp->StackCount
+                              ? IoGetCurrentIrpStackLocation(Irp)->DeviceObject
+                              : nullptr;
   // After this call the IRP may be completed and freed: do not touch it.
   routine(device, Irp);
   if (internal::cancel_lock_owner.load() == std::this_thread::get_id()) {

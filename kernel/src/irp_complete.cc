@@ -61,44 +61,54 @@ NTSTATUS CallAtDispatch(PIO_COMPLETION_ROUTINE routine, PDEVICE_OBJECT device,
   return status;
 }
 
+// What the walk saw: the routine that ran last, wherever it sits, and the
+// creator's routine (the one that runs with no stack location of its own),
+// if it ran.
+struct WalkResult {
+  PIO_COMPLETION_ROUTINE last_routine = nullptr;
+  NTSTATUS last_result = STATUS_SUCCESS;
+  PIO_COMPLETION_ROUTINE top_routine = nullptr;
+  NTSTATUS top_result = STATUS_SUCCESS;
+};
+
 // The end of the walk with no STATUS_MORE_PROCESSING_REQUIRED: hand the
 // result to whoever waits for it, or report a caller-allocated IRP that
 // nobody stopped.
 void FinishCompletion(PIRP irp, bool known, std::uint64_t generation,
-                      PIO_COMPLETION_ROUTINE last_routine,
-                      NTSTATUS last_result) {
+                      const WalkResult& walk) {
   if (known && IsIrpFreed(irp)) {
     WskconfReportViolation(
         WskconfRuleIrpCompletionMustReturnMoreProcessing, irp,
         "IoCompleteRequest: completion routine %p freed caller-allocated IRP "
         "%p and returned %s instead of STATUS_MORE_PROCESSING_REQUIRED",
-        reinterpret_cast<void*>(last_routine), static_cast<void*>(irp),
-        StatusText(last_result).text);
+        reinterpret_cast<void*>(walk.last_routine), static_cast<void*>(irp),
+        StatusText(walk.last_result).text);
     return;
   }
   if (irp->UserIosb == nullptr && irp->UserEvent == nullptr) {
-    if (known) {
-      if (last_routine != nullptr) {
-        WskconfReportViolation(
-            WskconfRuleIrpCompletionMustReturnMoreProcessing, irp,
-            "IoCompleteRequest: completion routine %p of caller-allocated IRP "
-            "%p returned %s instead of STATUS_MORE_PROCESSING_REQUIRED",
-            reinterpret_cast<void*>(last_routine), static_cast<void*>(irp),
-            StatusText(last_result).text);
-      } else {
-        WskconfReportViolation(
-            WskconfRuleIrpCompletionMustReturnMoreProcessing, irp,
-            "IoCompleteRequest: caller-allocated IRP %p has no completion "
-            "routine that returns STATUS_MORE_PROCESSING_REQUIRED",
-            static_cast<void*>(irp));
-      }
+    if (known && walk.top_routine != nullptr) {
+      WskconfReportViolation(
+          WskconfRuleIrpCompletionMustReturnMoreProcessing, irp,
+          "IoCompleteRequest: completion routine %p of caller-allocated IRP "
+          "%p returned %s instead of STATUS_MORE_PROCESSING_REQUIRED",
+          reinterpret_cast<void*>(walk.top_routine), static_cast<void*>(irp),
+          StatusText(walk.top_result).text);
+    } else if (known) {
+      WskconfReportViolation(
+          WskconfRuleIrpCompletionMustReturnMoreProcessing, irp,
+          "IoCompleteRequest: caller-allocated IRP %p has no completion "
+          "routine that returns STATUS_MORE_PROCESSING_REQUIRED (none ran "
+          "for its creator)",
+          static_cast<void*>(irp));
     }
     SetIrpStateIf(irp, generation, IrpState::kCompleted);
     return;
   }
   SetIrpStateIf(irp, generation, IrpState::kCompleted);
   if (irp->UserIosb != nullptr) *irp->UserIosb = irp->IoStatus;
-  if (irp->UserEvent != nullptr) KeSetEvent(irp->UserEvent, IO_NO_INCREMENT, FALSE);
+  if (irp->UserEvent != nullptr) {
+    KeSetEvent(irp->UserEvent, IO_NO_INCREMENT, FALSE);
+  }
 }
 
 }  // namespace
@@ -115,10 +125,8 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost) {
   internal::RequireAtMost(DISPATCH_LEVEL, "IoCompleteRequest");
   std::optional<internal::IrpInfo> info = internal::LookupIrp(Irp);
   if (!internal::CheckCompletable(Irp, info)) return;
-  std::uint64_t generation =
-      internal::SetIrpState(Irp, IrpState::kCompleting);
-  PIO_COMPLETION_ROUTINE last_routine = nullptr;
-  NTSTATUS last_result = STATUS_SUCCESS;
+  std::uint64_t generation = internal::SetIrpState(Irp, IrpState::kCompleting);
+  internal::WalkResult walk;
   while (Irp->CurrentLocation <= Irp->StackCount) {
     PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
     Irp->PendingReturned = (stack->Control & SL_PENDING_RETURNED) != 0;
@@ -136,9 +144,14 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost) {
       PDEVICE_OBJECT device =
           caller_has_location ? IoGetCurrentIrpStackLocation(Irp)->DeviceObject
                               : nullptr;
-      last_routine = routine;
-      last_result = internal::CallAtDispatch(routine, device, Irp, context);
-      if (last_result == STATUS_MORE_PROCESSING_REQUIRED) {
+      walk.last_routine = routine;
+      walk.last_result =
+          internal::CallAtDispatch(routine, device, Irp, context);
+      if (!caller_has_location) {
+        walk.top_routine = routine;
+        walk.top_result = walk.last_result;
+      }
+      if (walk.last_result == STATUS_MORE_PROCESSING_REQUIRED) {
         // The IRP belongs to the routine's driver again (it may be freed or
         // resent already); only its record may be touched, and only if
         // nothing happened to it since. Freeing it now is no longer "while
@@ -152,8 +165,7 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost) {
     }
     if (!caller_has_location) break;
   }
-  internal::FinishCompletion(Irp, info.has_value(), generation, last_routine,
-                             last_result);
+  internal::FinishCompletion(Irp, info.has_value(), generation, walk);
 }
 
 EXTERN_C_END

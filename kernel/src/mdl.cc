@@ -275,8 +275,8 @@ VOID MmUnlockPages(PMDL MemoryDescriptorList) {
                            static_cast<void*>(mdl));
     return;
   }
-  mdl->MdlFlags &= ~(MDL_PAGES_LOCKED | MDL_WRITE_OPERATION |
-                     MDL_MAPPED_TO_SYSTEM_VA);
+  mdl->MdlFlags &=
+      ~(MDL_PAGES_LOCKED | MDL_WRITE_OPERATION | MDL_MAPPED_TO_SYSTEM_VA);
   mdl->MappedSystemVa = nullptr;
 }
 
@@ -341,8 +341,8 @@ VOID IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID VirtualAddress,
                  static_cast<void*>(TargetMdl), Length, VirtualAddress);
     return;
   }
-  if (!(SourceMdl->MdlFlags & (MDL_PAGES_LOCKED | MDL_SOURCE_IS_NONPAGED_POOL |
-                               MDL_PARTIAL))) {
+  if (!(SourceMdl->MdlFlags &
+        (MDL_PAGES_LOCKED | MDL_SOURCE_IS_NONPAGED_POOL | MDL_PARTIAL))) {
     std::fprintf(stderr,
                  "wskconf: IoBuildPartialMdl: source MDL %p is neither locked "
                  "nor built for nonpaged pool\n",
@@ -373,7 +373,8 @@ VOID MmPrepareMdlForReuse(PMDL Mdl) {
 }
 
 BOOLEAN WskconfMdlChainIsUsable(PMDL Mdl, const char* Routine) {
-  const char* routine = Routine != nullptr ? Routine : "WskconfMdlChainIsUsable";
+  const char* routine =
+      Routine != nullptr ? Routine : "WskconfMdlChainIsUsable";
   for (PMDL mdl = Mdl; mdl != nullptr; mdl = mdl->Next) {
     if (internal::IsMdlFreed(mdl)) {
       WskconfReportViolation(WskconfRuleMdlUsedAfterFree, mdl,

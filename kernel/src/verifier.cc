@@ -1,5 +1,7 @@
 // The verifier's record of rule violations, its stderr echo and handler hook,
 // fault injection counters, the free quarantine and WskconfCheckLeaks.
+#include "internal/verifier.h"
+
 #include <wskconf/verifier.h>
 
 #include <cstdarg>
@@ -9,8 +11,6 @@
 #include <deque>
 #include <mutex>
 #include <vector>
-
-#include "internal/verifier.h"
 
 namespace wskconf::kernel::internal {
 

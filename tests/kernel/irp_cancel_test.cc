@@ -1,8 +1,7 @@
 // Tests kernel/src/irp_cancel.cc: the cancel spin lock, IoSetCancelRoutine,
 // IoCancelIrp and the rule that a cancel routine releases the lock.
-#include <wdm.h>
-
 #include <gtest/gtest.h>
+#include <wdm.h>
 
 #include "io_test_util.h"
 #include "kernel_test_util.h"

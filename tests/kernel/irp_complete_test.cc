@@ -1,6 +1,7 @@
 // Tests kernel/src/irp_complete.cc: the completion walk (IRQL, invoke
 // conditions, DeviceObject, PendingReturned, STATUS_MORE_PROCESSING_REQUIRED,
 // UserIosb/UserEvent) and the completion rules.
+#include <gtest/gtest.h>
 #include <wdm.h>
 
 #include <atomic>
@@ -11,8 +12,6 @@
 #include <thread>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "io_test_util.h"
 #include "kernel_test_util.h"
 
@@ -22,8 +21,8 @@ using wskconf::testing::AllocateIrp;
 using wskconf::testing::CompleteInline;
 using wskconf::testing::CompletionProbe;
 using wskconf::testing::IrpPtr;
-using wskconf::testing::kExpectCompletion;
 using wskconf::testing::KernelTest;
+using wskconf::testing::kExpectCompletion;
 using wskconf::testing::RelativeTimeout;
 using wskconf::testing::TestDevice;
 

@@ -1,11 +1,10 @@
 // Tests kernel/src/irp.cc: IRP allocation, freeing, initialization and
 // reuse, stack-location helpers and the send points with their rules.
+#include <gtest/gtest.h>
 #include <wdm.h>
 
 #include <cstdlib>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "io_test_util.h"
 #include "kernel_test_util.h"
@@ -79,7 +78,8 @@ TEST_F(IrpTest, FreeingTwiceIsReported) {
   IoFreeIrp(irp);
   WSKCONF_VIOLATION violation = ExpectViolation("Irp.FreedTwice");
   EXPECT_EQ(violation.Object, irp);
-  EXPECT_NE(std::string(violation.Message).find("IoFreeIrp"), std::string::npos);
+  EXPECT_NE(std::string(violation.Message).find("IoFreeIrp"),
+            std::string::npos);
 }
 
 TEST_F(IrpTest, FreeingNullIsReported) {
@@ -207,7 +207,8 @@ TEST_F(IrpTest, CallDriverAfterFreeIsReported) {
   TestDevice lower;
   PIRP irp = IoAllocateIrp(1, FALSE);
   IoFreeIrp(irp);
-  EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER, IoCallDriver(lower.device(), irp));
+  EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER,
+                     IoCallDriver(lower.device(), irp));
   WSKCONF_VIOLATION violation = ExpectViolation("Irp.SentAfterFree");
   EXPECT_EQ(violation.Object, irp);
   EXPECT_EQ(lower.dispatch_count(), 0);
@@ -215,7 +216,8 @@ TEST_F(IrpTest, CallDriverAfterFreeIsReported) {
 
 TEST_F(IrpTest, CallDriverWithNullDeviceIsReported) {
   IrpPtr irp = AllocateIrp(1);
-  EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER, IoCallDriver(nullptr, irp.get()));
+  EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER,
+                     IoCallDriver(nullptr, irp.get()));
   ExpectViolation("Kernel.NullArgument");
 }
 
@@ -309,10 +311,10 @@ TEST_F(IrpTest, SetCompletionRoutineWithNoStackLocationIsReported) {
 TEST_F(IrpTest, SetCompletionRoutineExRegistersTheRoutine) {
   IrpPtr irp = AllocateIrp(1);
   CompletionProbe probe;
-  EXPECT_NTSTATUS_EQ(STATUS_SUCCESS,
-                     IoSetCompletionRoutineEx(nullptr, irp.get(),
-                                              &CompletionProbe::Routine, &probe,
-                                              TRUE, TRUE, FALSE));
+  EXPECT_NTSTATUS_EQ(
+      STATUS_SUCCESS,
+      IoSetCompletionRoutineEx(nullptr, irp.get(), &CompletionProbe::Routine,
+                               &probe, TRUE, TRUE, FALSE));
   PIO_STACK_LOCATION next = IoGetNextIrpStackLocation(irp.get());
   EXPECT_EQ(next->CompletionRoutine, &CompletionProbe::Routine);
   EXPECT_EQ(next->Control, SL_INVOKE_ON_SUCCESS | SL_INVOKE_ON_ERROR);
@@ -322,10 +324,10 @@ TEST_F(IrpTest, SetCompletionRoutineExReportsOutOfResources) {
   IrpPtr irp = AllocateIrp(1);
   CompletionProbe probe;
   WskconfFailNthAllocation(WskconfAllocPool, 1);
-  EXPECT_NTSTATUS_EQ(STATUS_INSUFFICIENT_RESOURCES,
-                     IoSetCompletionRoutineEx(nullptr, irp.get(),
-                                              &CompletionProbe::Routine, &probe,
-                                              TRUE, TRUE, TRUE));
+  EXPECT_NTSTATUS_EQ(
+      STATUS_INSUFFICIENT_RESOURCES,
+      IoSetCompletionRoutineEx(nullptr, irp.get(), &CompletionProbe::Routine,
+                               &probe, TRUE, TRUE, TRUE));
   EXPECT_EQ(IoGetNextIrpStackLocation(irp.get())->CompletionRoutine, nullptr);
 }
 
@@ -336,10 +338,10 @@ TEST_F(IrpTest, SetCompletionRoutineExRejectsBadArguments) {
                                               nullptr, TRUE, TRUE, TRUE));
   ExpectViolation("Kernel.NullArgument");
   IrpPtr empty = AllocateIrp(0);
-  EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER,
-                     IoSetCompletionRoutineEx(nullptr, empty.get(),
-                                              &CompletionProbe::Routine,
-                                              nullptr, TRUE, TRUE, TRUE));
+  EXPECT_NTSTATUS_EQ(
+      STATUS_INVALID_PARAMETER,
+      IoSetCompletionRoutineEx(nullptr, empty.get(), &CompletionProbe::Routine,
+                               nullptr, TRUE, TRUE, TRUE));
   ExpectViolation("Irp.NoStackLocation");
 }
 
@@ -362,8 +364,9 @@ TEST_F(IrpTest, StructuresHaveTheWindowsX64Layout) {
   EXPECT_EQ(offsetof(IO_STATUS_BLOCK, Information), 8u);
   EXPECT_EQ(sizeof(IO_STACK_LOCATION), 72u);
   EXPECT_EQ(offsetof(IO_STACK_LOCATION, Parameters), 8u);
-  EXPECT_EQ(offsetof(IO_STACK_LOCATION, Parameters.DeviceIoControl.IoControlCode),
-            24u);
+  EXPECT_EQ(
+      offsetof(IO_STACK_LOCATION, Parameters.DeviceIoControl.IoControlCode),
+      24u);
   EXPECT_EQ(offsetof(IO_STACK_LOCATION, DeviceObject), 40u);
   EXPECT_EQ(offsetof(IO_STACK_LOCATION, CompletionRoutine), 56u);
   EXPECT_EQ(offsetof(IO_STACK_LOCATION, Context), 64u);

@@ -3,15 +3,14 @@
 #ifndef WSKCONF_TESTS_KERNEL_KERNEL_TEST_UTIL_H_
 #define WSKCONF_TESTS_KERNEL_KERNEL_TEST_UTIL_H_
 
-#include <chrono>
-#include <ostream>
-#include <string>
-
 #include <gtest/gtest.h>
-
 #include <ntdef.h>
 #include <wskconf/ntstatus_names.h>
 #include <wskconf/verifier.h>
+
+#include <chrono>
+#include <ostream>
+#include <string>
 
 namespace wskconf::testing {
 
@@ -44,10 +43,10 @@ inline void PrintTo(const NtStatus& status, std::ostream* os) {
   *os << NtStatusToString(status.value);
 }
 
-#define EXPECT_NTSTATUS_EQ(expected, actual)      \
+#define EXPECT_NTSTATUS_EQ(expected, actual)        \
   EXPECT_EQ(::wskconf::testing::NtStatus{expected}, \
             ::wskconf::testing::NtStatus{actual})
-#define ASSERT_NTSTATUS_EQ(expected, actual)      \
+#define ASSERT_NTSTATUS_EQ(expected, actual)        \
   ASSERT_EQ(::wskconf::testing::NtStatus{expected}, \
             ::wskconf::testing::NtStatus{actual})
 

@@ -1,16 +1,14 @@
 // Tests kernel/src/mdl.cc: MDL allocation, IRP association and chains,
 // building for nonpaged pool, probe-and-lock (including unmapped ranges),
 // the system address, and the MDL rules.
-#include <wdm.h>
-
+#include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <wdm.h>
 
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "io_test_util.h"
 #include "kernel_test_util.h"
@@ -71,7 +69,8 @@ TEST_F(MdlTest, PrimaryBufferBecomesMdlAddressAndSecondaryIsChained) {
 }
 
 TEST_F(MdlTest, TooLongBufferIsRefused) {
-  EXPECT_EQ(IoAllocateMdl(buffer_, 0xFFFFFFFFu, FALSE, FALSE, nullptr), nullptr);
+  EXPECT_EQ(IoAllocateMdl(buffer_, 0xFFFFFFFFu, FALSE, FALSE, nullptr),
+            nullptr);
 }
 
 TEST_F(MdlTest, FailNthAllocationFailsTheNthMdl) {
@@ -143,8 +142,8 @@ TEST_F(MdlTest, ProbeLockMapUnlockIsClean) {
 // used rather than an unmapped hole, which any later mmap could fill.
 TEST_F(MdlTest, ProbingAnInaccessibleRangeIsReportedNotAFault) {
   long page = sysconf(_SC_PAGESIZE);
-  void* mapping = mmap(nullptr, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
-                       -1, 0);
+  void* mapping =
+      mmap(nullptr, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   ASSERT_NE(mapping, MAP_FAILED);
   MdlPtr mdl(IoAllocateMdl(mapping, 64, FALSE, FALSE, nullptr));
   MmProbeAndLockPages(mdl.get(), KernelMode, IoReadAccess);
@@ -172,8 +171,8 @@ TEST_F(MdlTest, ProbingARangeThatRunsIntoAnInaccessiblePageIsReported) {
 }
 
 TEST_F(MdlTest, ProbingNullPageIsReported) {
-  MdlPtr mdl(IoAllocateMdl(reinterpret_cast<PVOID>(16), 8, FALSE, FALSE,
-                           nullptr));
+  MdlPtr mdl(
+      IoAllocateMdl(reinterpret_cast<PVOID>(16), 8, FALSE, FALSE, nullptr));
   MmProbeAndLockPages(mdl.get(), KernelMode, IoReadAccess);
   ExpectViolation("Mdl.ProbeInvalidAddress");
 }
@@ -288,8 +287,8 @@ TEST_F(MdlTest, ChainCheckReportsAFreedMdlInTheChain) {
 TEST_F(MdlTest, PartialMdlOfNonPagedSourceIsMappedAtItsAddress) {
   MdlPtr source(IoAllocateMdl(buffer_, 2 * PAGE_SIZE, FALSE, FALSE, nullptr));
   MmBuildMdlForNonPagedPool(source.get());
-  MdlPtr part(IoAllocateMdl(buffer_ + PAGE_SIZE - 4, 100, FALSE, FALSE,
-                            nullptr));
+  MdlPtr part(
+      IoAllocateMdl(buffer_ + PAGE_SIZE - 4, 100, FALSE, FALSE, nullptr));
   IoBuildPartialMdl(source.get(), part.get(), buffer_ + PAGE_SIZE - 4, 100);
   EXPECT_TRUE(part->MdlFlags & MDL_PARTIAL);
   EXPECT_TRUE(part->MdlFlags & MDL_SOURCE_IS_NONPAGED_POOL);

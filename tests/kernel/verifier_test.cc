@@ -1,13 +1,12 @@
 // Tests kernel/src/verifier.cc: the violation record, its handler and echo,
 // rule ids, and the KernelTest fixture's contract.
+#include <gtest/gtest-spi.h>
+#include <gtest/gtest.h>
 #include <wskconf/kernel.h>
 
 #include <cstring>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest-spi.h>
-#include <gtest/gtest.h>
 
 #include "kernel_test_util.h"
 
@@ -18,7 +17,8 @@ using wskconf::testing::KernelTest;
 class VerifierTest : public KernelTest {};
 
 TEST_F(VerifierTest, RuleIdsComeFromTheRuleTable) {
-  EXPECT_STREQ(WskconfRuleId(WskconfRuleIrpCompletedTwice), "Irp.CompletedTwice");
+  EXPECT_STREQ(WskconfRuleId(WskconfRuleIrpCompletedTwice),
+               "Irp.CompletedTwice");
   EXPECT_STREQ(WskconfRuleId(WskconfRuleIrpCompletionMustReturnMoreProcessing),
                "Irp.CallerAllocatedCompletionReturnsMoreProcessing");
   EXPECT_STREQ(WskconfRuleId(WskconfRuleNullArgument), "Kernel.NullArgument");
@@ -83,8 +83,10 @@ TEST_F(VerifierTest, CountKeepsGoingPastTheRecordLimit) {
   }
   EXPECT_EQ(WskconfGetViolationCount(), WSKCONF_MAX_RECORDED_VIOLATIONS + 5);
   WSKCONF_VIOLATION violation{};
-  EXPECT_TRUE(WskconfGetViolation(WSKCONF_MAX_RECORDED_VIOLATIONS - 1, &violation));
-  EXPECT_FALSE(WskconfGetViolation(WSKCONF_MAX_RECORDED_VIOLATIONS, &violation));
+  EXPECT_TRUE(
+      WskconfGetViolation(WSKCONF_MAX_RECORDED_VIOLATIONS - 1, &violation));
+  EXPECT_FALSE(
+      WskconfGetViolation(WSKCONF_MAX_RECORDED_VIOLATIONS, &violation));
   WskconfClearViolations();
 }
 
@@ -110,7 +112,8 @@ TEST_F(VerifierTest, HandlerSeesEveryViolationUntilRemoved) {
 TEST_F(VerifierTest, EchoPrintsRuleIdAndMessageToStderr) {
   BOOLEAN previous = WskconfSetViolationEcho(TRUE);
   ::testing::internal::CaptureStderr();
-  WskconfReportViolation(WskconfRuleIrpSentAfterFree, nullptr, "IoCallDriver: x");
+  WskconfReportViolation(WskconfRuleIrpSentAfterFree, nullptr,
+                         "IoCallDriver: x");
   std::string err = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(err, "wskconf verifier: Irp.SentAfterFree: IoCallDriver: x\n");
   WskconfSetViolationEcho(FALSE);
@@ -145,8 +148,8 @@ TEST_F(VerifierTest, FailNthAllocationIgnoresUnknownKinds) {
 }
 
 TEST(NtStatusPrintTest, PrintsHexAndNameWhenKnown) {
-  std::string text = ::testing::PrintToString(wskconf::testing::NtStatus{
-      static_cast<NTSTATUS>(0xC000000D)});
+  std::string text = ::testing::PrintToString(
+      wskconf::testing::NtStatus{static_cast<NTSTATUS>(0xC000000D)});
   EXPECT_NE(text.find("0xC000000D"), std::string::npos) << text;
 }
 
