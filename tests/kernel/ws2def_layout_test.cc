@@ -126,12 +126,15 @@ TEST(MstcpipTest, InetAddrHelpersHandleIpv6AndIgnoreOtherFamilies) {
   EXPECT_EQ(v6.sin6_scope_id, 0u);
   EXPECT_FALSE(INETADDR_ISANY(sa));
   EXPECT_EQ(INETADDR_ADDRESS(sa), v6.sin6_addr.u.Byte);
-  SOCKADDR other{};
-  other.sa_family = AF_UNSPEC;
-  EXPECT_EQ(INETADDR_ADDRESS(&other), nullptr);
-  EXPECT_FALSE(INETADDR_ISANY(&other));
-  INETADDR_SETLOOPBACK(&other);  // left untouched
-  EXPECT_EQ(other.sa_data[0], 0);
+  // Storage-sized, as callers pass it: GCC's -Warray-bounds would flag the
+  // (unreached) IPv6 branch on a 16-byte SOCKADDR.
+  SOCKADDR_STORAGE storage{};
+  storage.ss_family = AF_UNSPEC;
+  auto* other = reinterpret_cast<PSOCKADDR>(&storage);
+  EXPECT_EQ(INETADDR_ADDRESS(other), nullptr);
+  EXPECT_FALSE(INETADDR_ISANY(other));
+  INETADDR_SETLOOPBACK(other);  // left untouched
+  EXPECT_EQ(other->sa_data[0], 0);
 }
 
 }  // namespace
