@@ -1,7 +1,9 @@
 /* Kernel executive surface of the runtime: IRQL, spin locks, events and
- * waits, system threads and object references, work items. Pool, Interlocked
- * and list helpers, and Rtl/time/debug helpers live in the headers included at
- * the end. Included by <wdm.h>; compiles as C11 and C++20. */
+ * waits, system threads and object references, work items. The headers
+ * included at the end add the rest: Interlocked and lists (ke_interlocked.h),
+ * mutexes/semaphores/multiple waits (ke_sync.h), DPCs and timers
+ * (ke_timer.h), pool (ke_pool.h), rundown/lookaside/misc (ke_executive.h),
+ * Rtl/time/debug (ke_rtl.h). Included by <wdm.h>; C11 and C++20. */
 #ifndef WSKCONF_KE_H_
 #define WSKCONF_KE_H_
 
