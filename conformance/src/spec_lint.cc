@@ -170,10 +170,12 @@ class Linter {
       CheckStatus(r.status, r.status_class, r.location,
                   fmt::format("<returns> of {}", what));
     }
-    for (const OptionDirection* d : {&element.set, &element.get}) {
-      for (const Returns& r : d->returns) {
-        CheckStatus(r.status, r.status_class, r.location,
-                    fmt::format("<returns> of {}", what));
+    for (const auto* cases : {&element.set_cases, &element.get_cases}) {
+      for (const OptionDirection& d : *cases) {
+        for (const Returns& r : d.returns) {
+          CheckStatus(r.status, r.status_class, r.location,
+                      fmt::format("<returns> of {}", what));
+        }
       }
     }
     for (const Member& member : element.members) {

@@ -185,3 +185,53 @@ TEST(SpecLoaderTest, ReadsOnlyVisibleXmlFilesOfTheFolder) {
 
 }  // namespace
 }  // namespace wskconf::conformance
+
+namespace wskconf::conformance {
+namespace {
+
+// SO_WSK_EVENT_CALLBACK's IRP rule differs between enabling and disabling, so
+// an option may carry one <set> per case when each names it.
+TEST(SpecLoaderOptionCasesTest, EachCaseOfADirectionIsKept) {
+  StatusOr<SpecFile> file = ParseSpecFile(
+      SpecDocument("<option id=\"SO_X\" name=\"SO_X\" source=\"a.md\">"
+                   "<set when=\"enable\" irp=\"none\"/>"
+                   "<set when=\"disable\" irp=\"optional\"/></option>"),
+      "p.xml");
+  ASSERT_TRUE(file.ok()) << file.status().message();
+  EXPECT_TRUE(file->problems.empty());
+  const Element& option = file->elements.at(0);
+  ASSERT_EQ(option.set_cases.size(), 2u);
+  EXPECT_EQ(option.set_cases[0].when, "enable");
+  EXPECT_EQ(option.set_cases[0].irp, "none");
+  EXPECT_EQ(option.set_cases[1].when, "disable");
+  EXPECT_EQ(option.set_cases[1].irp, "optional");
+  EXPECT_EQ(option.set.when, "enable");
+}
+
+TEST(SpecLoaderOptionCasesTest, SecondDirectionWithoutCaseIsAProblem) {
+  StatusOr<SpecFile> file = ParseSpecFile(
+      SpecDocument("<option id=\"SO_X\" name=\"SO_X\" source=\"a.md\">"
+                   "<get irp=\"none\"/><get irp=\"required\"/></option>"),
+      "p.xml");
+  ASSERT_TRUE(file.ok()) << file.status().message();
+  ASSERT_EQ(file->problems.size(), 1u);
+  EXPECT_NE(file->problems[0].ToString().find(
+                "second <get> in <option> 'SO_X' without distinct when="),
+            std::string::npos)
+      << file->problems[0].ToString();
+}
+
+TEST(SpecLoaderOptionCasesTest, RepeatedCaseIsAProblem) {
+  StatusOr<SpecFile> file = ParseSpecFile(
+      SpecDocument("<option id=\"SO_X\" name=\"SO_X\" source=\"a.md\">"
+                   "<set when=\"enable\"/><set when=\"enable\"/></option>"),
+      "p.xml");
+  ASSERT_TRUE(file.ok()) << file.status().message();
+  ASSERT_EQ(file->problems.size(), 1u);
+  EXPECT_NE(file->problems[0].ToString().find("second <set when=\"enable\">"),
+            std::string::npos)
+      << file->problems[0].ToString();
+}
+
+}  // namespace
+}  // namespace wskconf::conformance

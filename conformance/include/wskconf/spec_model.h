@@ -139,6 +139,9 @@ struct Field {
 // <set> or <get> of a socket option.
 struct OptionDirection {
   bool present = false;
+  // The case this direction describes when its rules differ by case, such as
+  // "enable" / "disable" for SO_WSK_EVENT_CALLBACK; empty when there is one.
+  std::string when;
   std::string irp;        // required | optional | none | empty
   std::string irql;
   std::string input;
@@ -164,8 +167,10 @@ struct Element {
   std::string information;
   std::vector<Member> members;
   std::vector<Field> fields;
-  OptionDirection set;
-  OptionDirection get;
+  OptionDirection set;                     // option: the first (or only) <set>
+  OptionDirection get;                     // option: the first (or only) <get>
+  std::vector<OptionDirection> set_cases;  // option: every <set>, in order
+  std::vector<OptionDirection> get_cases;  // option: every <get>, in order
   std::vector<std::string> used_by;  // flag
   std::string event;                 // callback: the WSK_EVENT_* flag id
   std::string table;                 // callback: the dispatch-table id

@@ -180,11 +180,7 @@ void ElementReader::ReadChild(const tinyxml2::XMLElement& child,
                                    AttrOf(child, "offset"),
                                    AttrOf(child, "size"), Loc(child)});
   } else if (name == "set" || name == "get") {
-    OptionDirection& direction = name == "set" ? element.set : element.get;
-    if (direction.present) {
-      Problem(child, fmt::format("second <{}> in {}", name, Describe(element)));
-    }
-    direction = ReadDirection(child);
+    ReadDirectionCase(child, element);
   }
 }
 
@@ -282,10 +278,36 @@ Param ElementReader::ReadParam(const tinyxml2::XMLElement& xml) {
   return param;
 }
 
+// An option may describe a direction more than once only when each one names
+// its case (`when`), and no case twice: SO_WSK_EVENT_CALLBACK's IRP rule
+// differs between enabling and disabling.
+void ElementReader::ReadDirectionCase(const tinyxml2::XMLElement& xml,
+                                      Element& element) {
+  const std::string_view name = xml.Name();
+  std::vector<OptionDirection>& cases =
+      name == "set" ? element.set_cases : element.get_cases;
+  OptionDirection direction = ReadDirection(xml);
+  if (!cases.empty()) {
+    if (direction.when.empty() || cases.front().when.empty()) {
+      Problem(xml, fmt::format("second <{}> in {} without distinct when=",
+                               name, Describe(element)));
+    }
+    for (const OptionDirection& other : cases) {
+      if (!direction.when.empty() && other.when == direction.when) {
+        Problem(xml, fmt::format("second <{} when=\"{}\"> in {}", name,
+                                 direction.when, Describe(element)));
+      }
+    }
+  }
+  cases.push_back(std::move(direction));
+  (name == "set" ? element.set : element.get) = cases.front();
+}
+
 OptionDirection ElementReader::ReadDirection(const tinyxml2::XMLElement& xml) {
   OptionDirection direction;
   direction.present = true;
   direction.location = Loc(xml);
+  direction.when = AttrOf(xml, "when");
   direction.irp = EnumAttr(xml, "irp", {"required", "optional", "none"});
   direction.irql = AttrOf(xml, "irql");
   direction.input = AttrOf(xml, "input");

@@ -38,6 +38,7 @@ class ElementReader {
   Conflict ReadConflict(const tinyxml2::XMLElement& xml);
   Returns ReadReturns(const tinyxml2::XMLElement& xml);
   Param ReadParam(const tinyxml2::XMLElement& xml);
+  void ReadDirectionCase(const tinyxml2::XMLElement& xml, Element& element);
   OptionDirection ReadDirection(const tinyxml2::XMLElement& xml);
 
   std::string path_;
