@@ -106,7 +106,13 @@ TEST(NtStatusNamesTest, EveryStatusTheDocsNameIsDefined) {
          std::filesystem::recursive_directory_iterator(docs / dir)) {
       if (entry.path().extension() != ".md") continue;
       ++pages;
-      const std::string text = ReadFile(entry.path());
+      // Markdown escapes underscores (STATUS\_INTEGER\_OVERFLOW): unescape
+      // them, or the statuses pages write that way go unchecked.
+      std::string text = ReadFile(entry.path());
+      for (size_t at = text.find("\\_"); at != std::string::npos;
+           at = text.find("\\_", at)) {
+        text.erase(at, 1);
+      }
       for (const auto& [name, end] : StatusNames(text)) {
         EXPECT_EQ(defines.count(name), 1u)
             << name << " (named in " << entry.path() << ") is missing";
