@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds and runs every test of wskconf: the normal build, then the
-# address+undefined sanitizer build. Incremental: a second run with nothing
+# Builds and runs every test of wskconf: the normal build, a bounded libFuzzer
+# run of the spec loader, then the address+undefined sanitizer build (last, so
+# CTest's summary closes the output). Incremental: a second run with nothing
 # changed only re-runs the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,10 +17,6 @@ run_build() {  # run_build <dir> [cmake args...]
 
 echo "== normal build =="
 run_build build
-echo "== sanitizer build (address+undefined) =="
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  run_build build-asan -DWSKCONF_SANITIZE=address -DCMAKE_BUILD_TYPE=Debug
 echo "== fuzz the spec loader (libFuzzer, 30 s) =="
 # A separate clang build of only the fuzz target; the seed corpus is the real
 # spec plus the loader's test fixtures, new inputs go to build-fuzz/corpus.
@@ -30,3 +27,7 @@ mkdir -p build-fuzz/corpus
 build-fuzz/tests/spec/fuzz/wskconf_spec_loader_fuzzer -max_total_time=30 \
   -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build-fuzz/ \
   build-fuzz/corpus spec tests/spec/fixtures
+echo "== sanitizer build (address+undefined) =="
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  run_build build-asan -DWSKCONF_SANITIZE=address -DCMAKE_BUILD_TYPE=Debug
