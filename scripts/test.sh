@@ -16,7 +16,7 @@ run_build() {  # run_build <dir> [cmake args...]
 }
 
 echo "== normal build =="
-run_build build
+run_build build -DWSKCONF_BUILD_BENCH=ON
 echo "== fuzz the spec loader (libFuzzer, 30 s) =="
 # A separate clang build of only the fuzz target; the seed corpus is the real
 # spec plus the loader's test fixtures, new inputs go to build-fuzz/corpus.

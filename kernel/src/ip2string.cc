@@ -260,16 +260,20 @@ NTSTATUS Ipv6StringToAddressEx(const Char* s, IN6_ADDR* address,
   return *s == 0 ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
 }
 
+// Appends piece by piece: GCC 12 at -O3 reports a false -Wrestrict on
+// `"literal" + std::string` (GCC bug 105651).
 std::string Ipv6Ex(const IN6_ADDR& address, ULONG scope_id, USHORT port) {
-  std::string text = FormatIpv6(address);
-  if (scope_id != 0) text += "%" + std::to_string(scope_id);
-  if (port != 0) text = "[" + text + "]:" + std::to_string(HostPort(port));
+  std::string text;
+  if (port != 0) text.push_back('[');
+  text.append(FormatIpv6(address));
+  if (scope_id != 0) text.append(1, '%').append(std::to_string(scope_id));
+  if (port != 0) text.append("]:").append(std::to_string(HostPort(port)));
   return text;
 }
 
 std::string Ipv4Ex(const IN_ADDR& address, USHORT port) {
   std::string text = FormatIpv4(address);
-  if (port != 0) text += ":" + std::to_string(HostPort(port));
+  if (port != 0) text.append(1, ':').append(std::to_string(HostPort(port)));
   return text;
 }
 
