@@ -85,24 +85,24 @@ void FinishCompletion(PIRP irp, bool known, std::uint64_t generation,
         StatusText(walk.last_result).text);
     return;
   }
-  if (irp->UserIosb == nullptr && irp->UserEvent == nullptr) {
-    if (known && walk.top_routine != nullptr) {
-      WskconfReportViolation(
-          WskconfRuleIrpCompletionMustReturnMoreProcessing, irp,
-          "IoCompleteRequest: completion routine %p of caller-allocated IRP "
-          "%p returned %s instead of STATUS_MORE_PROCESSING_REQUIRED",
-          reinterpret_cast<void*>(walk.top_routine), static_cast<void*>(irp),
-          StatusText(walk.top_result).text);
-    } else if (known) {
-      WskconfReportViolation(
-          WskconfRuleIrpCompletionMustReturnMoreProcessing, irp,
-          "IoCompleteRequest: caller-allocated IRP %p has no completion "
-          "routine that returns STATUS_MORE_PROCESSING_REQUIRED (none ran "
-          "for its creator)",
-          static_cast<void*>(irp));
-    }
-    SetIrpStateIf(irp, generation, IrpState::kCompleted);
-    return;
+  // Windows hands a completed IRP nobody stopped to its thread's final
+  // completion; a caller-allocated IRP has no thread, so that step faults
+  // there. UserIosb and UserEvent do not change that: report, then still
+  // deliver the result so the client's wait ends.
+  if (known && walk.top_routine != nullptr) {
+    WskconfReportViolation(
+        WskconfRuleIrpCompletionMustReturnMoreProcessing, irp,
+        "IoCompleteRequest: completion routine %p of caller-allocated IRP "
+        "%p returned %s instead of STATUS_MORE_PROCESSING_REQUIRED",
+        reinterpret_cast<void*>(walk.top_routine), static_cast<void*>(irp),
+        StatusText(walk.top_result).text);
+  } else if (known) {
+    WskconfReportViolation(
+        WskconfRuleIrpCompletionMustReturnMoreProcessing, irp,
+        "IoCompleteRequest: caller-allocated IRP %p has no completion "
+        "routine that returns STATUS_MORE_PROCESSING_REQUIRED (none ran "
+        "for its creator)",
+        static_cast<void*>(irp));
   }
   SetIrpStateIf(irp, generation, IrpState::kCompleted);
   if (irp->UserIosb != nullptr) *irp->UserIosb = irp->IoStatus;

@@ -300,6 +300,9 @@ TEST_F(IrpCompleteTest, MoreProcessingInTheMiddleStopsUntilCompletedAgain) {
   ExpectNoViolations();
 }
 
+// UserIosb and UserEvent receive the result, but do not excuse a
+// caller-allocated IRP from being stopped with STATUS_MORE_PROCESSING_REQUIRED:
+// on Windows its final completion has no thread to run on.
 TEST_F(IrpCompleteTest, UserIosbAndUserEventReceiveTheResult) {
   CompleteWith(STATUS_BUFFER_OVERFLOW);
   IrpPtr irp = AllocateIrp(1);
@@ -312,6 +315,7 @@ TEST_F(IrpCompleteTest, UserIosbAndUserEventReceiveTheResult) {
   EXPECT_NTSTATUS_EQ(STATUS_BUFFER_OVERFLOW, iosb.Status);
   EXPECT_EQ(iosb.Information, 42u);
   EXPECT_NE(KeReadStateEvent(&event), 0);
+  ExpectViolation("Irp.CallerAllocatedCompletionReturnsMoreProcessing");
 }
 
 TEST_F(IrpCompleteTest, ReusedIrpCompletesAgainWithoutViolation) {
