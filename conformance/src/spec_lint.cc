@@ -178,6 +178,16 @@ class Linter {
         }
       }
     }
+    // A parameter's flags= names the values it takes: flags, or the codes
+    // of WskControlClient / WskControlSocket.
+    for (const Param& param : element.params) {
+      for (const std::string& flag : param.flags) {
+        CheckRef(flag, param.location,
+                 fmt::format("flags of <param> '{}' of {}", param.name, what),
+                 {ElementKind::kFlag, ElementKind::kControlCode,
+                  ElementKind::kOption, ElementKind::kIoctl});
+      }
+    }
     for (const Member& member : element.members) {
       if (!member.ref.empty()) {
         CheckRef(member.ref, member.location,
