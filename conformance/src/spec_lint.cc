@@ -178,6 +178,29 @@ class Linter {
         }
       }
     }
+    // The issue behind the format: every call that takes an IRP says what
+    // IoStatus.Information carries (or that the docs do not say).
+    const bool takes_irp = element.kind == ElementKind::kFunction ||
+                           element.kind == ElementKind::kIoctl ||
+                           element.kind == ElementKind::kControlCode;
+    const std::string_view irp = element.Attribute("irp");
+    auto uses_irp = [](std::string_view rule) {
+      return rule == "required" || rule == "optional";
+    };
+    if (takes_irp && uses_irp(irp) && element.information.empty()) {
+      Add(element.location,
+          fmt::format("{} takes an IRP (irp=\"{}\") but has no <information>",
+                      what, irp));
+    }
+    for (const auto* cases : {&element.set_cases, &element.get_cases}) {
+      for (const OptionDirection& d : *cases) {
+        if (uses_irp(d.irp) && d.information.empty()) {
+          Add(d.location, fmt::format("a direction of {} takes an IRP "
+                                      "(irp=\"{}\") but has no <information>",
+                                      what, d.irp));
+        }
+      }
+    }
     // A parameter's flags= names the values it takes: flags, or the codes
     // of WskControlClient / WskControlSocket.
     for (const Param& param : element.params) {

@@ -43,7 +43,7 @@ const std::vector<std::string> kLintFixtures = {
     "clause_without_side_or_text", "clause_without_source",
     "clause_without_strength", "conflict_taken", "dangling_event_table",
     "dangling_member_ref", "dangling_param_flags", "dangling_refs",
-    "dangling_used_by", "duplicate_id", "element_without_clause",
+    "dangling_used_by", "duplicate_id", "element_without_clause", "irp_without_information",
     "missing_source_page", "should_without_reason", "source_outside_docs",
     "status_and_class", "structure_problems", "unknown_status",
     "verifier_rule_without_clause", "verifier_rule_wrong_side",
