@@ -1,5 +1,6 @@
 // The wskconf command line: a thin driver over conformance/ (today the
-// `spec lint` and `spec stats` commands; exit codes in README.md).
+// `spec lint`, `spec stats` and `spec coverage` commands; exit codes in
+// README.md).
 #include <iostream>
 #include <optional>
 #include <string>
@@ -25,6 +26,13 @@ int main(int argc, char** argv) {
                    "WSK documentation folder (default: $WSKCONF_DOCS, else "
                    "<spec>/../../shared/wsk-docs)");
 
+  CLI::App* coverage = spec->add_subcommand(
+      "coverage", "list API documentation pages the spec does not cite; exit "
+                  "0 all cited, 1 some not, 2 unusable input");
+  coverage->add_option("--spec", spec_dir, "spec folder")->capture_default_str();
+  coverage->add_option("--docs", docs_dir,
+                       "WSK documentation folder (default as for lint)");
+
   bool json = false;
   CLI::App* stats = spec->add_subcommand("stats", "count the spec's elements and clauses");
   stats->add_option("--spec", spec_dir, "spec folder")->capture_default_str();
@@ -36,10 +44,11 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : wc::kExitUnusable;
   }
-  if (lint->parsed()) {
-    std::optional<std::filesystem::path> docs;
-    if (!docs_dir.empty()) docs = docs_dir;
-    return wc::RunSpecLint(spec_dir, docs, std::cout, std::cerr);
+  std::optional<std::filesystem::path> docs;
+  if (!docs_dir.empty()) docs = docs_dir;
+  if (lint->parsed()) return wc::RunSpecLint(spec_dir, docs, std::cout, std::cerr);
+  if (coverage->parsed()) {
+    return wc::RunSpecCoverage(spec_dir, docs, std::cout, std::cerr);
   }
   return wc::RunSpecStats(spec_dir, json, std::cout, std::cerr);
 }

@@ -9,6 +9,7 @@
 #include <iosfwd>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -113,6 +114,25 @@ int RunSpecLint(const std::filesystem::path& spec_dir,
 // kExitClean, or kExitUnusable when the spec cannot be loaded.
 int RunSpecStats(const std::filesystem::path& spec_dir, bool json,
                  std::ostream& out, std::ostream& err);
+
+// The documentation pages the spec cites (element, clause and reading
+// sources), without any `#anchor`.
+std::set<std::string> CitedPages(const Spec& spec);
+
+// The pages under `docs_root` that document an API element: reference pages
+// (ddi/ and wdm/, without syntax snapshots, index pages and unpublished
+// pages) and the guide's option, IOCTL and control-code pages (so-*, sio-*,
+// wsk-*). Sorted, relative to `docs_root`.
+StatusOr<std::vector<std::string>> ApiPages(
+    const std::filesystem::path& docs_root);
+
+// `wskconf spec coverage`: each API page no element or clause cites, one per
+// line, then "N of M API pages cited". Returns kExitClean when every page is
+// cited, kExitFindings when some are not, kExitUnusable when the spec or the
+// docs cannot be read.
+int RunSpecCoverage(const std::filesystem::path& spec_dir,
+                    const std::optional<std::filesystem::path>& docs,
+                    std::ostream& out, std::ostream& err);
 
 }  // namespace wskconf::conformance
 
