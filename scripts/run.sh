@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job. Today: builds wskconf, then lints the WSK spec, checks it cites
-# every documented API page, and prints its statistics, writing them to out/. The conformance run against the reference
-# implementation is not built yet; this script will run it once it exists.
+# every documented API page, and prints its statistics, writing them to out/.
+# The conformance run against the reference implementation is not built yet;
+# this script will run it once it exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
