@@ -277,6 +277,18 @@ std::string Ipv4Ex(const IN_ADDR& address, USHORT port) {
   return text;
 }
 
+// The four Rtl*AddressToString{A,W}: check the arguments, write the text with
+// its NUL, return the position of the NUL (or S when an argument is NULL).
+template <typename Address, typename Char>
+Char* AddressToString(const Address* address, Char* out, const char* routine,
+                      std::string (*format)(const Address&)) {
+  if (!RequireNonNull(address, routine, "Addr") ||
+      !RequireNonNull(out, routine, "S")) {
+    return out;
+  }
+  return WriteNul(format(*address), out);
+}
+
 }  // namespace
 }  // namespace wskconf::kernel::internal
 
@@ -285,32 +297,16 @@ namespace ki = wskconf::kernel::internal;
 extern "C" {
 
 PSTR RtlIpv4AddressToStringA(const IN_ADDR* Addr, PSTR S) {
-  if (!ki::RequireNonNull(Addr, "RtlIpv4AddressToStringA", "Addr") ||
-      !ki::RequireNonNull(S, "RtlIpv4AddressToStringA", "S")) {
-    return S;
-  }
-  return ki::WriteNul(ki::FormatIpv4(*Addr), S);
+  return ki::AddressToString(Addr, S, "RtlIpv4AddressToStringA", ki::FormatIpv4);
 }
 PWSTR RtlIpv4AddressToStringW(const IN_ADDR* Addr, PWSTR S) {
-  if (!ki::RequireNonNull(Addr, "RtlIpv4AddressToStringW", "Addr") ||
-      !ki::RequireNonNull(S, "RtlIpv4AddressToStringW", "S")) {
-    return S;
-  }
-  return ki::WriteNul(ki::FormatIpv4(*Addr), S);
+  return ki::AddressToString(Addr, S, "RtlIpv4AddressToStringW", ki::FormatIpv4);
 }
 PSTR RtlIpv6AddressToStringA(const IN6_ADDR* Addr, PSTR S) {
-  if (!ki::RequireNonNull(Addr, "RtlIpv6AddressToStringA", "Addr") ||
-      !ki::RequireNonNull(S, "RtlIpv6AddressToStringA", "S")) {
-    return S;
-  }
-  return ki::WriteNul(ki::FormatIpv6(*Addr), S);
+  return ki::AddressToString(Addr, S, "RtlIpv6AddressToStringA", ki::FormatIpv6);
 }
 PWSTR RtlIpv6AddressToStringW(const IN6_ADDR* Addr, PWSTR S) {
-  if (!ki::RequireNonNull(Addr, "RtlIpv6AddressToStringW", "Addr") ||
-      !ki::RequireNonNull(S, "RtlIpv6AddressToStringW", "S")) {
-    return S;
-  }
-  return ki::WriteNul(ki::FormatIpv6(*Addr), S);
+  return ki::AddressToString(Addr, S, "RtlIpv6AddressToStringW", ki::FormatIpv6);
 }
 
 NTSTATUS RtlIpv4AddressToStringExA(const IN_ADDR* Address, USHORT Port,
