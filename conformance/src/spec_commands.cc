@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "internal/commands.h"
 #include "wskconf/spec.h"
 
 namespace wskconf::conformance {
@@ -35,20 +36,36 @@ StatusOr<std::filesystem::path> ResolveDocsRoot(
   return chosen;
 }
 
+namespace internal {
+
+std::optional<Spec> LoadSpecOrReport(const std::filesystem::path& spec_dir,
+                                     std::ostream& err) {
+  StatusOr<Spec> spec = LoadSpecDir(spec_dir);
+  if (spec.ok()) return std::move(*spec);
+  err << spec.status().message() << "\n"
+      << "wskconf: error: the spec cannot be loaded\n";
+  return std::nullopt;
+}
+
+std::optional<std::filesystem::path> DocsRootOrReport(
+    const std::optional<std::filesystem::path>& flag,
+    const std::filesystem::path& spec_dir, std::ostream& err) {
+  StatusOr<std::filesystem::path> root = ResolveDocsRoot(flag, spec_dir);
+  if (root.ok()) return *root;
+  err << "wskconf: error: " << root.status().message() << "\n";
+  return std::nullopt;
+}
+
+}  // namespace internal
+
 int RunSpecLint(const std::filesystem::path& spec_dir,
                 const std::optional<std::filesystem::path>& docs,
                 std::ostream& out, std::ostream& err) {
-  StatusOr<Spec> spec = LoadSpecDir(spec_dir);
-  if (!spec.ok()) {
-    err << spec.status().message() << "\n"
-        << "wskconf: error: the spec cannot be loaded\n";
-    return kExitUnusable;
-  }
-  StatusOr<std::filesystem::path> docs_root = ResolveDocsRoot(docs, spec_dir);
-  if (!docs_root.ok()) {
-    err << "wskconf: error: " << docs_root.status().message() << "\n";
-    return kExitUnusable;
-  }
+  std::optional<Spec> spec = internal::LoadSpecOrReport(spec_dir, err);
+  if (!spec) return kExitUnusable;
+  std::optional<std::filesystem::path> docs_root =
+      internal::DocsRootOrReport(docs, spec_dir, err);
+  if (!docs_root) return kExitUnusable;
   LintOptions options;
   options.docs_root = *docs_root;
   const std::vector<Diagnostic> findings = LintSpec(*spec, options);
@@ -62,12 +79,8 @@ int RunSpecLint(const std::filesystem::path& spec_dir,
 
 int RunSpecStats(const std::filesystem::path& spec_dir, bool json,
                  std::ostream& out, std::ostream& err) {
-  StatusOr<Spec> spec = LoadSpecDir(spec_dir);
-  if (!spec.ok()) {
-    err << spec.status().message() << "\n"
-        << "wskconf: error: the spec cannot be loaded\n";
-    return kExitUnusable;
-  }
+  std::optional<Spec> spec = internal::LoadSpecOrReport(spec_dir, err);
+  if (!spec) return kExitUnusable;
   const SpecStats stats = ComputeStats(*spec);
   out << (json ? StatsToJson(stats) : StatsToText(stats));
   return kExitClean;

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "internal/commands.h"
 #include "wskconf/spec.h"
 
 namespace wskconf::conformance {
@@ -89,16 +90,12 @@ StatusOr<std::vector<std::string>> ApiPages(
 int RunSpecCoverage(const std::filesystem::path& spec_dir,
                     const std::optional<std::filesystem::path>& docs,
                     std::ostream& out, std::ostream& err) {
-  StatusOr<Spec> spec = LoadSpecDir(spec_dir);
-  if (!spec.ok()) {
-    err << spec.status().message() << "\n"
-        << "wskconf: error: the spec cannot be loaded\n";
-    return kExitUnusable;
-  }
-  StatusOr<std::filesystem::path> docs_root = ResolveDocsRoot(docs, spec_dir);
-  StatusOr<std::vector<std::string>> pages =
-      docs_root.ok() ? ApiPages(*docs_root)
-                     : StatusOr<std::vector<std::string>>(docs_root.status());
+  std::optional<Spec> spec = internal::LoadSpecOrReport(spec_dir, err);
+  if (!spec) return kExitUnusable;
+  std::optional<std::filesystem::path> docs_root =
+      internal::DocsRootOrReport(docs, spec_dir, err);
+  if (!docs_root) return kExitUnusable;
+  StatusOr<std::vector<std::string>> pages = ApiPages(*docs_root);
   if (!pages.ok()) {
     err << "wskconf: error: " << pages.status().message() << "\n";
     return kExitUnusable;
