@@ -289,6 +289,18 @@ Char* AddressToString(const Address* address, Char* out, const char* routine,
   return WriteNul(format(*address), out);
 }
 
+// The four Rtl*AddressToStringEx{A,W}: NULL arguments are
+// STATUS_INVALID_PARAMETER (as documented), else the text goes out through
+// CopyOut, which also handles a buffer too small.
+template <typename Address, typename Char, typename Format>
+NTSTATUS AddressToStringEx(const Address* address, Char* out, PULONG length,
+                           Format format) {
+  if (address == nullptr || out == nullptr || length == nullptr) {
+    return STATUS_INVALID_PARAMETER;
+  }
+  return CopyOut(format(), out, length);
+}
+
 }  // namespace
 }  // namespace wskconf::kernel::internal
 
@@ -312,45 +324,31 @@ PWSTR RtlIpv6AddressToStringW(const IN6_ADDR* Addr, PWSTR S) {
 NTSTATUS RtlIpv4AddressToStringExA(const IN_ADDR* Address, USHORT Port,
                                    PSTR AddressString,
                                    PULONG AddressStringLength) {
-  if (Address == nullptr || AddressString == nullptr ||
-      AddressStringLength == nullptr) {
-    return STATUS_INVALID_PARAMETER;
-  }
-  return ki::CopyOut(ki::Ipv4Ex(*Address, Port), AddressString,
-                     AddressStringLength);
+  return ki::AddressToStringEx(Address, AddressString, AddressStringLength,
+                               [&] { return ki::Ipv4Ex(*Address, Port); });
 }
 
 NTSTATUS RtlIpv4AddressToStringExW(const IN_ADDR* Address, USHORT Port,
                                    PWSTR AddressString,
                                    PULONG AddressStringLength) {
-  if (Address == nullptr || AddressString == nullptr ||
-      AddressStringLength == nullptr) {
-    return STATUS_INVALID_PARAMETER;
-  }
-  return ki::CopyOut(ki::Ipv4Ex(*Address, Port), AddressString,
-                     AddressStringLength);
+  return ki::AddressToStringEx(Address, AddressString, AddressStringLength,
+                               [&] { return ki::Ipv4Ex(*Address, Port); });
 }
 
 NTSTATUS RtlIpv6AddressToStringExA(const IN6_ADDR* Address, ULONG ScopeId,
                                    USHORT Port, PSTR AddressString,
                                    PULONG AddressStringLength) {
-  if (Address == nullptr || AddressString == nullptr ||
-      AddressStringLength == nullptr) {
-    return STATUS_INVALID_PARAMETER;
-  }
-  return ki::CopyOut(ki::Ipv6Ex(*Address, ScopeId, Port), AddressString,
-                     AddressStringLength);
+  return ki::AddressToStringEx(
+      Address, AddressString, AddressStringLength,
+      [&] { return ki::Ipv6Ex(*Address, ScopeId, Port); });
 }
 
 NTSTATUS RtlIpv6AddressToStringExW(const IN6_ADDR* Address, ULONG ScopeId,
                                    USHORT Port, PWSTR AddressString,
                                    PULONG AddressStringLength) {
-  if (Address == nullptr || AddressString == nullptr ||
-      AddressStringLength == nullptr) {
-    return STATUS_INVALID_PARAMETER;
-  }
-  return ki::CopyOut(ki::Ipv6Ex(*Address, ScopeId, Port), AddressString,
-                     AddressStringLength);
+  return ki::AddressToStringEx(
+      Address, AddressString, AddressStringLength,
+      [&] { return ki::Ipv6Ex(*Address, ScopeId, Port); });
 }
 
 NTSTATUS RtlIpv4StringToAddressA(PCSTR S, BOOLEAN Strict, PCSTR* Terminator,

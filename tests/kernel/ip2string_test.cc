@@ -170,5 +170,23 @@ TEST_F(Ip2StringTest, NullArgumentsFailCleanly) {
   ExpectViolation("Kernel.NullArgument");
 }
 
+// Every Ex variant checks each pointer before formatting the address.
+TEST_F(Ip2StringTest, ExVariantsRejectEachNullPointer) {
+  IN_ADDR v4 = V4(1, 2, 3, 4);
+  IN6_ADDR v6{};
+  char text[64];
+  WCHAR wide[64];
+  ULONG length = 64;
+  EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER,
+                     RtlIpv4AddressToStringExA(nullptr, 0, text, &length));
+  EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER,
+                     RtlIpv4AddressToStringExW(&v4, 0, wide, nullptr));
+  EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER,
+                     RtlIpv6AddressToStringExA(nullptr, 0, 0, text, &length));
+  EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER,
+                     RtlIpv6AddressToStringExW(&v6, 0, 0, nullptr, &length));
+  EXPECT_EQ(length, 64u);
+}
+
 }  // namespace
 }  // namespace wskconf::kernel
