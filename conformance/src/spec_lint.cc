@@ -261,11 +261,27 @@ class Linter {
     for (const Conflict& conflict : clause.conflicts) {
       CheckConflict(conflict, what);
     }
+    CheckMarking(clause, what);
     if (clause.checked_by == "verifier" &&
         std::find(options_.verifier_rules.begin(), options_.verifier_rules.end(),
                   clause.id) == options_.verifier_rules.end()) {
       Add(at, fmt::format("{} has checked-by=\"verifier\" but no verifier rule "
                           "has that id (a runtime rule no code checks)", what));
+    }
+  }
+
+  // checked-by="untestable" and its untestable-reason come together; a
+  // client clause is checked by the verifier or explained as untestable.
+  void CheckMarking(const Clause& clause, const std::string& what) {
+    const SourceLocation& at = clause.location;
+    const bool untestable = clause.checked_by == "untestable";
+    if (untestable && clause.untestable_reason.empty()) {
+      Add(at, fmt::format("{} is checked-by=\"untestable\" but has no "
+                          "untestable-reason", what));
+    }
+    if (!untestable && !clause.untestable_reason.empty()) {
+      Add(at, fmt::format("{} has an untestable-reason but is not "
+                          "checked-by=\"untestable\"", what));
     }
   }
 

@@ -84,7 +84,8 @@ TEST(SpecCoverageTest, UncitedApiPagesAreListedAndFail) {
             "element or clause cites\n"
             "wdm/nf-wdm-iofreeirp.md: documents an API element that no spec "
             "element or clause cites\n"
-            "2 of 6 API pages cited\n");
+            "2 of 6 API pages cited\n"
+            "client clauses: 0 verifier-checked, 0 untestable, 0 neither\n");
   EXPECT_EQ(err.str(), "");
 }
 
@@ -98,7 +99,41 @@ TEST(SpecCoverageTest, EveryApiPageCitedIsClean) {
              "guide/wsk-cache-sd.md", "wdm/nf-wdm-iofreeirp.md#remarks"});
   std::ostringstream out, err;
   EXPECT_EQ(RunSpecCoverage(spec.path(), docs.path(), out, err), kExitClean);
-  EXPECT_EQ(out.str(), "6 of 6 API pages cited\n");
+  EXPECT_EQ(out.str(),
+            "6 of 6 API pages cited\n"
+            "client clauses: 0 verifier-checked, 0 untestable, 0 neither\n");
+}
+
+TEST(SpecCoverageTest, ClientClausesSplitByHowTheyAreChecked) {
+  ScratchDir docs, spec;
+  WriteDocs(docs.path());
+  const std::string clause =
+      "<clause strength=\"MUST\" side=\"client\" source=\"ddi/a.md\" ";
+  WriteFile(spec.path() / "spec.xml",
+            SpecDocument(
+                "<topic id=\"T\">" + clause +
+                "id=\"T.V\" checked-by=\"verifier\"><text>t</text></clause>" +
+                clause +
+                "id=\"T.U\" checked-by=\"untestable\" untestable-reason=\"r\">"
+                "<text>t</text></clause>" +
+                clause + "id=\"T.N1\"><text>t</text></clause>" + clause +
+                "id=\"T.N2\" checked-by=\"case\"><text>t</text></clause>"
+                "<clause id=\"T.P\" strength=\"MUST\" side=\"provider\" "
+                "source=\"ddi/a.md\"><text>t</text></clause></topic>"));
+  StatusOr<Spec> loaded = LoadSpecDir(spec.path(), "");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  const ClientClauseSplit split = SplitClientClauses(*loaded);
+  EXPECT_EQ(split.verifier, 1u);
+  EXPECT_EQ(split.untestable, 1u);
+  ASSERT_EQ(split.neither.size(), 2u);
+  EXPECT_EQ(split.neither[0]->id, "T.N1");
+  EXPECT_EQ(split.neither[1]->id, "T.N2");
+  std::ostringstream out, err;
+  RunSpecCoverage(spec.path(), docs.path(), out, err);
+  EXPECT_NE(out.str().find("client clauses: 1 verifier-checked, 1 "
+                           "untestable, 2 neither\n"),
+            std::string::npos)
+      << out.str();
 }
 
 TEST(SpecCoverageTest, MissingOrEmptyDocsFolderIsUnusable) {

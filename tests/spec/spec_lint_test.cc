@@ -46,7 +46,8 @@ const std::vector<std::string> kLintFixtures = {
     "dangling_used_by", "duplicate_id", "element_without_clause", "irp_without_information",
     "missing_source_page", "should_without_reason", "source_outside_docs",
     "status_and_class", "structure_problems", "unknown_status",
-    "verifier_rule_without_clause", "verifier_rule_wrong_side",
+    "untestable_reason", "verifier_rule_without_clause",
+    "verifier_rule_wrong_side",
     "wrong_namespace",
 };
 

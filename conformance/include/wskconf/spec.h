@@ -126,8 +126,20 @@ std::set<std::string> CitedPages(const Spec& spec);
 StatusOr<std::vector<std::string>> ApiPages(
     const std::filesystem::path& docs_root);
 
+// How the spec's client-side clauses are checked: by a verifier rule
+// (checked-by="verifier"), declared untestable at run time
+// (checked-by="untestable" with an untestable-reason), or neither.
+struct ClientClauseSplit {
+  size_t verifier = 0;
+  size_t untestable = 0;
+  std::vector<const Clause*> neither;  // in file order
+};
+ClientClauseSplit SplitClientClauses(const Spec& spec);
+
 // `wskconf spec coverage`: each API page no element or clause cites, one per
-// line, then "N of M API pages cited". Returns kExitClean when every page is
+// line, then "N of M API pages cited", then the client split: "client
+// clauses: V verifier-checked, U untestable, N neither" (the lint names each
+// clause that is neither). Returns kExitClean when every page is
 // cited, kExitFindings when some are not, kExitUnusable when the spec or the
 // docs cannot be read.
 int RunSpecCoverage(const std::filesystem::path& spec_dir,

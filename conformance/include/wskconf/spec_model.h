@@ -93,7 +93,8 @@ struct Clause {
   std::vector<std::string> sources;
   std::string reason;
   std::vector<std::string> refs;
-  std::string checked_by;  // "verifier" | "case" | empty
+  std::string checked_by;  // "verifier" | "case" | "untestable" | empty
+  std::string untestable_reason;  // why nothing can check it at run time
   std::string text;
   bool has_text = false;
   std::vector<Expect> expects;

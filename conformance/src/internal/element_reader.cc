@@ -207,7 +207,9 @@ Clause ElementReader::ReadClause(const tinyxml2::XMLElement& xml,
   clause.sources = SplitWords(AttrOf(xml, "source"));
   clause.reason = AttrOf(xml, "reason");
   clause.refs = SplitWords(AttrOf(xml, "refs"));
-  clause.checked_by = EnumAttr(xml, "checked-by", {"verifier", "case"});
+  clause.checked_by =
+      EnumAttr(xml, "checked-by", {"verifier", "case", "untestable"});
+  clause.untestable_reason = AttrOf(xml, "untestable-reason");
   for (const tinyxml2::XMLElement* child = xml.FirstChildElement();
        child != nullptr; child = child->NextSiblingElement()) {
     const std::string_view name = child->Name();
