@@ -1,0 +1,463 @@
+// Tests of agent/protocol/wskconf_agent_protocol.c: every message type and
+// every call round-trips; malformed, truncated, oversized, unknown and
+// wrong-version messages are refused with a reason; a seeded mutation fuzz
+// never crashes the decoder (run under ASan by the sanitizer build).
+#include "wskconf_agent_protocol.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace wskconf::agent {
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+
+// Sample blob contents that satisfy each blob tag's value rules.
+struct Samples {
+  Bytes text{'h', 'i'};
+  Bytes data = Bytes(300, 0xab);
+  Bytes address{23, 0, 0x1f, 0x90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0,  0, 0, 0,    0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  Bytes cmsg = Bytes(24, 7);
+  Bytes input{1, 0, 0, 0};
+  Bytes output = Bytes(8, 9);
+  Bytes name{'l', 0, 'o', 0};
+  Bytes hints = Bytes(16, 0);
+  Bytes list{3, 0, 0, 0, 'a', 'b', 'c', 0, 0, 0, 0};
+};
+
+WSKA_BLOB Blob(const Bytes& b) {
+  return WSKA_BLOB{b.data(), static_cast<uint32_t>(b.size())};
+}
+
+// Sets field `tag` of *m to a distinct valid sample value.
+void FillField(WSKA_MESSAGE* m, uint32_t tag, const Samples& s) {
+  const uint32_t v = 1000 + tag;
+  switch (tag) {
+    case WSKA_TAG_FUNCTION: break;  // set by the caller
+    case WSKA_TAG_EVENT: m->event = WSKA_EV_RECEIVE; break;
+    case WSKA_TAG_DISPATCH_MASK: m->dispatch_mask = 1u << WSKA_EV_ACCEPT; break;
+    case WSKA_TAG_VERSION: m->protocol_version = v; break;
+    case WSKA_TAG_VERSION_MIN: m->version_min = v; break;
+    case WSKA_TAG_VERSION_MAX: m->version_max = v; break;
+    case WSKA_TAG_MAX_PAYLOAD: m->max_payload = v; break;
+    case WSKA_TAG_ERROR_CODE: m->error_code = WSKA_E_BAD_HANDLE; break;
+    case WSKA_TAG_REGISTRATION: m->registration = v; break;
+    case WSKA_TAG_SOCKET: m->socket = v; break;
+    case WSKA_TAG_NEW_SOCKET: m->new_socket = v; break;
+    case WSKA_TAG_HANDLE: m->handle = v; break;
+    case WSKA_TAG_TARGET: m->target = v; break;
+    case WSKA_TAG_FAMILY: m->family = 23; break;
+    case WSKA_TAG_SOCKET_TYPE: m->socket_type = 1; break;
+    case WSKA_TAG_PROTOCOL: m->protocol = 6; break;
+    case WSKA_TAG_FLAGS: m->flags = 0x80000001u; break;
+    case WSKA_TAG_TIMEOUT: m->timeout = 0xffffffffu; break;
+    case WSKA_TAG_CONTROL_CODE: m->control_code = 0x98000001u; break;
+    case WSKA_TAG_LEVEL: m->level = 0xffff; break;
+    case WSKA_TAG_REQUEST_TYPE: m->request_type = 2; break;
+    case WSKA_TAG_USE_IRP: m->use_irp = 1; break;
+    case WSKA_TAG_OUTPUT_SIZE: m->output_size = 0x100000001ull; break;
+    case WSKA_TAG_OUTPUT_SIZE_RETURNED: m->output_size_returned = 4; break;
+    case WSKA_TAG_LENGTH: m->length = 0xfedcba9876543210ull; break;
+    case WSKA_TAG_OFFSET: m->offset = 3; break;
+    case WSKA_TAG_CONTROL_SIZE: m->control_size = 64; break;
+    case WSKA_TAG_CONTROL_FLAGS: m->control_flags = 0x100; break;
+    case WSKA_TAG_NAME_SPACE: m->name_space = 12; break;
+    case WSKA_TAG_STATUS: m->status = static_cast<int32_t>(0xC000000D); break;
+    case WSKA_TAG_IRP_STATUS: m->irp_status = 0x103; break;
+    case WSKA_TAG_INFORMATION: m->information = ~0ull; break;
+    case WSKA_TAG_ELAPSED: m->elapsed = 12345; break;
+    case WSKA_TAG_TIME: m->time = 1ull << 40; break;
+    case WSKA_TAG_ANSWER: m->answer = -1; break;
+    case WSKA_TAG_INSPECT_KEY: m->inspect_key = 0x1122334455667788ull; break;
+    case WSKA_TAG_INSPECT_SERIAL: m->inspect_serial = 77; break;
+    case WSKA_TAG_INDICATION: m->indication = v; break;
+    case WSKA_TAG_WANT_ADDRESSES: m->want_addresses = 1; break;
+    case WSKA_TAG_TEXT: m->text = Blob(s.text); break;
+    case WSKA_TAG_DATA: m->data = Blob(s.data); break;
+    case WSKA_TAG_LOCAL_ADDRESS: m->local_address = Blob(s.address); break;
+    case WSKA_TAG_REMOTE_ADDRESS: m->remote_address = Blob(s.address); break;
+    case WSKA_TAG_CONTROL_INFO: m->control_info = Blob(s.cmsg); break;
+    case WSKA_TAG_INPUT: m->input = Blob(s.input); break;
+    case WSKA_TAG_OUTPUT: m->output = Blob(s.output); break;
+    case WSKA_TAG_NODE_NAME: m->node_name = Blob(s.name); break;
+    case WSKA_TAG_SERVICE_NAME: m->service_name = Blob(s.name); break;
+    case WSKA_TAG_HINTS: m->hints = Blob(s.hints); break;
+    case WSKA_TAG_BUFFER_LIST: m->buffer_list = Blob(s.list); break;
+    case WSKA_TAG_ADDRESS_INFO: m->address_info = Blob(s.data); break;
+    default: ADD_FAILURE() << "no sample for tag " << tag;
+  }
+  WskaSet(m, tag);
+}
+
+WSKA_MESSAGE Build(uint32_t type, uint32_t function, uint64_t fields,
+                   const Samples& s) {
+  WSKA_MESSAGE m;
+  WskaInit(&m, type, 42);
+  if (type == WSKA_MSG_CALL) {
+    m.function = function;
+    WskaSet(&m, WSKA_TAG_FUNCTION);
+  }
+  for (uint32_t tag = 1; tag < WSKA_TAG_LIMIT; ++tag) {
+    if (fields & (1ull << tag)) FillField(&m, tag, s);
+  }
+  return m;
+}
+
+Bytes Encode(const WSKA_MESSAGE& m) {
+  Bytes out(WskaEncodedSize(&m));
+  size_t written = 0;
+  WSKA_RESULT r;
+  uint32_t code = WskaEncode(&m, out.data(), out.size(), &written, &r);
+  EXPECT_EQ(code, WSKA_E_OK) << WskaErrorName(code) << ": " << r.text;
+  out.resize(code == WSKA_E_OK ? written : 0);
+  return out;
+}
+
+Bytes BlobBytes(const WSKA_BLOB& b) {
+  return b.size == 0 ? Bytes() : Bytes(b.data, b.data + b.size);
+}
+
+// Field-by-field equality: scalars by value, blobs by contents.
+void ExpectSame(const WSKA_MESSAGE& a, const WSKA_MESSAGE& b) {
+  ASSERT_EQ(a.present, b.present);
+  EXPECT_EQ(a.type, b.type);
+  EXPECT_EQ(a.request_id, b.request_id);
+  EXPECT_EQ(a.version, b.version);
+  const size_t scalars_begin = offsetof(WSKA_MESSAGE, function);
+  const size_t scalars_end = offsetof(WSKA_MESSAGE, text);
+  EXPECT_EQ(0, std::memcmp(reinterpret_cast<const char*>(&a) + scalars_begin,
+                           reinterpret_cast<const char*>(&b) + scalars_begin,
+                           scalars_end - scalars_begin));
+  const WSKA_BLOB* ba = &a.text;
+  const WSKA_BLOB* bb = &b.text;
+  const size_t blobs = (sizeof(WSKA_MESSAGE) - scalars_end) / sizeof(WSKA_BLOB);
+  for (size_t i = 0; i < blobs; ++i) {
+    EXPECT_EQ(BlobBytes(ba[i]), BlobBytes(bb[i])) << "blob " << i;
+  }
+}
+
+void ExpectRoundTrip(const WSKA_MESSAGE& m) {
+  Bytes wire = Encode(m);
+  ASSERT_FALSE(wire.empty());
+  WSKA_MESSAGE back;
+  WSKA_RESULT r;
+  ASSERT_EQ(WskaDecode(wire.data(), wire.size(), &back, &r), WSKA_E_OK)
+      << r.text;
+  ExpectSame(m, back);
+}
+
+TEST(AgentProtocol, EveryMessageTypeRoundTripsWithAllAndWithRequiredFields) {
+  Samples s;
+  for (uint32_t type = 1; type < WSKA_MSG_TYPE_LIMIT; ++type) {
+    if (type == WSKA_MSG_CALL) continue;
+    SCOPED_TRACE(WskaTypeName(type));
+    ExpectRoundTrip(Build(type, 0, WskaAllowedFields(type, 0), s));
+    ExpectRoundTrip(Build(type, 0, WskaRequiredFields(type, 0), s));
+  }
+}
+
+TEST(AgentProtocol, EveryCallRoundTripsWithAllAndWithRequiredFields) {
+  Samples s;
+  for (uint32_t fn = 1; fn < WSKA_FN_LIMIT; ++fn) {
+    SCOPED_TRACE(WskaFunctionName(fn));
+    EXPECT_STRNE(WskaFunctionName(fn), "?");
+    ExpectRoundTrip(Build(WSKA_MSG_CALL, fn, WskaAllowedFields(WSKA_MSG_CALL, fn), s));
+    ExpectRoundTrip(
+        Build(WSKA_MSG_CALL, fn, WskaRequiredFields(WSKA_MSG_CALL, fn), s));
+  }
+}
+
+TEST(AgentProtocol, EncodingIsLittleEndianWithTheDocumentedHeader) {
+  WSKA_MESSAGE m;
+  WskaInit(&m, WSKA_MSG_CALL, 0x01020304);
+  m.function = WSKA_FN_LISTEN;
+  m.socket = 0x0a0b0c0d;
+  WskaSet(&m, WSKA_TAG_FUNCTION);
+  WskaSet(&m, WSKA_TAG_SOCKET);
+  Bytes wire = Encode(m);
+  const Bytes expected{'W', 'S', 'K', 'A', 1, 0, WSKA_MSG_CALL, 0,
+                       20, 0, 0, 0, 4, 3, 2, 1,
+                       WSKA_TAG_FUNCTION, 0, 4, 0, 0, 0, WSKA_FN_LISTEN, 0, 0, 0,
+                       WSKA_TAG_SOCKET, 0, 4, 0, 0, 0, 0x0d, 0x0c, 0x0b, 0x0a};
+  EXPECT_EQ(wire, expected);
+}
+
+// Raw message builder for inputs the encoder would refuse to produce.
+struct Raw {
+  Bytes fields;
+  Raw& Field(uint32_t tag, const Bytes& value) {
+    Put(tag, 2);
+    Put(value.size(), 4);
+    fields.insert(fields.end(), value.begin(), value.end());
+    return *this;
+  }
+  Raw& U32(uint32_t tag, uint32_t v) {
+    return Field(tag, Bytes{uint8_t(v), uint8_t(v >> 8), uint8_t(v >> 16),
+                            uint8_t(v >> 24)});
+  }
+  Bytes Message(uint32_t type, uint32_t version = WSKA_PROTOCOL_VERSION) const {
+    Bytes out{'W', 'S', 'K', 'A', uint8_t(version), uint8_t(version >> 8),
+              uint8_t(type), uint8_t(type >> 8)};
+    uint32_t n = static_cast<uint32_t>(fields.size());
+    for (int i = 0; i < 4; ++i) out.push_back(uint8_t(n >> (8 * i)));
+    for (int i = 0; i < 4; ++i) out.push_back(i == 0 ? 7 : 0);
+    out.insert(out.end(), fields.begin(), fields.end());
+    return out;
+  }
+  void Put(uint64_t v, int bytes) {
+    for (int i = 0; i < bytes; ++i) fields.push_back(uint8_t(v >> (8 * i)));
+  }
+};
+
+struct Refusal {
+  uint32_t code;
+  std::string text;
+};
+
+Refusal Decode(const Bytes& wire) {
+  WSKA_MESSAGE m;
+  WSKA_RESULT r;
+  uint32_t code = WskaDecode(wire.data(), wire.size(), &m, &r);
+  EXPECT_EQ(code, r.code);
+  return {code, r.text};
+}
+
+Raw ListenCall() {
+  Raw raw;
+  raw.U32(WSKA_TAG_FUNCTION, WSKA_FN_LISTEN).U32(WSKA_TAG_SOCKET, 5);
+  return raw;
+}
+
+TEST(AgentProtocol, AValidRawCallDecodes) {
+  EXPECT_EQ(Decode(ListenCall().Message(WSKA_MSG_CALL)).code, WSKA_E_OK);
+}
+
+TEST(AgentProtocol, EveryTruncationIsRefusedAsTruncated) {
+  Bytes wire = ListenCall().Message(WSKA_MSG_CALL);
+  for (size_t n = 0; n < wire.size(); ++n) {
+    Bytes cut(wire.begin(), wire.begin() + static_cast<long>(n));
+    Refusal r = Decode(cut);
+    EXPECT_EQ(r.code, WSKA_E_TRUNCATED) << "prefix of " << n << ": " << r.text;
+  }
+}
+
+TEST(AgentProtocol, ATruncatedFieldNamesItself) {
+  Bytes wire = ListenCall().Message(WSKA_MSG_CALL);
+  wire[8] = static_cast<uint8_t>(wire[8] - 1);  // payload one byte shorter
+  wire.pop_back();
+  Refusal r = Decode(wire);
+  EXPECT_EQ(r.code, WSKA_E_TRUNCATED);
+  EXPECT_NE(r.text.find("SOCKET (tag 9)"), std::string::npos) << r.text;
+}
+
+TEST(AgentProtocol, BadMagicIsRefused) {
+  Bytes wire = ListenCall().Message(WSKA_MSG_CALL);
+  wire[0] = 'X';
+  EXPECT_EQ(Decode(wire).code, WSKA_E_BAD_MAGIC);
+}
+
+TEST(AgentProtocol, OtherVersionsAreRefusedExceptForHelloAndError) {
+  EXPECT_EQ(Decode(ListenCall().Message(WSKA_MSG_CALL, 2)).code,
+            WSKA_E_BAD_VERSION);
+  EXPECT_EQ(Decode(ListenCall().Message(WSKA_MSG_CALL, 0)).code,
+            WSKA_E_BAD_VERSION);
+  Raw hello;
+  hello.U32(WSKA_TAG_VERSION_MIN, 2).U32(WSKA_TAG_VERSION_MAX, 3);
+  EXPECT_EQ(Decode(hello.Message(WSKA_MSG_HELLO, 2)).code, WSKA_E_OK);
+  EXPECT_EQ(Decode(hello.Message(WSKA_MSG_HELLO, 0)).code, WSKA_E_BAD_VERSION);
+  Raw error;
+  error.U32(WSKA_TAG_ERROR_CODE, WSKA_E_BAD_VERSION);
+  EXPECT_EQ(Decode(error.Message(WSKA_MSG_ERROR, 9)).code, WSKA_E_OK);
+}
+
+TEST(AgentProtocol, OversizedPayloadIsRefusedFromTheHeaderAlone) {
+  Bytes wire = ListenCall().Message(WSKA_MSG_CALL);
+  const uint32_t huge = WSKA_MAX_PAYLOAD + 1;
+  for (int i = 0; i < 4; ++i) wire[8 + i] = uint8_t(huge >> (8 * i));
+  EXPECT_EQ(Decode(wire).code, WSKA_E_TOO_LARGE);
+  uint32_t payload = 0;
+  WSKA_RESULT r;
+  EXPECT_EQ(WskaPeekHeader(wire.data(), WSKA_HEADER_SIZE, &payload, &r),
+            WSKA_E_TOO_LARGE);
+}
+
+TEST(AgentProtocol, OversizedBlobIsRefused) {
+  Raw raw = ListenCall();
+  Raw hello;
+  hello.U32(WSKA_TAG_VERSION_MIN, 1).U32(WSKA_TAG_VERSION_MAX, 1);
+  hello.Field(WSKA_TAG_TEXT, Bytes(WSKA_MAX_TEXT + 1, 'x'));
+  Refusal r = Decode(hello.Message(WSKA_MSG_HELLO));
+  EXPECT_EQ(r.code, WSKA_E_BAD_FIELD_SIZE);
+  EXPECT_NE(r.text.find("TEXT"), std::string::npos) << r.text;
+}
+
+TEST(AgentProtocol, UnknownTypesTagsAndFunctionsAreRefused) {
+  EXPECT_EQ(Decode(ListenCall().Message(0)).code, WSKA_E_UNKNOWN_TYPE);
+  EXPECT_EQ(Decode(ListenCall().Message(WSKA_MSG_TYPE_LIMIT)).code,
+            WSKA_E_UNKNOWN_TYPE);
+  EXPECT_EQ(Decode(ListenCall().U32(0, 1).Message(WSKA_MSG_CALL)).code,
+            WSKA_E_UNKNOWN_TAG);
+  EXPECT_EQ(Decode(ListenCall().U32(999, 1).Message(WSKA_MSG_CALL)).code,
+            WSKA_E_UNKNOWN_TAG);
+  Raw bad_fn;
+  bad_fn.U32(WSKA_TAG_FUNCTION, WSKA_FN_LIMIT);
+  EXPECT_EQ(Decode(bad_fn.Message(WSKA_MSG_CALL)).code,
+            WSKA_E_UNKNOWN_FUNCTION);
+}
+
+TEST(AgentProtocol, DuplicateAndWrongSizedFieldsAreRefused) {
+  EXPECT_EQ(Decode(ListenCall().U32(WSKA_TAG_SOCKET, 6).Message(WSKA_MSG_CALL))
+                .code,
+            WSKA_E_DUPLICATE_TAG);
+  Raw short_field;
+  short_field.U32(WSKA_TAG_FUNCTION, WSKA_FN_LISTEN)
+      .Field(WSKA_TAG_SOCKET, Bytes{1, 0});
+  Refusal r = Decode(short_field.Message(WSKA_MSG_CALL));
+  EXPECT_EQ(r.code, WSKA_E_BAD_FIELD_SIZE);
+  EXPECT_NE(r.text.find("SOCKET"), std::string::npos) << r.text;
+}
+
+TEST(AgentProtocol, MissingAndUnexpectedFieldsAreRefused) {
+  Raw missing;
+  missing.U32(WSKA_TAG_FUNCTION, WSKA_FN_LISTEN);
+  Refusal r = Decode(missing.Message(WSKA_MSG_CALL));
+  EXPECT_EQ(r.code, WSKA_E_MISSING_FIELD);
+  EXPECT_NE(r.text.find("SOCKET"), std::string::npos) << r.text;
+  r = Decode(ListenCall().U32(WSKA_TAG_FAMILY, 2).Message(WSKA_MSG_CALL));
+  EXPECT_EQ(r.code, WSKA_E_UNEXPECTED_FIELD);
+  EXPECT_NE(r.text.find("FAMILY"), std::string::npos) << r.text;
+}
+
+TEST(AgentProtocol, OutOfRangeValuesAreRefused) {
+  auto answer = [](uint32_t event) {
+    Raw raw;
+    raw.U32(WSKA_TAG_FUNCTION, WSKA_FN_SET_ANSWER)
+        .U32(WSKA_TAG_SOCKET, 1)
+        .U32(WSKA_TAG_EVENT, event)
+        .U32(WSKA_TAG_ANSWER, 0);
+    return raw;
+  };
+  EXPECT_EQ(Decode(answer(WSKA_EV_RECEIVE).Message(WSKA_MSG_CALL)).code,
+            WSKA_E_OK);
+  EXPECT_EQ(Decode(answer(0).Message(WSKA_MSG_CALL)).code, WSKA_E_BAD_VALUE);
+  EXPECT_EQ(Decode(answer(WSKA_EV_LIMIT).Message(WSKA_MSG_CALL)).code,
+            WSKA_E_BAD_VALUE);
+  EXPECT_EQ(Decode(answer(WSKA_EV_RECEIVE)
+                       .U32(WSKA_TAG_DISPATCH_MASK, 1u << WSKA_EV_LIMIT)
+                       .Message(WSKA_MSG_CALL))
+                .code,
+            WSKA_E_BAD_VALUE);
+  Raw bind;
+  bind.U32(WSKA_TAG_FUNCTION, WSKA_FN_BIND)
+      .U32(WSKA_TAG_SOCKET, 1)
+      .Field(WSKA_TAG_LOCAL_ADDRESS, Bytes{2});
+  EXPECT_EQ(Decode(bind.Message(WSKA_MSG_CALL)).code, WSKA_E_BAD_FIELD_SIZE);
+  Raw messages;
+  messages.U32(WSKA_TAG_FUNCTION, WSKA_FN_SEND_MESSAGES)
+      .U32(WSKA_TAG_SOCKET, 1)
+      .Field(WSKA_TAG_BUFFER_LIST, Bytes{9, 0, 0, 0, 'x'});
+  EXPECT_EQ(Decode(messages.Message(WSKA_MSG_CALL)).code, WSKA_E_BAD_VALUE);
+}
+
+TEST(AgentProtocol, TrailingBytesAreRefused) {
+  Bytes wire = ListenCall().Message(WSKA_MSG_CALL);
+  wire.push_back(0);
+  EXPECT_EQ(Decode(wire).code, WSKA_E_TRAILING_BYTES);
+}
+
+TEST(AgentProtocol, EncoderRefusesWhatTheDecoderWouldAndTooSmallBuffers) {
+  WSKA_MESSAGE m;
+  WskaInit(&m, WSKA_MSG_CALL, 1);
+  m.function = WSKA_FN_BIND;
+  WskaSet(&m, WSKA_TAG_FUNCTION);
+  uint8_t out[64];
+  size_t written = 0;
+  WSKA_RESULT r;
+  EXPECT_EQ(WskaEncode(&m, out, sizeof(out), &written, &r),
+            WSKA_E_MISSING_FIELD);
+  m.socket = 1;
+  WskaSet(&m, WSKA_TAG_SOCKET);
+  Bytes address(16, 0);
+  m.local_address = Blob(address);
+  WskaSet(&m, WSKA_TAG_LOCAL_ADDRESS);
+  EXPECT_EQ(WskaEncode(&m, out, 20, &written, &r), WSKA_E_NO_SPACE);
+  EXPECT_EQ(WskaEncode(&m, out, sizeof(out), &written, &r), WSKA_E_OK);
+  m.present |= 1ull << 60;
+  EXPECT_EQ(WskaEncode(&m, out, sizeof(out), &written, &r), WSKA_E_UNKNOWN_TAG);
+}
+
+TEST(AgentProtocol, BufferListWalksRecordsAndStopsAtTheEnd) {
+  const Bytes list{1, 0, 0, 0, 'a', 0, 0, 0, 0, 2, 0, 0, 0, 'b', 'c'};
+  WSKA_BLOB blob = Blob(list);
+  uint32_t cursor = 0;
+  WSKA_BLOB record;
+  std::vector<std::string> seen;
+  while (WskaNextBuffer(&blob, &cursor, &record) == 1) {
+    seen.emplace_back(record.data, record.data + record.size);
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"a", "", "bc"}));
+  EXPECT_EQ(WskaNextBuffer(&blob, &cursor, &record), 0);
+}
+
+TEST(AgentProtocol, NamesCoverEveryValue) {
+  for (uint32_t t = 1; t < WSKA_TAG_LIMIT; ++t) EXPECT_STRNE(WskaTagName(t), "?");
+  for (uint32_t e = 1; e < WSKA_EV_LIMIT; ++e) EXPECT_STRNE(WskaEventName(e), "?");
+  for (uint32_t c = 0; c < WSKA_E_LIMIT; ++c) EXPECT_STRNE(WskaErrorName(c), "?");
+  EXPECT_STREQ(WskaTagName(WSKA_TAG_LIMIT), "?");
+  EXPECT_STREQ(WskaFunctionName(0), "?");
+}
+
+// Mutates valid messages (flips, overwrites, cuts, inserts) with a fixed seed:
+// the decoder must answer every input with a code; what it accepts must
+// re-encode to a message it accepts again with the same fields.
+TEST(AgentProtocol, SeededMutationFuzzNeverCrashesAndAcceptedInputsReEncode) {
+  Samples s;
+  std::vector<Bytes> seeds;
+  for (uint32_t fn = 1; fn < WSKA_FN_LIMIT; ++fn) {
+    seeds.push_back(
+        Encode(Build(WSKA_MSG_CALL, fn, WskaAllowedFields(WSKA_MSG_CALL, fn), s)));
+  }
+  for (uint32_t type = 1; type < WSKA_MSG_TYPE_LIMIT; ++type) {
+    if (type != WSKA_MSG_CALL) {
+      seeds.push_back(Encode(Build(type, 0, WskaAllowedFields(type, 0), s)));
+    }
+  }
+  std::mt19937 rng(20261130);
+  int accepted = 0;
+  for (int i = 0; i < 20000; ++i) {
+    Bytes wire = seeds[rng() % seeds.size()];
+    const int edits = 1 + static_cast<int>(rng() % 4);
+    for (int e = 0; e < edits && !wire.empty(); ++e) {
+      size_t at = rng() % wire.size();
+      switch (rng() % 4) {
+        case 0: wire[at] ^= uint8_t(1u << (rng() % 8)); break;
+        case 1: wire[at] = uint8_t(rng()); break;
+        case 2: wire.resize(at); break;
+        default: wire.insert(wire.begin() + static_cast<long>(at), uint8_t(rng()));
+      }
+    }
+    // Exactly-sized heap copy so ASan sees any read past the end.
+    std::vector<uint8_t> exact(wire);
+    exact.shrink_to_fit();
+    WSKA_MESSAGE m;
+    WSKA_RESULT r;
+    uint32_t code = WskaDecode(exact.data(), exact.size(), &m, &r);
+    ASSERT_LT(code, static_cast<uint32_t>(WSKA_E_LIMIT));
+    if (code != WSKA_E_OK) {
+      EXPECT_GT(std::strlen(r.text), 0u);
+      continue;
+    }
+    ++accepted;
+    ExpectRoundTrip(m);
+  }
+  EXPECT_GT(accepted, 0);
+}
+
+}  // namespace
+}  // namespace wskconf::agent
