@@ -1,0 +1,48 @@
+// Which WSK implementation a conformance test binary exercises: a provider
+// .so opened with dlopen, chosen by the environment variable WSKCONF_PROVIDER
+// (default: the reference provider of this build tree, when it was built).
+// Cases reach the provider only through these entry points and the NPI they
+// return. Replaced by the adapters' loader once it lands.
+#ifndef WSKCONF_PROVIDER_UNDER_TEST_H_
+#define WSKCONF_PROVIDER_UNDER_TEST_H_
+
+#include <wsk.h>
+
+#include <string>
+
+#include "wskconf/status.h"
+
+namespace wskconf::conformance {
+
+// The client-side registration routines a provider .so exports (wsk.h).
+struct ProviderEntryPoints {
+  std::string path;  // the file they were loaded from
+  NTSTATUS(NTAPI* WskRegister)(PWSK_CLIENT_NPI, PWSK_REGISTRATION) = nullptr;
+  VOID(NTAPI* WskDeregister)(PWSK_REGISTRATION) = nullptr;
+  NTSTATUS(NTAPI* WskCaptureProviderNPI)
+  (PWSK_REGISTRATION, ULONG, PWSK_PROVIDER_NPI) = nullptr;
+  VOID(NTAPI* WskReleaseProviderNPI)(PWSK_REGISTRATION) = nullptr;
+  NTSTATUS(NTAPI* WskQueryProviderCharacteristics)
+  (PWSK_REGISTRATION, PWSK_PROVIDER_CHARACTERISTICS) = nullptr;
+};
+
+// The environment variable naming the provider .so.
+inline constexpr char kProviderEnvVar[] = "WSKCONF_PROVIDER";
+
+// $WSKCONF_PROVIDER when set and non-empty, else the reference provider this
+// build tree compiled in, else empty (none known).
+std::string ProviderPath();
+
+// Opens `path` (dlopen, RTLD_NOW | RTLD_LOCAL: symbols of one provider never
+// resolve another's) and looks up the five entry points. kNotFound when the
+// file does not exist or `path` is empty; kInvalidArgument when it cannot be
+// loaded or lacks an entry point (the message names the file and the
+// symbol). The library stays loaded for the life of the process.
+StatusOr<ProviderEntryPoints> OpenProvider(const std::string& path);
+
+// The provider of this process: OpenProvider(ProviderPath()), done once.
+const StatusOr<ProviderEntryPoints>& ProviderUnderTest();
+
+}  // namespace wskconf::conformance
+
+#endif  // WSKCONF_PROVIDER_UNDER_TEST_H_
