@@ -54,6 +54,12 @@ class WskClientSession {
   void ReleaseCapture();
   // Deregisters now (after releasing the capture).
   void Deregister();
+  // Records that the case deregistered (or released) through entry()
+  // itself, so the destructor does not do it again.
+  void MarkDeregistered() {
+    registered_ = false;
+    captured_ = false;
+  }
 
  private:
   const ProviderEntryPoints* entry_ = nullptr;

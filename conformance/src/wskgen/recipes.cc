@@ -1,0 +1,117 @@
+// wskgen's recipe table: which check helper covers which provider-side
+// clause, in which variants. A clause is covered only when a helper really
+// checks what its text says; `wskconf spec coverage` reports the rest.
+#include "wskconf/wskgen.h"
+
+// Rows leave trailing fields (categories, families) at their defaults.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+namespace wskconf::conformance {
+namespace {
+
+constexpr auto kOnce = CaseVariants::kOnce;
+constexpr auto kElement = CaseVariants::kElementCategories;
+constexpr auto kListed = CaseVariants::kListedCategories;
+constexpr std::string_view kAll = "basic listen datagram connection stream";
+
+// Registration and the client-level tables (spec/registration.xml).
+const CaseRecipe kRegistration[] = {
+    {"WskRegister.SuccessMakesRegistrationUsable", "RegisterAndCapture", kOnce},
+    {"WskRegister.MultipleInstances", "RegisterTwice", kOnce},
+    {"WskDeregister.ReturnsOnceIdle", "DeregisterIdle", kOnce},
+    {"WskCaptureProviderNPI.SuccessFillsNpi", "CaptureInfiniteWait", kOnce},
+    {"WskCaptureProviderNPI.UnsupportedVersion", "CaptureUnsupportedVersion", kOnce},
+    {"WskCaptureProviderNPI.FailsAfterDeregister", "CaptureAfterDeregister", kOnce},
+    {"WskCaptureProviderNPI.MultipleCaptures", "CaptureTwice", kOnce},
+    {"WskCaptureProviderNPI.NoWaitAtDispatch", "CaptureAndReleaseAtDispatch", kOnce},
+    {"WskReleaseProviderNPI.CallableAtDispatch", "CaptureAndReleaseAtDispatch", kOnce},
+    {"WskQueryProviderCharacteristics.ReportsRange", "QueryCharacteristics", kOnce},
+    {"WskQueryProviderCharacteristics.WorksAfterNoInterface", "QueryAfterNoInterface", kOnce},
+    {"WskQueryProviderCharacteristics.CallableAtDispatch", "QueryCharacteristicsAtDispatch", kOnce},
+    {"WSK_CLIENT_NPI.ContextOpaque", "RegisterAndCapture", kOnce},
+    {"WSK_PROVIDER_NPI.StableAcrossCaptures", "CaptureTwiceSamePointers", kOnce},
+    {"WSK_PROVIDER_CHARACTERISTICS.VersionsEncoded", "QueryCharacteristics", kOnce},
+    {"WSK_PROVIDER_CHARACTERISTICS.LowestNotAboveHighest", "QueryCharacteristics", kOnce},
+    {"WSK_PROVIDER_CHARACTERISTICS.RangeIsAccepted", "CaptureWithReportedRange", kOnce},
+    {"WSK_CLIENT.TracksBinding", "CreateSocket", kListed, "datagram stream"},
+    {"WSK_CLIENT_DISPATCH.NullClientEventAccepted", "RegisterAndCapture", kOnce},
+    {"WSK_PROVIDER_DISPATCH.VersionCompatible", "ProviderDispatchVersion", kOnce},
+    {"WSK_PROVIDER_DISPATCH.CoreMembersPresent", "ProviderDispatchCoreMembers", kOnce},
+    {"WSK_PROVIDER_DISPATCH.NameResolutionMembersFromWindows7",
+     "ProviderDispatchNameResolutionMembers", kOnce},
+    {"WSK_NO_WAIT.ReturnsImmediately", "CaptureNoWait", kOnce},
+    {"WSK_INFINITE_WAIT.WaitsUntilReady", "CaptureInfiniteWait", kOnce},
+    {"Registration.DeregisterWaitsForCapturesReleased", "DeregisterWaitsForCapture", kOnce},
+    {"Registration.DeregisterWaitsForSocketsClosed", "DeregisterWaitsForSocket", kOnce},
+    {"Registration.RetryAfterNoInterface", "RetryAfterNoInterface", kOnce},
+};
+
+// Socket creation, categories and dispatch tables (client-level.xml,
+// dispatch.xml, socket-basic.xml).
+const CaseRecipe kSockets[] = {
+    {"WskSocket.CategoryFromFlags", "CreateSocket", kListed, kAll},
+    {"WskSocket.NullDispatchAccepted", "CreateSocket", kListed, kAll},
+    {"WskSocket.UnsupportedCombinationFails", "CreateUnsupportedCombination", kListed,
+     "listen datagram connection"},
+    {"WskSocket.FailureDeliversNoSocket", "CreateUnsupportedCombination", kListed,
+     "listen datagram connection"},
+    {"WSK_FLAG_LISTEN_SOCKET.ListenDispatch", "CreateSocket", kListed, "listen"},
+    {"WSK_FLAG_CONNECTION_SOCKET.ConnectionDispatch", "CreateSocket", kListed, "connection"},
+    {"WSK_FLAG_DATAGRAM_SOCKET.DatagramDispatch", "CreateSocket", kListed, "datagram"},
+    {"WSK_FLAG_STREAM_SOCKET.StreamDispatch", "CreateSocket", kListed, "stream"},
+    {"WSK_FLAG_STREAM_SOCKET.TcpCombination", "CreateSocket", kListed, "stream"},
+    {"AF_INET.SupportedCombinations", "CreateSocket", kListed,
+     "basic listen datagram connection", "AF_INET"},
+    {"AF_INET6.SupportedCombinations", "CreateSocket", kListed,
+     "basic listen datagram connection", "AF_INET6"},
+    {"WSK_PROVIDER_BASIC_DISPATCH.ReturnedForBasicSocket", "CreateSocket", kElement},
+    {"WSK_PROVIDER_BASIC_DISPATCH.PrefixOfEveryTable", "CreateSocket", kListed, kAll},
+    {"WSK_PROVIDER_BASIC_DISPATCH.NoNullMembers", "CreateSocketNoNullMembers", kListed, kAll},
+    {"WSK_PROVIDER_LISTEN_DISPATCH.ReturnedForListenSocket", "CreateSocket", kElement},
+    {"WSK_PROVIDER_DATAGRAM_DISPATCH.ReturnedForDatagramSocket", "CreateSocket", kElement},
+    {"WSK_PROVIDER_CONNECTION_DISPATCH.ReturnedForConnectionSockets", "CreateSocket",
+     kElement},
+    {"WSK_PROVIDER_STREAM_DISPATCH.ReturnedForStreamSocket", "CreateSocket", kElement},
+    {"WSK_SOCKET.DispatchMatchesCategory", "CreateSocket", kListed, kAll},
+    {"WSK_SOCKET.AllocatedByProvider", "SocketsAreDistinct", kListed, kAll},
+    {"WskControlSocket.UnknownOptionFails", "ControlUnknownOption", kElement},
+    {"WskControlSocket.UnknownRequestTypeFails", "ControlUnknownRequestType", kElement},
+    {"WskCloseSocket.CompletesWithSuccess", "CloseFreshSocket", kElement},
+    {"WskCloseSocket.AllCategories", "CloseFreshSocket", kElement},
+};
+
+// The IRP completion contract, checked by the harness on every call; these
+// cases name it on socket creation and on a failing request (irp.xml).
+const CaseRecipe kIrpContract[] = {
+    {"Irp.CompletionContract.SuccessCompletesIrp", "CreateSocket", kListed, kAll},
+    {"Irp.CompletionContract.FailureCompletesIrp", "ControlUnknownOption", kListed, kAll},
+    {"Irp.CompletionContract.ReturnEqualsIoStatus", "CreateSocket", kListed, kAll},
+    {"Irp.CompletionContract.CompletedExactlyOnce", "CreateSocket", kListed, kAll},
+    {"Irp.CompletionContract.FinalStatusNotPending", "CreateSocket", kListed, kAll},
+    {"Irp.CompletionContract.CompletionRoutineAlwaysInvoked", "ControlUnknownOption",
+     kListed, kAll},
+    {"Irp.ProviderSetsUpStackLocation", "CreateSocket", kListed, kAll},
+    {"Irp.OneStackLocationSuffices", "CreateSocket", kListed, kAll},
+    {"Irp.CompletionAtOrBelowDispatch", "CreateSocket", kListed, kAll},
+    {"Irp.Information.NewSocketObject", "CreateSocket", kListed, kAll},
+};
+
+template <size_t N>
+void Append(std::vector<CaseRecipe>& all, const CaseRecipe (&part)[N]) {
+  all.insert(all.end(), part, part + N);
+}
+
+}  // namespace
+
+const std::vector<CaseRecipe>& CaseRecipes() {
+  static const std::vector<CaseRecipe> recipes = [] {
+    std::vector<CaseRecipe> all;
+    Append(all, kRegistration);
+    Append(all, kSockets);
+    Append(all, kIrpContract);
+    return all;
+  }();
+  return recipes;
+}
+
+}  // namespace wskconf::conformance

@@ -1,0 +1,231 @@
+// wskgen: planning (variants, names, errors), the generated source against
+// golden files, the committed case list against the real spec, and the
+// command's write-if-changed behaviour. Golden files are refreshed only with
+// WSKCONF_UPDATE_GOLDEN=1.
+#include "wskconf/wskgen.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "wskconf/spec.h"
+
+// Recipe rows leave trailing fields at their defaults, as in recipes.cc.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+namespace wskconf::conformance {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+namespace fs = std::filesystem;
+
+std::string Read(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Golden comparison is on text with line ends and trailing blanks
+// normalised, so an editor's CRLF or stray space does not matter.
+std::string Normalised(const std::string& text) {
+  std::istringstream in(text);
+  std::string out;
+  for (std::string line; std::getline(in, line);) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
+      line.pop_back();
+    }
+    out += line + '\n';
+  }
+  return out;
+}
+
+void ExpectGolden(const std::string& actual, const std::string& name) {
+  const fs::path golden = fs::path(WSKCONF_TEST_GOLDEN_DIR) / name;
+  const char* update = std::getenv("WSKCONF_UPDATE_GOLDEN");
+  if (update != nullptr && std::string(update) == "1") {
+    std::ofstream(golden, std::ios::binary) << actual;
+    return;
+  }
+  EXPECT_EQ(Normalised(actual), Normalised(Read(golden)))
+      << "generated output differs from " << golden.string()
+      << "; if the change is intended, rerun with WSKCONF_UPDATE_GOLDEN=1";
+}
+
+const std::vector<CaseRecipe> kFixtureRecipes = {
+    {"WskSend.IrpRequired", "SendWithoutIrp", CaseVariants::kElementCategories},
+    {"WskSend.ZeroLength", "SendZero", CaseVariants::kListedCategories,
+     "stream connection", "AF_INET6"},
+    {"WskReceiveEvent.AtDispatch", "ReceiveAtDispatch", CaseVariants::kFamilies},
+    {"WSK_FLAG_NODELAY.Value", "NodelayValue", CaseVariants::kOnce},
+};
+
+Spec FixtureSpec() {
+  auto spec = LoadSpecDir(WSKCONF_TEST_CLEAN_SPEC);
+  EXPECT_TRUE(spec.ok()) << spec.status().message();
+  return spec.ok() ? *spec : Spec{};
+}
+
+std::vector<std::string> Names(const PlannedFile& file) {
+  std::vector<std::string> names;
+  for (const auto& planned : file.cases) names.push_back(planned.FullName());
+  return names;
+}
+
+TEST(Wskgen, PlansVariantsInSpecOrderWithSortedCategories) {
+  const Spec spec = FixtureSpec();
+  auto plan = PlanCases(spec, kFixtureRecipes);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  ASSERT_EQ(plan->size(), 2u);
+  EXPECT_EQ((*plan)[0].stem, "send");
+  EXPECT_EQ((*plan)[0].spec_file, "spec/send.xml");
+  EXPECT_THAT(Names((*plan)[0]),
+              ElementsAre("WskSend_IrpRequired.Connection_Inet",
+                          "WskSend_IrpRequired.Connection_Inet6",
+                          "WskSend_IrpRequired.Stream_Inet",
+                          "WskSend_IrpRequired.Stream_Inet6",
+                          "WskSend_ZeroLength.Connection_Inet6",
+                          "WskSend_ZeroLength.Stream_Inet6",
+                          "WskReceiveEvent_AtDispatch.Inet",
+                          "WskReceiveEvent_AtDispatch.Inet6",
+                          "WSK_FLAG_NODELAY_Value.Once"));
+  EXPECT_TRUE((*plan)[1].cases.empty());
+}
+
+TEST(Wskgen, CoveredClausesAreThosePlanned) {
+  const Spec spec = FixtureSpec();
+  auto plan = PlanCases(spec, kFixtureRecipes);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_THAT(CoveredClauseIds(*plan),
+              ElementsAre("WSK_FLAG_NODELAY.Value", "WskReceiveEvent.AtDispatch",
+                          "WskSend.IrpRequired", "WskSend.ZeroLength"));
+}
+
+TEST(Wskgen, GeneratedSourceMatchesGolden) {
+  const Spec spec = FixtureSpec();
+  auto plan = PlanCases(spec, kFixtureRecipes);
+  ASSERT_TRUE(plan.ok());
+  ExpectGolden(RenderCaseFile((*plan)[0]), "send_cases.cc.golden");
+  ExpectGolden(RenderCaseFile((*plan)[1]), "status_cases.cc.golden");
+  ExpectGolden(RenderCaseList(*plan), "cases.txt.golden");
+}
+
+TEST(Wskgen, OutputIsDeterministic) {
+  // Two loads, two plans: the plan points into its spec, so keep both.
+  const Spec spec = FixtureSpec();
+  const Spec again = FixtureSpec();
+  auto first = PlanCases(spec, kFixtureRecipes);
+  auto second = PlanCases(again, kFixtureRecipes);
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(RenderCaseFile((*first)[0]), RenderCaseFile((*second)[0]));
+  EXPECT_EQ(RenderCaseList(*first), RenderCaseList(*second));
+}
+
+TEST(Wskgen, BannerNamesTheSpecFileAndNoAbsolutePath) {
+  const Spec spec = FixtureSpec();
+  auto plan = PlanCases(spec, kFixtureRecipes);
+  ASSERT_TRUE(plan.ok());
+  const std::string text = RenderCaseFile((*plan)[0]);
+  EXPECT_EQ(text.rfind("// Generated by wskgen from spec/send.xml.", 0), 0u);
+  EXPECT_EQ(text.find(WSKCONF_TEST_CLEAN_SPEC), std::string::npos);
+  EXPECT_THAT(text, HasSubstr(".clause_id = \"WskSend.ZeroLength\""));
+  EXPECT_THAT(text, HasSubstr(".status = STATUS_SUCCESS, .information = \"0\""));
+}
+
+TEST(Wskgen, RecipeForUnknownClauseIsRefused) {
+  const Spec spec = FixtureSpec();
+  auto plan = PlanCases(spec, {{"WskSend.NoSuchClause", "X", CaseVariants::kOnce}});
+  ASSERT_FALSE(plan.ok());
+  EXPECT_THAT(plan.status().message(),
+              HasSubstr("names clause 'WskSend.NoSuchClause', which the spec "
+                        "does not have"));
+}
+
+TEST(Wskgen, RecipeForClientClauseIsRefused) {
+  const Spec spec = FixtureSpec();
+  auto plan = PlanCases(
+      spec, {{"WSK_CLIENT_CONNECTION_DISPATCH.Order", "X", CaseVariants::kOnce}});
+  ASSERT_FALSE(plan.ok());
+  EXPECT_THAT(plan.status().message(),
+              HasSubstr("send.xml:52: wskgen recipe for "
+                        "'WSK_CLIENT_CONNECTION_DISPATCH.Order': a generated "
+                        "case checks only provider-side clauses"));
+}
+
+TEST(Wskgen, CategoriesNeededButMissingAreReported) {
+  const Spec spec = FixtureSpec();
+  auto plan = PlanCases(
+      spec, {{"WSK_FLAG_NODELAY.Value", "X", CaseVariants::kElementCategories}});
+  ASSERT_FALSE(plan.ok());
+  EXPECT_THAT(plan.status().message(),
+              HasSubstr("needs socket categories, but element "
+                        "'WSK_FLAG_NODELAY' lists none"));
+}
+
+TEST(Wskgen, DuplicateTestNamesAreReported) {
+  const Spec spec = FixtureSpec();
+  auto plan = PlanCases(spec, {{"WSK_FLAG_NODELAY.Value", "X", CaseVariants::kOnce},
+                               {"WSK_FLAG_NODELAY.Value", "Y", CaseVariants::kOnce}});
+  ASSERT_FALSE(plan.ok());
+  EXPECT_THAT(plan.status().message(),
+              HasSubstr("two wskgen recipes give the same test name "
+                        "'WSK_FLAG_NODELAY_Value.Once'"));
+}
+
+TEST(Wskgen, RealSpecPlansWithTheRealRecipes) {
+  auto spec = LoadSpecDir(WSKCONF_TEST_SPEC_DIR);
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  auto plan = PlanCases(*spec);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_FALSE(CoveredClauseIds(*plan).empty());
+}
+
+// The committed case list (conformance/cases.txt) is what wskgen makes of
+// the spec today: a spec or recipe change that adds, drops or renames a case
+// shows up in review.
+TEST(Wskgen, CommittedCaseListIsCurrent) {
+  auto spec = LoadSpecDir(WSKCONF_TEST_SPEC_DIR);
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  auto plan = PlanCases(*spec);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_EQ(RenderCaseList(*plan), Read(WSKCONF_TEST_CASE_LIST))
+      << WSKCONF_TEST_CASE_LIST << " is stale; refresh it with: "
+      << "build/conformance/wskgen --spec spec --list conformance/cases.txt";
+}
+
+TEST(Wskgen, CommandRewritesOnlyChangedFiles) {
+  const fs::path out = fs::temp_directory_path() / "wskgen_test_out";
+  fs::remove_all(out);
+  std::ostringstream err;
+  ASSERT_EQ(RunWskgen(WSKCONF_TEST_SPEC_DIR, out.string(), "", err), 0)
+      << err.str();
+  const fs::path file = out / "registration_cases.cc";
+  ASSERT_TRUE(fs::exists(file));
+  const auto old_time = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  fs::last_write_time(file, old_time);
+  ASSERT_EQ(RunWskgen(WSKCONF_TEST_SPEC_DIR, out.string(), "", err), 0);
+  EXPECT_EQ(fs::last_write_time(file), old_time)
+      << "an unchanged file was rewritten (forces needless rebuilds)";
+  fs::remove_all(out);
+}
+
+TEST(Wskgen, CommandReportsAnUnusableSpec) {
+  std::ostringstream err;
+  EXPECT_EQ(RunWskgen("/nonexistent/spec", "", "/dev/null", err), kExitUnusable);
+  EXPECT_THAT(err.str(), HasSubstr("wskgen: "));
+  EXPECT_THAT(err.str(), HasSubstr("/nonexistent/spec"));
+}
+
+TEST(Wskgen, FileNames) {
+  EXPECT_EQ(CaseFileName("socket-connection"), "socket_connection_cases.cc");
+}
+
+}  // namespace
+}  // namespace wskconf::conformance
