@@ -72,3 +72,11 @@ function(wskconf_add_script_test name)
   add_test(NAME ${name} COMMAND ${ARG_COMMAND})
   set_tests_properties(${name} PROPERTIES LABELS ${ARG_LABEL})
 endfunction()
+
+# wskconf_add_conformance_binary(<target>): a conformance test binary that
+# `wskconf run` discovers (build/conformance/suite.txt). Links
+# wskconf_case_main, its main(); do not also link gtest_main.
+function(wskconf_add_conformance_binary target)
+  target_link_libraries(${target} PRIVATE wskconf_case_main)
+  set_property(GLOBAL APPEND PROPERTY WSKCONF_CONFORMANCE_BINARIES ${target})
+endfunction()

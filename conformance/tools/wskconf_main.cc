@@ -1,12 +1,13 @@
 // The wskconf command line: a thin driver over conformance/ (today the
-// `spec lint`, `spec stats` and `spec coverage` commands; exit codes in
-// README.md).
+// `spec lint`, `spec stats` and `spec coverage` commands, `run` and `list`;
+// exit codes in README.md).
 #include <iostream>
 #include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
+#include "run_cli.h"
 #include "wskconf/spec.h"
 
 int main(int argc, char** argv) {
@@ -38,12 +39,15 @@ int main(int argc, char** argv) {
   stats->add_option("--spec", spec_dir, "spec folder")->capture_default_str();
   stats->add_flag("--json", json, "one JSON object");
 
+  wskconf::tools::RunCli run_cli(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : wc::kExitUnusable;
   }
+  if (run_cli.Parsed()) return run_cli.Execute();
   std::optional<std::filesystem::path> docs;
   if (!docs_dir.empty()) docs = docs_dir;
   if (lint->parsed()) return wc::RunSpecLint(spec_dir, docs, std::cout, std::cerr);

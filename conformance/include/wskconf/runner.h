@@ -1,0 +1,113 @@
+// The `wskconf run` and `wskconf list` runner: finds the conformance test
+// binaries of a build tree, lists their cases, runs them in supervised child
+// processes (a crash or a hang becomes an ERROR verdict for that case and the
+// run goes on in a fresh process) and turns what they report into the result
+// model of wskconf/reports/result.h. Tooling: errors are Status values.
+#ifndef WSKCONF_RUNNER_H_
+#define WSKCONF_RUNNER_H_
+
+#include <chrono>
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wskconf/reports/result.h"
+#include "wskconf/status.h"
+
+namespace wskconf::conformance {
+
+// One GoogleTest case of one binary; `name` is the full name Suite.Test/Param.
+struct TestCase {
+  std::filesystem::path binary;
+  std::string name;
+  friend auto operator<=>(const TestCase&, const TestCase&) = default;
+};
+
+// Per-case time limit when none is given: a case past it is killed and
+// reported as ERROR (hang).
+inline constexpr std::chrono::milliseconds kDefaultCaseTimeout{10000};
+
+struct RunOptions {
+  // "reference" (the reference provider of this build tree) or the path of a
+  // provider .so; given to the test binaries as WSKCONF_PROVIDER.
+  std::string adapter = "reference";
+  std::string policy = "inline";  // inline | pend | random:SEED
+  // ':'-separated shell globs (fnmatch); a case runs when one matches its
+  // name or its clause id. A glob starting with '-' excludes instead. Empty:
+  // every case.
+  std::string filter;
+  std::optional<std::filesystem::path> statement;
+  std::optional<std::filesystem::path> junit;
+  std::optional<std::filesystem::path> junit_rich;
+  std::optional<std::filesystem::path> html;
+  int jobs = 1;
+  int shard_index = 0;  // 0-based, < shard_count
+  int shard_count = 1;
+  std::chrono::milliseconds case_timeout = kDefaultCaseTimeout;
+  // Test binaries to run; empty: those listed in `suite_list`.
+  std::vector<std::filesystem::path> binaries;
+  // The list of conformance binaries CMake writes into the build tree, one
+  // path per line.
+  std::filesystem::path suite_list;
+  // The spec folder: gives each case its clause, strength and location when
+  // the case did not record them (it crashed first), and the features a
+  // conformance statement may name.
+  std::filesystem::path spec_dir;
+  // The reference provider .so of this build tree (empty: not built).
+  std::filesystem::path reference_so;
+  // Progress: a rewritten line on a terminal, plain lines otherwise.
+  bool progress_is_terminal = false;
+};
+
+// Exit codes of `wskconf run` and `wskconf list` (README.md).
+inline constexpr int kRunExitPass = 0;     // every MUST clause passed
+inline constexpr int kRunExitFailed = 1;   // a MUST failed or a case errored
+inline constexpr int kRunExitUsage = 2;    // bad command line or unusable input
+
+// "--shard I/N" into options.shard_index / shard_count.
+Status ParseShard(const std::string& text, RunOptions& options);
+
+// The provider .so `adapter` names: "reference" is options.reference_so, any
+// other value a path to an existing file. This is the seam where the adapter
+// loader of adapters/ will plug in.
+StatusOr<std::filesystem::path> ResolveAdapter(const RunOptions& options);
+
+// The binaries of options.binaries, else those of the suite list.
+StatusOr<std::vector<std::filesystem::path>> SuiteBinaries(
+    const RunOptions& options);
+
+// Every case of `binary` (it is run with --gtest_list_tests), in its order.
+StatusOr<std::vector<std::string>> ListBinaryCases(
+    const std::filesystem::path& binary);
+
+// Parses GoogleTest's --gtest_list_tests output into full case names.
+std::vector<std::string> ParseGtestList(const std::string& text);
+
+// True when `name` matches the ':'-separated globs of `filter` (see
+// RunOptions::filter); `clause_id` is matched too when not empty.
+bool MatchesFilter(const std::string& filter, const std::string& name,
+                   const std::string& clause_id);
+
+// The cases of shard `index` of `count`: case i of the sorted list belongs
+// to shard i % count, so the shards partition the list deterministically.
+std::vector<TestCase> SelectShard(std::vector<TestCase> cases, int index,
+                                  int count);
+
+// Runs the selected cases and returns what happened, one CaseResult per case
+// in sorted order. Writes progress to `progress`. Fails only for unusable
+// input (no binaries, no such adapter, a statement that cannot be used).
+StatusOr<reports::RunResult> RunSuite(const RunOptions& options,
+                                      std::ostream& progress);
+
+// `wskconf run`: RunSuite, the reports, a totals line. Returns an exit code.
+int RunCommand(const RunOptions& options, std::ostream& out, std::ostream& err);
+
+// `wskconf list`: every case with its clause id, one per line. Returns an
+// exit code.
+int ListCommand(const RunOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace wskconf::conformance
+
+#endif  // WSKCONF_RUNNER_H_

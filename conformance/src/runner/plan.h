@@ -1,0 +1,49 @@
+// The plan of a run: the selected cases in sorted order, each with what the
+// spec says about it, and those settled without running (disabled cases,
+// features the conformance statement declares unsupported).
+#ifndef WSKCONF_CONFORMANCE_RUNNER_PLAN_H_
+#define WSKCONF_CONFORMANCE_RUNNER_PLAN_H_
+
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <vector>
+
+#include "runner/case_meta.h"
+#include "runner/statement.h"
+#include "wskconf/runner.h"
+
+namespace wskconf::conformance::internal {
+
+struct PlannedCase {
+  TestCase test;
+  std::optional<CaseMeta> meta;
+  std::optional<reports::CaseResult> settled;  // set: not run, this is its result
+};
+
+struct Plan {
+  std::vector<PlannedCase> cases;  // sorted by name, then binary file name
+  ClauseIndex clauses;
+  std::optional<Statement> statement;  // from --statement
+};
+
+// Lists the binaries' cases and applies the filter, the shard and the
+// conformance statement (cases of a feature it declares unsupported are
+// settled as SKIP with its reason). Warns on `err` when the spec cannot be
+// loaded (cases then carry only what they record themselves); fails when the
+// statement cannot be used.
+StatusOr<Plan> PlanRun(const RunOptions& options, std::ostream& err);
+
+// Called once per finished case, from worker threads (serialised).
+using CaseDone = std::function<void(const reports::CaseResult&)>;
+
+// Runs the plan's unsettled cases in options.jobs parallel children; results
+// in plan order.
+std::vector<reports::CaseResult> ExecutePlan(const Plan& plan,
+                                             const RunOptions& options,
+                                             const std::filesystem::path& provider,
+                                             const CaseDone& done);
+
+}  // namespace wskconf::conformance::internal
+
+#endif  // WSKCONF_CONFORMANCE_RUNNER_PLAN_H_

@@ -1,0 +1,140 @@
+// `wskconf run` and `wskconf list`: plan, execute, report progress and
+// totals, write the reports, choose the exit code.
+#include <unistd.h>
+
+#include <array>
+#include <mutex>
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "runner/plan.h"
+#include "wskconf/runner.h"
+
+namespace wskconf::conformance {
+namespace {
+
+using reports::Verdict;
+
+constexpr std::array<Verdict, 5> kVerdicts = {
+    Verdict::kPass, Verdict::kFail, Verdict::kWarn, Verdict::kSkip, Verdict::kError};
+
+struct Totals {
+  std::array<int, 5> by_verdict{};
+  int done = 0;
+
+  void Add(Verdict verdict) {
+    ++by_verdict[static_cast<std::size_t>(verdict)];
+    ++done;
+  }
+  int Count(Verdict verdict) const {
+    return by_verdict[static_cast<std::size_t>(verdict)];
+  }
+  std::string ToString() const {
+    return fmt::format("{} pass, {} fail, {} warn, {} skip, {} error",
+                       Count(Verdict::kPass), Count(Verdict::kFail),
+                       Count(Verdict::kWarn), Count(Verdict::kSkip),
+                       Count(Verdict::kError));
+  }
+};
+
+std::string FirstLine(const std::string& text) {
+  return text.substr(0, text.find('\n'));
+}
+
+// A line per case that did not pass; on a terminal also a progress line that
+// is rewritten in place, otherwise a plain progress line every 10%.
+class Progress {
+ public:
+  Progress(std::ostream& out, bool terminal, int total)
+      : out_(out), terminal_(terminal), total_(total) {}
+
+  void Done(const reports::CaseResult& result) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    totals_.Add(result.verdict);
+    if (terminal_) out_ << "\r\033[K";
+    if (result.verdict != Verdict::kPass) {
+      out_ << fmt::format("{:5} {}{}: {}\n", VerdictName(result.verdict),
+                          result.name,
+                          result.clause_id.empty() ? "" : " [" + result.clause_id + "]",
+                          FirstLine(result.message));
+    }
+    if (terminal_) {
+      out_ << fmt::format("[{}/{}] {}", totals_.done, total_, totals_.ToString())
+           << std::flush;
+    } else if (total_ > 0 && totals_.done * 10 / total_ != last_tenth_) {
+      last_tenth_ = totals_.done * 10 / total_;
+      out_ << fmt::format("progress: {}/{} cases ({})\n", totals_.done, total_,
+                          totals_.ToString());
+    }
+  }
+
+  void Finish() {
+    if (terminal_) out_ << "\r\033[K" << std::flush;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::ostream& out_;
+  bool terminal_;
+  int total_;
+  int last_tenth_ = 0;
+  Totals totals_;
+};
+
+}  // namespace
+
+StatusOr<reports::RunResult> RunSuite(const RunOptions& options,
+                                      std::ostream& progress) {
+  WSKCONF_ASSIGN_OR_RETURN(std::filesystem::path provider, ResolveAdapter(options));
+  WSKCONF_ASSIGN_OR_RETURN(internal::Plan plan, internal::PlanRun(options, progress));
+  Progress printer(progress, options.progress_is_terminal,
+                   static_cast<int>(plan.cases.size()));
+  reports::RunResult run;
+  run.adapter = options.adapter;
+  run.policy = options.policy;
+  run.cases = internal::ExecutePlan(
+      plan, options, provider,
+      [&printer](const reports::CaseResult& result) { printer.Done(result); });
+  printer.Finish();
+  if (plan.statement) {
+    for (const std::string& line : internal::CheckClaims(*plan.statement, run.cases)) {
+      progress << "wskconf: statement: " << line << "\n";
+    }
+  }
+  return run;
+}
+
+int RunCommand(const RunOptions& options, std::ostream& out, std::ostream& err) {
+  if (options.jobs < 1) {
+    err << "wskconf: error: --jobs must be at least 1\n";
+    return kRunExitUsage;
+  }
+  StatusOr<reports::RunResult> run = RunSuite(options, err);
+  if (!run.ok()) {
+    err << "wskconf: error: " << run.status().message() << "\n";
+    return kRunExitUsage;
+  }
+  Totals totals;
+  for (const reports::CaseResult& result : run->cases) totals.Add(result.verdict);
+  out << fmt::format("{} cases against {} ({}): {}\n", run->cases.size(),
+                     options.adapter, options.policy, totals.ToString());
+  const bool failed =
+      totals.Count(Verdict::kFail) > 0 || totals.Count(Verdict::kError) > 0;
+  return failed ? kRunExitFailed : kRunExitPass;
+}
+
+int ListCommand(const RunOptions& options, std::ostream& out, std::ostream& err) {
+  StatusOr<internal::Plan> plan = internal::PlanRun(options, err);
+  if (!plan.ok()) {
+    err << "wskconf: error: " << plan.status().message() << "\n";
+    return kRunExitUsage;
+  }
+  for (const internal::PlannedCase& planned : plan->cases) {
+    out << planned.test.name << '\t'
+        << (planned.meta ? planned.meta->clause_id : std::string("-")) << '\n';
+  }
+  return kRunExitPass;
+}
+
+}  // namespace wskconf::conformance

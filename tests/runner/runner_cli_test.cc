@@ -1,0 +1,93 @@
+// `wskconf run` and `wskconf list` through the built binary: each documented
+// exit code (0 every MUST passed, 1 a MUST failed or a case errored, 2 usage
+// or unusable input), --help naming every flag, and the list output.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout and stderr
+};
+
+CommandResult Wskconf(const std::string& args) {
+  const std::string command = std::string(WSKCONF_TEST_CLI) + " " + args + " 2>&1";
+  CommandResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buffer;
+  std::size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
+    result.out.append(buffer.data(), n);
+  }
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+const std::string kAdapter = std::string("--adapter ") + WSKCONF_TEST_FAKE_PROVIDER;
+const std::string kBasic = std::string(" --binary ") + WSKCONF_TEST_BASIC;
+
+TEST(RunnerCliTest, ExitsZeroWhenEveryMustPasses) {
+  const CommandResult r =
+      Wskconf("run " + kAdapter + kBasic + " --filter 'Basic.Passes:Basic.FailsShould'");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("2 cases"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 pass, 0 fail, 1 warn, 0 skip, 0 error"), std::string::npos) << r.out;
+}
+
+TEST(RunnerCliTest, ExitsOneWhenAMustFails) {
+  const CommandResult r = Wskconf("run " + kAdapter + kBasic + " --filter 'Basic.*'");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("fail  Basic.FailsMust [WskFixture.FailsMust]"), std::string::npos)
+      << r.out;
+}
+
+TEST(RunnerCliTest, ExitsOneWhenACaseErrors) {
+  const CommandResult r = Wskconf("run " + kAdapter + " --binary " +
+                                  WSKCONF_TEST_CRASHY + " --filter 'Crashy.A2*'");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("SIGSEGV"), std::string::npos) << r.out;
+}
+
+TEST(RunnerCliTest, ExitsTwoForUsageErrors) {
+  for (const std::string& args :
+       {std::string("run"), "run " + kAdapter + kBasic + " --bogus",
+        "run " + kAdapter + kBasic + " --shard 2/2",
+        "run " + kAdapter + kBasic + " --jobs 0",
+        "run " + kAdapter + kBasic + " --case-timeout 0",
+        "run --adapter /nonexistent.so" + kBasic,
+        "run " + kAdapter + " --binary /nonexistent/binary"}) {
+    const CommandResult r = Wskconf(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out;
+  }
+}
+
+TEST(RunnerCliTest, HelpDocumentsEveryFlag) {
+  const CommandResult r = Wskconf("run --help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* flag : {"--adapter", "--policy", "--filter", "--statement", "--junit",
+                           "--junit-rich", "--html", "--jobs", "--shard", "--binary",
+                           "--spec", "--case-timeout"}) {
+    EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
+  }
+}
+
+TEST(RunnerCliTest, ListPrintsEveryCaseWithItsClause) {
+  const CommandResult r = Wskconf("list" + kBasic);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("Basic.Passes\t"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Numbers/Param.Even/2\t-\n"), std::string::npos) << r.out;
+  const CommandResult with_spec =
+      Wskconf("list" + kBasic + " --spec " + WSKCONF_TEST_FIXTURE_SPEC);
+  EXPECT_NE(with_spec.out.find("Basic.Passes\tBasic.Passes\n"), std::string::npos)
+      << with_spec.out;
+}
+
+}  // namespace
