@@ -31,10 +31,10 @@ foreach(part IN LISTS wskconf_case_parts)
   add_executable(${target} ${wskconf_generated_dir}/${part_id}_cases.cc)
   add_dependencies(${target} wskconf_generated_cases)
   wskconf_target_defaults(${target})
-  # The runner's main (result records for `wskconf run`) once it exists,
-  # else GoogleTest's.
-  target_link_libraries(${target} PRIVATE wskconf_checks
-    $<IF:$<TARGET_EXISTS:wskconf_case_main>,wskconf_case_main,GTest::gtest_main>)
+  target_link_libraries(${target} PRIVATE wskconf_checks)
+  # main() with result records for `wskconf run`, which finds the binary in
+  # build/conformance/suite.txt.
+  wskconf_add_conformance_binary(${target})
   list(APPEND wskconf_case_targets ${target})
   if(WSKCONF_BUILD_TESTS)
     gtest_discover_tests(${target}
