@@ -1,10 +1,15 @@
 // `wskconf run` and `wskconf list` through the built binary: each documented
 // exit code (0 every MUST passed, 1 a MUST failed or a case errored, 2 usage
 // or unusable input), --help naming every flag, and the list output.
+#include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -67,6 +72,52 @@ TEST(RunnerCliTest, ExitsTwoForUsageErrors) {
     const CommandResult r = Wskconf(args);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out;
   }
+}
+
+// Ctrl-C during a hung case: the run stops at once, still reports every case
+// (the reports included) and exits 1.
+TEST(RunnerCliTest, SigintStopsTheRunAndTheReportIsStillWritten) {
+  const std::filesystem::path report =
+      std::filesystem::temp_directory_path() /
+      ("wskconf-sigint-" + std::to_string(getpid()) + ".xml");
+  const std::string junit = report.string();
+  std::vector<std::string> args = {WSKCONF_TEST_CLI, "run", "--adapter",
+                                   WSKCONF_TEST_FAKE_PROVIDER, "--binary",
+                                   WSKCONF_TEST_CRASHY, "--case-timeout", "600",
+                                   "--junit", junit};
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+  pid_t pid;
+  ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  close(pipe_fds[1]);
+  std::string out;
+  bool signalled = false;
+  char buffer[4096];
+  for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof buffer)) > 0;) {
+    out.append(buffer, static_cast<std::size_t>(n));
+    // The case before the hang has been reported: the hang is next.
+    if (!signalled && out.find("Crashy.A6ExitsMidRun") != std::string::npos) {
+      kill(pid, SIGINT);
+      signalled = true;
+    }
+  }
+  close(pipe_fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status)) << out;
+  EXPECT_EQ(WEXITSTATUS(status), 1) << out;
+  EXPECT_NE(out.find("9 cases"), std::string::npos) << out;
+  EXPECT_NE(out.find("stopped"), std::string::npos) << out;
+  std::filesystem::remove(report);
 }
 
 TEST(RunnerCliTest, HelpDocumentsEveryFlag) {

@@ -144,6 +144,41 @@ TEST(RunnerTest, FilterMatchesClauseIds) {
   EXPECT_EQ(RunFixtures(options).cases.size(), 1u);
 }
 
+// A progress stream that stops the run once `text` was written to it.
+class StopWhenSeen : public std::stringbuf {
+ public:
+  explicit StopWhenSeen(std::string text) : text_(std::move(text)) {}
+
+ protected:
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    const std::streamsize written = std::stringbuf::xsputn(s, n);
+    if (str().find(text_) != std::string::npos) RequestStop();
+    return written;
+  }
+
+ private:
+  std::string text_;
+};
+
+TEST(RunnerTest, AStoppedRunStillReportsEveryCase) {
+  RunOptions options = FixtureOptions(WSKCONF_TEST_CRASHY);  // 30 s per case
+  StopWhenSeen buffer("Crashy.A6ExitsMidRun");  // reported just before the hang
+  std::ostream progress(&buffer);
+  StatusOr<reports::RunResult> run = RunSuite(options, progress);
+  ASSERT_TRUE(run.ok()) << run.status().message();
+  const auto cases = ByName(*run);
+  ASSERT_EQ(cases.size(), 9u);
+  EXPECT_EQ(cases.at("Crashy.A5Passes").verdict, Verdict::kPass);
+  for (const char* name : {"Crashy.A8Hangs", "Crashy.A9Passes"}) {
+    EXPECT_EQ(cases.at(name).verdict, Verdict::kError) << name;
+    EXPECT_NE(cases.at(name).message.find("stopped"), std::string::npos)
+        << cases.at(name).message;
+  }
+  // The next run starts afresh.
+  EXPECT_EQ(ByName(RunFixtures(FixtureOptions(WSKCONF_TEST_BASIC)))
+                .at("Basic.Passes").verdict, Verdict::kPass);
+}
+
 TEST(RunnerTest, AProcessThatDiesBeforeItsFirstCaseErrorsEveryCase) {
   setenv("RUNNER_FIXTURE_EXIT_AT_START", "1", 1);
   const auto cases = ByName(RunFixtures(FixtureOptions(WSKCONF_TEST_CRASHY)));

@@ -101,7 +101,14 @@ std::vector<TestCase> SelectShard(std::vector<TestCase> cases, int index,
 StatusOr<reports::RunResult> RunSuite(const RunOptions& options,
                                       std::ostream& progress);
 
+// Stops the run in progress; async-signal-safe (RunCommand calls it on SIGINT
+// and SIGTERM). Running cases are killed and become ERROR (interrupted), the
+// rest ERROR (not run), and RunSuite returns the complete result as usual.
+void RequestStop();
+
 // `wskconf run`: RunSuite, the reports, a totals line. Returns an exit code.
+// SIGINT and SIGTERM stop the run (RequestStop) and the reports are still
+// written.
 int RunCommand(const RunOptions& options, std::ostream& out, std::ostream& err);
 
 // `wskconf list`: every case with its clause id, one per line. Returns an

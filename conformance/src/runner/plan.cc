@@ -181,6 +181,13 @@ std::vector<reports::CaseResult> ExecutePlan(const Plan& plan,
       spec.env = env;
       spec.work_dir = work.path() / fmt::format("batch.{}", b);
       spec.case_timeout = options.case_timeout;
+      std::map<std::string, std::size_t> index;  // case name -> plan index
+      for (std::size_t i : batches[b].cases) index[plan.cases[i].test.name] = i;
+      spec.on_outcome = [&](const CaseOutcome& outcome) {
+        const std::size_t i = index.at(outcome.name);
+        std::lock_guard<std::mutex> lock(mutex);
+        done(ToCaseResult(outcome, plan.cases[i].meta));
+      };
       std::error_code ec;
       std::filesystem::create_directories(spec.work_dir, ec);
       const std::vector<CaseOutcome> outcomes = RunBatch(spec);
@@ -188,7 +195,6 @@ std::vector<reports::CaseResult> ExecutePlan(const Plan& plan,
       for (std::size_t k = 0; k < outcomes.size(); ++k) {
         const std::size_t i = batches[b].cases[k];
         results[i] = ToCaseResult(outcomes[k], plan.cases[i].meta);
-        done(results[i]);
       }
     }
   };

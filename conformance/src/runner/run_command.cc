@@ -1,5 +1,6 @@
 // `wskconf run` and `wskconf list`: plan, execute, report progress and
 // totals, write the reports, choose the exit code.
+#include <signal.h>
 #include <unistd.h>
 
 #include <array>
@@ -9,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "runner/plan.h"
+#include "runner/stop.h"
 #include "wskconf/runner.h"
 
 namespace wskconf::conformance {
@@ -82,10 +84,34 @@ class Progress {
   Totals totals_;
 };
 
+// SIGINT and SIGTERM stop the run instead of ending the process, for the
+// life of this object.
+class StopOnSignals {
+ public:
+  StopOnSignals() {
+    struct sigaction action = {};
+    action.sa_handler = [](int) { RequestStop(); };
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &old_int_);
+    sigaction(SIGTERM, &action, &old_term_);
+  }
+  ~StopOnSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopOnSignals(const StopOnSignals&) = delete;
+  StopOnSignals& operator=(const StopOnSignals&) = delete;
+
+ private:
+  struct sigaction old_int_ = {};
+  struct sigaction old_term_ = {};
+};
+
 }  // namespace
 
 StatusOr<reports::RunResult> RunSuite(const RunOptions& options,
                                       std::ostream& progress) {
+  internal::PrepareStop();
   WSKCONF_ASSIGN_OR_RETURN(std::filesystem::path provider, ResolveAdapter(options));
   WSKCONF_ASSIGN_OR_RETURN(internal::Plan plan, internal::PlanRun(options, progress));
   Progress printer(progress, options.progress_is_terminal,
@@ -110,7 +136,11 @@ int RunCommand(const RunOptions& options, std::ostream& out, std::ostream& err) 
     err << "wskconf: error: --jobs must be at least 1\n";
     return kRunExitUsage;
   }
-  StatusOr<reports::RunResult> run = RunSuite(options, err);
+  internal::PrepareStop();  // before the handlers can fire
+  StatusOr<reports::RunResult> run = [&] {
+    StopOnSignals stop_on_signals;
+    return RunSuite(options, err);
+  }();
   if (!run.ok()) {
     err << "wskconf: error: " << run.status().message() << "\n";
     return kRunExitUsage;

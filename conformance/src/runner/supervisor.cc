@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "runner/stop.h"
 #include "runner/subprocess.h"
 #include "wskconf/child_protocol.h"
 
@@ -70,8 +71,11 @@ struct Attempt {
   Clock::time_point current_started;
   bool started_any = false;
   bool hung = false;
+  bool interrupted = false;  // the run was stopped (RequestStop)
   ExitInfo exit;
   std::string spawn_error;
+  std::set<std::string> wanted;               // the cases this attempt runs
+  std::function<void(const CaseOutcome&)> on_outcome;  // BatchSpec's
 };
 
 void Consume(RecordTail& tail, Attempt& attempt, Clock::time_point& deadline,
@@ -93,6 +97,9 @@ void Consume(RecordTail& tail, Attempt& attempt, Clock::time_point& deadline,
     outcome.message = record.fields["message"];
     outcome.seconds = std::strtod(record.fields["seconds"].c_str(), nullptr);
     outcome.properties = std::move(record.properties);
+    if (attempt.on_outcome && attempt.wanted.count(name) != 0) {
+      attempt.on_outcome(outcome);
+    }
     attempt.finished[name] = std::move(outcome);
     attempt.current.reset();
   }
@@ -107,12 +114,20 @@ void Supervise(Child& child, const std::filesystem::path& records,
   if (watch >= 0) inotify_add_watch(watch, records.c_str(), IN_MODIFY);
   Clock::time_point deadline = Clock::now() + limit;
   for (;;) {
-    struct pollfd fds[2] = {{child.pidfd(), POLLIN, 0}, {watch, POLLIN, 0}};
+    // A negative fd (no inotify, no stop descriptor) is ignored by poll.
+    struct pollfd fds[3] = {{child.pidfd(), POLLIN, 0},
+                            {watch, POLLIN, 0},
+                            {StopFd(), POLLIN, 0}};
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - Clock::now());
-    const int ready = poll(fds, watch >= 0 ? 2 : 1,
-                           static_cast<int>(std::max<long>(0, left.count())));
+    const int ready =
+        poll(fds, 3, static_cast<int>(std::max<long>(0, left.count())));
     if (ready < 0 && errno == EINTR) continue;
+    if ((fds[2].revents & POLLIN) != 0) {
+      attempt.interrupted = true;
+      child.Kill();
+      break;
+    }
     if (watch >= 0 && (fds[1].revents & POLLIN) != 0) {
       char events[4096];
       while (read(watch, events, sizeof events) > 0) {
@@ -183,6 +198,8 @@ std::map<std::string, std::string> SplitOutput(const std::string& text) {
 Attempt RunAttempt(const BatchSpec& spec, const std::vector<std::string>& names,
                    int number) {
   Attempt attempt;
+  attempt.wanted.insert(names.begin(), names.end());
+  attempt.on_outcome = spec.on_outcome;
   const std::filesystem::path records =
       spec.work_dir / fmt::format("records.{}", number);
   const std::filesystem::path output =
@@ -226,7 +243,10 @@ void Settle(const Attempt& attempt, const std::filesystem::path& output,
     outcome.seconds = std::chrono::duration<double>(
         Clock::now() - attempt.current_started).count();
     outcome.output = printed[*attempt.current];
-    if (attempt.hung) {
+    if (attempt.interrupted) {
+      outcome.kind = CaseOutcome::Kind::kCrashed;
+      outcome.message = "interrupted: the run was stopped during this case";
+    } else if (attempt.hung) {
       outcome.kind = CaseOutcome::Kind::kHung;
       outcome.message = fmt::format(
           "hang: the case did not finish within its time limit of {} ms and "
@@ -236,12 +256,14 @@ void Settle(const Attempt& attempt, const std::filesystem::path& output,
       outcome.message = fmt::format("crash: the test process {} during this case",
                                     attempt.exit.ToString());
     }
+    if (spec.on_outcome) spec.on_outcome(outcome);
   }
 }
 
 // Why the cases still remaining after an attempt that started none of them
 // were not run.
 std::string NotRunCause(const Attempt& attempt, const BatchSpec& spec) {
+  if (attempt.interrupted) return "not run: the run was stopped";
   if (!attempt.spawn_error.empty()) {
     return "not run: " + attempt.spawn_error;
   }
@@ -299,6 +321,14 @@ std::vector<CaseOutcome> RunBatch(const BatchSpec& spec) {
   std::set<std::string> remaining(spec.names.begin(), spec.names.end());
   std::map<std::string, CaseOutcome> done;
   for (int number = 0; !remaining.empty(); ++number) {
+    if (StopRequested()) {
+      for (const std::string& name : remaining) {
+        done[name] = {name, CaseOutcome::Kind::kNotRun, "",
+                      "not run: the run was stopped", 0, {}, ""};
+        if (spec.on_outcome) spec.on_outcome(done[name]);
+      }
+      break;
+    }
     std::vector<std::string> names;
     for (const std::string& name : spec.names) {
       if (remaining.count(name) != 0) names.push_back(name);
@@ -308,13 +338,17 @@ std::vector<CaseOutcome> RunBatch(const BatchSpec& spec) {
            remaining, done);
     // Each further attempt needs progress, or a binary that dies before its
     // first case would be restarted forever.
-    if (remaining.size() < names.size() && attempt.spawn_error.empty()) continue;
+    if (remaining.size() < names.size() && attempt.spawn_error.empty() &&
+        !attempt.interrupted) {
+      continue;
+    }
     const std::string cause = NotRunCause(attempt, spec);
     for (const std::string& name : remaining) {
       CaseOutcome& outcome = done[name];
       outcome.name = name;
       outcome.kind = CaseOutcome::Kind::kNotRun;
       outcome.message = cause;
+      if (spec.on_outcome) spec.on_outcome(outcome);
     }
     remaining.clear();
   }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -47,6 +48,9 @@ struct BatchSpec {
   std::vector<std::string> env;    // the child's environment, KEY=VALUE
   std::filesystem::path work_dir;  // private to this batch
   std::chrono::milliseconds case_timeout{10000};
+  // Called (from the calling thread) as soon as each case is settled, before
+  // RunBatch returns; the outcome's output is not attached yet.
+  std::function<void(const CaseOutcome&)> on_outcome;
 };
 
 // Outcomes in the order of spec.names. Never fails: a process that cannot be
