@@ -1,7 +1,12 @@
 // The runner end to end against the tiny fixture binaries: every verdict,
 // crash / abort / exit / hang recovery, the environment children get,
 // parallel jobs and shards.
+#include <poll.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <map>
 #include <sstream>
@@ -101,7 +106,7 @@ TEST(RunnerTest, CrashesAbortsExitsAndHangsBecomeErrorsAndTheRunGoesOn) {
   RunOptions options = FixtureOptions(WSKCONF_TEST_CRASHY);
   options.case_timeout = kShortCaseTimeout;
   const auto cases = ByName(RunFixtures(options));
-  ASSERT_EQ(cases.size(), 9u);
+  ASSERT_EQ(cases.size(), 10u);
   for (const char* name : {"Crashy.A1Passes", "Crashy.A3Passes", "Crashy.A5Passes",
                            "Crashy.A7Passes", "Crashy.A9Passes"}) {
     EXPECT_EQ(cases.at(name).verdict, Verdict::kPass) << name;
@@ -120,6 +125,26 @@ TEST(RunnerTest, CrashesAbortsExitsAndHangsBecomeErrorsAndTheRunGoesOn) {
   const CaseResult& hang = cases.at("Crashy.A8Hangs");
   EXPECT_EQ(hang.verdict, Verdict::kError);
   EXPECT_NE(hang.message.find("hang"), std::string::npos) << hang.message;
+}
+
+// True when `pid` has ended (reaped, or a zombie waiting for its parent).
+bool HasEnded(pid_t pid) {
+  const int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (fd < 0) return errno == ESRCH;
+  struct pollfd pfd = {fd, POLLIN, 0};
+  const bool ended = poll(&pfd, 1, 0) == 1;
+  close(fd);
+  return ended;
+}
+
+TEST(RunnerTest, NothingATestBinaryLeftBehindOutlivesIt) {
+  RunOptions options = FixtureOptions(WSKCONF_TEST_CRASHY);
+  options.filter = "Crashy.A0*";
+  const auto cases = ByName(RunFixtures(options));
+  const CaseResult& result = cases.at("Crashy.A0LeavesAGrandchild");
+  ASSERT_EQ(result.verdict, Verdict::kPass);
+  const pid_t grandchild = std::stoi(result.actual);
+  EXPECT_TRUE(HasEnded(grandchild)) << "pid " << grandchild;
 }
 
 // A case that dies before recording its clause still gets it, from the spec.
@@ -167,7 +192,7 @@ TEST(RunnerTest, AStoppedRunStillReportsEveryCase) {
   StatusOr<reports::RunResult> run = RunSuite(options, progress);
   ASSERT_TRUE(run.ok()) << run.status().message();
   const auto cases = ByName(*run);
-  ASSERT_EQ(cases.size(), 9u);
+  ASSERT_EQ(cases.size(), 10u);
   EXPECT_EQ(cases.at("Crashy.A5Passes").verdict, Verdict::kPass);
   for (const char* name : {"Crashy.A8Hangs", "Crashy.A9Passes"}) {
     EXPECT_EQ(cases.at(name).verdict, Verdict::kError) << name;
@@ -183,7 +208,7 @@ TEST(RunnerTest, AProcessThatDiesBeforeItsFirstCaseErrorsEveryCase) {
   setenv("RUNNER_FIXTURE_EXIT_AT_START", "1", 1);
   const auto cases = ByName(RunFixtures(FixtureOptions(WSKCONF_TEST_CRASHY)));
   unsetenv("RUNNER_FIXTURE_EXIT_AT_START");
-  ASSERT_EQ(cases.size(), 9u);
+  ASSERT_EQ(cases.size(), 10u);
   for (const auto& [name, result] : cases) {
     EXPECT_EQ(result.verdict, Verdict::kError) << name;
     EXPECT_NE(result.message.find("exited with status 7 before starting"),

@@ -141,6 +141,9 @@ void Supervise(Child& child, const std::filesystem::path& records,
       break;
     }
   }
+  // Whatever the binary left behind in its process group goes too; the child
+  // itself is a zombie until Wait, so its pid (the group id) is not reused.
+  child.Kill();
   attempt.exit = child.Wait();
   Consume(tail, attempt, deadline, limit);
   if (watch >= 0) close(watch);
