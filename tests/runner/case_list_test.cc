@@ -99,5 +99,14 @@ TEST(CaseListTest, ParsesShardFlag) {
   }
 }
 
+TEST(CaseListTest, ChecksPolicies) {
+  for (const char* good : {"inline", "pend", "random:0", "random:123456789"}) {
+    EXPECT_TRUE(CheckPolicy(good).ok()) << good;
+  }
+  for (const char* bad : {"", "Inline", "random", "random:", "random:-1", "random:1a"}) {
+    EXPECT_FALSE(CheckPolicy(bad).ok()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace wskconf::conformance

@@ -66,6 +66,9 @@ TEST(RunnerCliTest, ExitsTwoForUsageErrors) {
        {std::string("run"), "run " + kAdapter + kBasic + " --bogus",
         "run " + kAdapter + kBasic + " --shard 2/2",
         "run " + kAdapter + kBasic + " --jobs 0",
+        "run " + kAdapter + kBasic + " --policy sometimes",
+        "run " + kAdapter + kBasic + " --policy random:",
+        "run " + kAdapter + kBasic + " --policy random:12x",
         "run " + kAdapter + kBasic + " --case-timeout 0",
         "run --adapter /nonexistent.so" + kBasic,
         "run " + kAdapter + " --binary /nonexistent/binary"}) {

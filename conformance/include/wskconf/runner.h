@@ -69,6 +69,9 @@ inline constexpr int kRunExitUsage = 2;    // bad command line or unusable input
 // "--shard I/N" into options.shard_index / shard_count.
 Status ParseShard(const std::string& text, RunOptions& options);
 
+// OK for "inline", "pend" and "random:SEED" (SEED: decimal digits).
+Status CheckPolicy(const std::string& policy);
+
 // The provider .so `adapter` names: "reference" is options.reference_so, any
 // other value a path to an existing file. This is the seam where the adapter
 // loader of adapters/ will plug in.

@@ -53,6 +53,17 @@ Status ParseShard(const std::string& text, RunOptions& options) {
   return OkStatus();
 }
 
+Status CheckPolicy(const std::string& policy) {
+  static constexpr std::string_view kRandom = "random:";
+  const bool random = policy.rfind(kRandom, 0) == 0 && policy.size() > kRandom.size() &&
+                      policy.find_first_not_of("0123456789", kRandom.size()) ==
+                          std::string::npos;
+  if (policy == "inline" || policy == "pend" || random) return OkStatus();
+  return InvalidArgumentError(fmt::format(
+      "--policy '{}': expected inline, pend or random:SEED (SEED a decimal number)",
+      policy));
+}
+
 StatusOr<std::filesystem::path> ResolveAdapter(const RunOptions& options) {
   // The adapters issue replaces this with its loader; until then an adapter
   // is a provider .so handed to the test binaries as WSKCONF_PROVIDER.

@@ -112,6 +112,7 @@ class StopOnSignals {
 StatusOr<reports::RunResult> RunSuite(const RunOptions& options,
                                       std::ostream& progress) {
   internal::PrepareStop();
+  WSKCONF_RETURN_IF_ERROR(CheckPolicy(options.policy));
   WSKCONF_ASSIGN_OR_RETURN(std::filesystem::path provider, ResolveAdapter(options));
   WSKCONF_ASSIGN_OR_RETURN(internal::Plan plan, internal::PlanRun(options, progress));
   Progress printer(progress, options.progress_is_terminal,
