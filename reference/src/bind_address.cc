@@ -1,0 +1,83 @@
+// WskBind, WskGetLocalAddress, WskGetRemoteAddress. A listen-category
+// socket starts listening when it is bound (the WSK listening-socket model).
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include "internal/address.h"
+#include "internal/errno_status.h"
+#include "internal/ops.h"
+
+namespace wskconf::reference::internal {
+namespace {
+
+// Reads an address with getsockname/getpeername into the client's buffer.
+NTSTATUS CopyAddress(Socket* s, PSOCKADDR out, bool peer) {
+  if (out == nullptr) return STATUS_INVALID_PARAMETER;
+  sockaddr_storage host;
+  socklen_t length = sizeof(host);
+  sockaddr* address = reinterpret_cast<sockaddr*>(&host);
+  int rc = peer ? getpeername(s->fd, address, &length)
+                : getsockname(s->fd, address, &length);
+  if (rc != 0) return StatusFromErrno(errno);
+  FromHost(address, out);
+  return STATUS_SUCCESS;
+}
+
+}  // namespace
+
+NTSTATUS WSKAPI Bind(PWSK_SOCKET Socket, PSOCKADDR LocalAddress, ULONG Flags,
+                     PIRP Irp) {
+  internal::Socket* s;
+  NTSTATUS result;
+  if (!BeginCall(Socket, Irp, OpKind::kNone, &s, &result)) return result;
+  if (Flags != 0) return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
+  sockaddr_storage host;
+  socklen_t length;
+  NTSTATUS status = ToHost(LocalAddress, s->family, &host, &length);
+  if (!NT_SUCCESS(status)) return Finish(Irp, status, 0);
+  std::unique_lock<std::mutex> lock(s->mu);
+  if (s->state != State::kUnbound) {
+    status = STATUS_INVALID_DEVICE_STATE;  // WskBind.SecondBindFails
+  } else if (bind(s->fd, reinterpret_cast<sockaddr*>(&host), length) != 0) {
+    status = StatusFromErrno(errno);  // WskBind.AddressInUseFails
+  } else if (s->category == Category::kListen) {
+    if (listen(s->fd, SOMAXCONN) != 0) {
+      status = StatusFromErrno(errno);
+    } else {
+      s->state = State::kListening;
+    }
+  } else {
+    s->state = State::kBound;
+  }
+  lock.unlock();
+  return Finish(Irp, status, 0);
+}
+
+NTSTATUS WSKAPI GetLocalAddress(PWSK_SOCKET Socket, PSOCKADDR LocalAddress,
+                                PIRP Irp) {
+  internal::Socket* s;
+  NTSTATUS result;
+  if (!BeginCall(Socket, Irp, OpKind::kNone, &s, &result)) return result;
+  std::unique_lock<std::mutex> lock(s->mu);
+  NTSTATUS status = s->state == State::kUnbound
+                        ? STATUS_INVALID_DEVICE_STATE  // UnboundInvalidDeviceState
+                        : CopyAddress(s, LocalAddress, /*peer=*/false);
+  lock.unlock();
+  return Finish(Irp, status, 0);
+}
+
+NTSTATUS WSKAPI GetRemoteAddress(PWSK_SOCKET Socket, PSOCKADDR RemoteAddress,
+                                 PIRP Irp) {
+  internal::Socket* s;
+  NTSTATUS result;
+  if (!BeginCall(Socket, Irp, OpKind::kNone, &s, &result)) return result;
+  std::unique_lock<std::mutex> lock(s->mu);
+  NTSTATUS status = s->state != State::kConnected
+                        ? STATUS_INVALID_DEVICE_STATE  // NotConnectedInvalidDeviceState
+                        : CopyAddress(s, RemoteAddress, /*peer=*/true);
+  lock.unlock();
+  return Finish(Irp, status, 0);
+}
+
+}  // namespace wskconf::reference::internal

@@ -1,0 +1,140 @@
+// Client-level socket creation: WskSocket and WskSocketConnect, and the
+// provider dispatch table a capture returns.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "internal/address.h"
+#include "internal/client_level.h"
+#include "internal/errno_status.h"
+#include "internal/ops.h"
+#include "internal/registration.h"
+
+namespace wskconf::reference::internal {
+namespace {
+
+// The category a WskSocket Flags value names, or false (combined flags or an
+// unknown bit).
+bool CategoryFromFlags(ULONG flags, Category* category) {
+  switch (flags) {
+    case WSK_FLAG_BASIC_SOCKET: *category = Category::kBasic; return true;
+    case WSK_FLAG_LISTEN_SOCKET: *category = Category::kListen; return true;
+    case WSK_FLAG_CONNECTION_SOCKET: *category = Category::kConnection; return true;
+    case WSK_FLAG_STREAM_SOCKET: *category = Category::kStream; return true;
+    default: return false;
+  }
+}
+
+// Whether the address-family pages list this type/protocol for the category
+// (WskSocket.UnsupportedCombinationFails): TCP streams for every offered
+// category; UDP and raw only for basic sockets.
+bool CombinationSupported(Category category, USHORT type, ULONG protocol) {
+  if (type == WS_SOCK_STREAM) return protocol == WS_IPPROTO_TCP;
+  if (category != Category::kBasic) return false;
+  if (type == WS_SOCK_DGRAM) return protocol == WS_IPPROTO_UDP;
+  return type == WS_SOCK_RAW;
+}
+
+// A non-blocking host socket; IPv6 sockets are IPv6-only, as on Windows.
+int OpenHostSocket(ADDRESS_FAMILY family, USHORT type, ULONG protocol) {
+  int host_type = type == WS_SOCK_STREAM ? SOCK_STREAM
+                  : type == WS_SOCK_DGRAM ? SOCK_DGRAM
+                                          : SOCK_RAW;
+  int fd = socket(HostFamily(family), host_type | SOCK_NONBLOCK | SOCK_CLOEXEC,
+                  static_cast<int>(protocol));
+  if (fd >= 0 && family == WS_AF_INET6) {
+    int on = 1;
+    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+  }
+  return fd;
+}
+
+NTSTATUS WSKAPI WskSocketImpl(PWSK_CLIENT Client, ADDRESS_FAMILY AddressFamily,
+                              USHORT SocketType, ULONG Protocol, ULONG Flags,
+                              PVOID SocketContext, const VOID* Dispatch,
+                              PEPROCESS, PETHREAD, PSECURITY_DESCRIPTOR, PIRP Irp) {
+  if (Irp == nullptr) return STATUS_INVALID_PARAMETER;  // WskSocket.IrpRequired
+  if (!TakeIrp(Irp, nullptr, OpKind::kNone)) return STATUS_INVALID_PARAMETER;
+  Registration* registration = Registration::FromClient(Client);
+  Category category;
+  if (registration != nullptr && Flags == WSK_FLAG_DATAGRAM_SOCKET) {
+    // This provider does not offer the datagram category.
+    return Finish(Irp, STATUS_NOT_SUPPORTED, 0);
+  }
+  if (registration == nullptr || HostFamily(AddressFamily) < 0 ||
+      !CategoryFromFlags(Flags, &category)) {
+    return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
+  }
+  if (!CombinationSupported(category, SocketType, Protocol)) {
+    return Finish(Irp, STATUS_NOT_SUPPORTED, 0);
+  }
+  int fd = OpenHostSocket(AddressFamily, SocketType, Protocol);
+  if (fd < 0) return Finish(Irp, StatusFromErrno(errno), 0);
+  Socket* s = CreateSocket(registration, category, AddressFamily, fd);
+  if (s == nullptr) return Finish(Irp, STATUS_INSUFFICIENT_RESOURCES, 0);
+  s->context = SocketContext;
+  s->client_dispatch = Dispatch;
+  // WskSocket.CategoryFromFlags: Information is the new socket.
+  return Finish(Irp, STATUS_SUCCESS, reinterpret_cast<ULONG_PTR>(s));
+}
+
+NTSTATUS WSKAPI WskSocketConnectImpl(
+    PWSK_CLIENT Client, USHORT SocketType, ULONG Protocol, PSOCKADDR LocalAddress,
+    PSOCKADDR RemoteAddress, ULONG Flags, PVOID SocketContext,
+    const WSK_CLIENT_CONNECTION_DISPATCH* Dispatch, PEPROCESS, PETHREAD,
+    PSECURITY_DESCRIPTOR, PIRP Irp) {
+  if (Irp == nullptr) return STATUS_INVALID_PARAMETER;  // WskSocketConnect.IrpRequired
+  if (!TakeIrp(Irp, nullptr, OpKind::kNone)) return STATUS_INVALID_PARAMETER;
+  Registration* registration = Registration::FromClient(Client);
+  if (registration == nullptr || LocalAddress == nullptr || RemoteAddress == nullptr ||
+      Flags != 0 || HostFamily(LocalAddress->sa_family) < 0) {
+    return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
+  }
+  if (!CombinationSupported(Category::kConnection, SocketType, Protocol)) {
+    return Finish(Irp, STATUS_NOT_SUPPORTED, 0);
+  }
+  // WskSocketConnect.FamilyFromLocalAddress
+  ADDRESS_FAMILY family = LocalAddress->sa_family;
+  sockaddr_storage local;
+  socklen_t local_length;
+  NTSTATUS status = ToHost(LocalAddress, family, &local, &local_length);
+  if (NT_SUCCESS(status) && RemoteAddress->sa_family != family) {
+    status = STATUS_INVALID_ADDRESS_COMPONENT;
+  }
+  if (!NT_SUCCESS(status)) return Finish(Irp, status, 0);
+  int fd = OpenHostSocket(family, SocketType, Protocol);
+  if (fd < 0) return Finish(Irp, StatusFromErrno(errno), 0);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&local), local_length) != 0) {
+    status = StatusFromErrno(errno);
+    close(fd);
+    return Finish(Irp, status, 0);
+  }
+  Socket* s = CreateSocket(registration, Category::kConnection, family, fd);
+  if (s == nullptr) return Finish(Irp, STATUS_INSUFFICIENT_RESOURCES, 0);
+  s->context = SocketContext;
+  s->client_dispatch = Dispatch;
+  IrpOp op(Irp);
+  op.set_kind(OpKind::kSocketConnect);
+  op.set_socket(s);
+  std::unique_lock<std::mutex> lock(s->mu);
+  s->state = State::kBound;
+  HoldLocked(s);  // the IRP's hold, as BeginCall takes for socket calls
+  return StartConnect(s, Irp, RemoteAddress, lock);
+}
+
+}  // namespace
+
+const WSK_PROVIDER_DISPATCH kProviderDispatch = {
+    .Version = MAKE_WSK_VERSION(1, 0),
+    .Reserved = 0,
+    .WskSocket = WskSocketImpl,
+    .WskSocketConnect = WskSocketConnectImpl,
+    .WskControlClient = ControlClient,
+    .WskGetAddressInfo = GetAddressInfo,
+    .WskFreeAddressInfo = FreeAddressInfo,
+    .WskGetNameInfo = GetNameInfo,
+};
+
+}  // namespace wskconf::reference::internal

@@ -1,0 +1,68 @@
+// WskControlSocket: argument checks shared by every option and IOCTL, then
+// the handler the table names. Unknown requests fail with
+// STATUS_NOT_SUPPORTED (WskControlSocket.UnknownOptionFails).
+#include <iterator>
+
+#include "internal/control.h"
+#include "internal/ops.h"
+
+namespace wskconf::reference::internal {
+namespace {
+
+const ControlEntry kControlTable[] = {
+    {WskSetOption, WS_SOL_SOCKET, SO_WSK_EVENT_CALLBACK, SetEventCallbacks},
+};
+
+const ControlEntry* FindControl(WSK_CONTROL_SOCKET_TYPE type, ULONG level, ULONG code) {
+  for (const ControlEntry& entry : kControlTable) {
+    if (entry.type == type && entry.code == code &&
+        (type == WskIoctl || entry.level == level)) {
+      return &entry;
+    }
+  }
+  return nullptr;
+}
+
+// The call without an IRP: the socket must be alive and not closing.
+NTSTATUS CheckSocketNoIrp(PWSK_SOCKET socket, internal::Socket** s) {
+  *s = FromWsk(socket);
+  if (*s == nullptr) return STATUS_INVALID_HANDLE;
+  std::lock_guard<std::mutex> lock((*s)->mu);
+  return (*s)->closing ? STATUS_FILE_FORCED_CLOSED : STATUS_SUCCESS;
+}
+
+}  // namespace
+
+NTSTATUS WSKAPI ControlSocket(PWSK_SOCKET Socket, WSK_CONTROL_SOCKET_TYPE RequestType,
+                              ULONG ControlCode, ULONG Level, SIZE_T InputSize,
+                              PVOID InputBuffer, SIZE_T OutputSize,
+                              PVOID OutputBuffer, SIZE_T* OutputSizeReturned,
+                              PIRP Irp) {
+  internal::Socket* s = nullptr;
+  if (Irp != nullptr) {
+    NTSTATUS result;
+    if (!BeginCall(Socket, Irp, OpKind::kNone, &s, &result)) return result;
+  } else {
+    NTSTATUS status = CheckSocketNoIrp(Socket, &s);
+    if (!NT_SUCCESS(status)) return status;
+  }
+  NTSTATUS status;
+  SIZE_T output_bytes = 0;
+  const ControlEntry* entry = nullptr;
+  if (RequestType < WskSetOption || RequestType >= WskControlMax) {
+    status = STATUS_INVALID_PARAMETER;  // WskControlSocket.UnknownRequestTypeFails
+  } else if ((entry = FindControl(RequestType, Level, ControlCode)) == nullptr) {
+    status = STATUS_NOT_SUPPORTED;
+  } else {
+    ControlRequest request{s, RequestType, ControlCode, Level, InputSize,
+                           InputBuffer, OutputSize, OutputBuffer, Irp};
+    status = entry->handler(request, &output_bytes);
+    if (status == STATUS_PENDING) return status;  // the handler queued Irp
+  }
+  if (Irp != nullptr) return Finish(Irp, status, output_bytes);
+  // WskControlSocket.OutputSizeReturnedWithoutIrp
+  if (OutputSizeReturned != nullptr && NT_SUCCESS(status)) *OutputSizeReturned = output_bytes;
+  return status;
+}
+
+}  // namespace wskconf::reference::internal

@@ -1,0 +1,197 @@
+// The event loop: one thread, epoll (edge triggered) over every socket and
+// an eventfd for work posted by other threads. Work posted for a socket runs
+// after the epoll batch it arrived in, so a socket freed by posted work is
+// never seen again in a batch that still names it.
+#include "internal/event_loop.h"
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <mutex>
+#include <thread>
+
+#include "internal/completion.h"
+#include "internal/errno_status.h"
+
+namespace wskconf::reference::internal {
+namespace {
+
+constexpr int kMaxEvents = 128;
+
+class Loop {
+ public:
+  NTSTATUS AddUser() {
+    std::lock_guard<std::mutex> lock(users_mu_);
+    if (users_++ > 0) return STATUS_SUCCESS;
+    epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+    wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (epoll_fd_ < 0 || wake_fd_ < 0) return FailStart(errno);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.ptr = nullptr;  // the wake eventfd
+    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev) != 0) {
+      return FailStart(errno);
+    }
+    stop_ = false;
+    thread_ = std::thread([this] { Run(); });
+    return STATUS_SUCCESS;
+  }
+
+  void RemoveUser() {
+    std::lock_guard<std::mutex> lock(users_mu_);
+    if (users_ == 0 || --users_ > 0) return;
+    {
+      std::lock_guard<std::mutex> posted(posted_mu_);
+      stop_ = true;
+    }
+    Wake();
+    thread_.join();
+    close(epoll_fd_);
+    close(wake_fd_);
+    epoll_fd_ = wake_fd_ = -1;
+  }
+
+  NTSTATUS Watch(Socket* s) {
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+    ev.data.ptr = s;
+    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, s->fd, &ev) != 0) {
+      return StatusFromErrno(errno);
+    }
+    return STATUS_SUCCESS;
+  }
+
+  void Unwatch(Socket* s) { epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, s->fd, nullptr); }
+
+  void PostCompletion(PIRP irp) {
+    std::lock_guard<std::mutex> lock(posted_mu_);
+    completions_.PushBack(irp);
+    WakeLocked();
+  }
+
+  void Post(Socket* s, uint32_t work) {
+    std::lock_guard<std::mutex> lock(posted_mu_);
+    if (s->loop_posted == 0) {
+      s->loop_next = posted_sockets_;
+      posted_sockets_ = s;
+    }
+    s->loop_posted |= work;
+    WakeLocked();
+  }
+
+  static bool OnThread() { return on_loop_thread_; }
+
+ private:
+  NTSTATUS FailStart(int err) {
+    if (epoll_fd_ >= 0) close(epoll_fd_);
+    if (wake_fd_ >= 0) close(wake_fd_);
+    epoll_fd_ = wake_fd_ = -1;
+    users_ = 0;
+    return StatusFromErrno(err);
+  }
+
+  void Wake() {
+    uint64_t one = 1;
+    ssize_t written = write(wake_fd_, &one, sizeof(one));
+    (void)written;  // EAGAIN: the counter is already non-zero, a wake is due
+  }
+
+  // Caller holds posted_mu_. Skips the syscall when a wake is already due.
+  void WakeLocked() {
+    if (wake_pending_) return;
+    wake_pending_ = true;
+    Wake();
+  }
+
+  void Run() {
+    on_loop_thread_ = true;
+    epoll_event events[kMaxEvents];
+    for (;;) {
+      int n = epoll_wait(epoll_fd_, events, kMaxEvents, -1);
+      if (n < 0 && errno != EINTR) break;
+      for (int i = 0; i < n; ++i) {
+        auto* s = static_cast<Socket*>(events[i].data.ptr);
+        if (s == nullptr) {
+          uint64_t count;
+          ssize_t got = read(wake_fd_, &count, sizeof(count));
+          (void)got;
+          continue;
+        }
+        OnSocketReady(s, events[i].events);
+      }
+      if (!RunPosted()) break;
+    }
+  }
+
+  // Runs posted work; false once asked to stop and nothing is left.
+  bool RunPosted() {
+    for (;;) {
+      IrpList completions;
+      Socket* sockets;
+      bool stop;
+      {
+        std::lock_guard<std::mutex> lock(posted_mu_);
+        completions.Splice(completions_);
+        sockets = posted_sockets_;
+        posted_sockets_ = nullptr;
+        wake_pending_ = false;
+        stop = stop_;
+      }
+      if (completions.empty() && sockets == nullptr) return !stop;
+      while (!completions.empty()) {
+        PIRP irp = completions.PopFront();
+        CompletePending(irp, irp->IoStatus.Status, irp->IoStatus.Information);
+      }
+      while (sockets != nullptr) {
+        Socket* s = sockets;
+        uint32_t work;
+        {
+          std::lock_guard<std::mutex> lock(posted_mu_);
+          sockets = s->loop_next;
+          work = s->loop_posted;
+          s->loop_posted = 0;
+          s->loop_next = nullptr;
+        }
+        if (work & kLoopFree) {
+          FreeSocket(s);
+        } else if (work & kLoopRescan) {
+          OnSocketReady(s, EPOLLIN | EPOLLOUT);
+        }
+      }
+    }
+  }
+
+  std::mutex users_mu_;
+  int users_ = 0;
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+  std::thread thread_;
+  static thread_local bool on_loop_thread_;
+
+  std::mutex posted_mu_;
+  bool stop_ = false;
+  bool wake_pending_ = false;
+  IrpList completions_;
+  Socket* posted_sockets_ = nullptr;
+};
+
+thread_local bool Loop::on_loop_thread_ = false;
+
+Loop& TheLoop() {
+  static Loop* loop = new Loop();  // lives as long as the process
+  return *loop;
+}
+
+}  // namespace
+
+NTSTATUS LoopAddUser() { return TheLoop().AddUser(); }
+void LoopRemoveUser() { TheLoop().RemoveUser(); }
+NTSTATUS LoopWatch(Socket* s) { return TheLoop().Watch(s); }
+void LoopUnwatch(Socket* s) { TheLoop().Unwatch(s); }
+void LoopPostCompletion(PIRP irp) { TheLoop().PostCompletion(irp); }
+void LoopPost(Socket* s, uint32_t work) { TheLoop().Post(s, work); }
+bool OnLoopThread() { return Loop::OnThread(); }
+
+}  // namespace wskconf::reference::internal

@@ -1,0 +1,309 @@
+// Event callbacks (WskAcceptEvent, WskReceiveEvent, WskDisconnectEvent),
+// called only from the event loop thread, at DISPATCH_LEVEL, one at a time
+// per socket; retained receive indications come back through WskRelease.
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "internal/address.h"
+#include "internal/errno_status.h"
+#include "internal/event_loop.h"
+#include "internal/ops.h"
+
+namespace wskconf::reference::internal {
+namespace {
+
+constexpr ULONG kIndicationTag = 'iRsW';
+constexpr SIZE_T kIndicationBytes = 64 * 1024;
+constexpr uint32_t kIndicationMagic = 0x646e4957;  // "WInd"
+
+// One received chunk handed to WskReceiveEvent: the WSK_DATA_INDICATION the
+// client sees, the MDL over the data, and the data, in one pool block.
+struct Indication {
+  WSK_DATA_INDICATION wsk;  // first: the client's pointer is this object
+  uint32_t magic;
+  PMDL mdl;
+  char data[kIndicationBytes];
+};
+
+Indication* AllocateIndication() {
+  auto* ind = static_cast<Indication*>(
+      ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(Indication), kIndicationTag));
+  if (ind == nullptr) return nullptr;
+  ind->mdl = IoAllocateMdl(ind->data, kIndicationBytes, FALSE, FALSE, nullptr);
+  if (ind->mdl == nullptr) {
+    ExFreePoolWithTag(ind, kIndicationTag);
+    return nullptr;
+  }
+  MmBuildMdlForNonPagedPool(ind->mdl);
+  ind->magic = kIndicationMagic;
+  ind->wsk.Next = nullptr;
+  ind->wsk.Buffer.Mdl = ind->mdl;
+  ind->wsk.Buffer.Offset = 0;
+  ind->wsk.Buffer.Length = 0;
+  return ind;
+}
+
+void FreeIndication(Indication* ind) {
+  ind->magic = 0;
+  IoFreeMdl(ind->mdl);
+  ExFreePoolWithTag(ind, kIndicationTag);
+}
+
+// Throws away `bytes` the client took from an indication (they were
+// peeked, so they are still queued on the host socket).
+void Discard(Socket* s, SIZE_T bytes) {
+  while (bytes > 0) {
+    ssize_t n = recv(s->fd, nullptr, bytes, MSG_TRUNC | MSG_DONTWAIT);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    bytes -= static_cast<SIZE_T>(n);
+  }
+}
+
+const WSK_CLIENT_LISTEN_DISPATCH* ListenCallbacks(Socket* s) {
+  if (s->client_dispatch == nullptr) return nullptr;
+  if (s->category == Category::kListen) {
+    return static_cast<const WSK_CLIENT_LISTEN_DISPATCH*>(s->client_dispatch);
+  }
+  if (s->category == Category::kStream) {
+    return static_cast<const WSK_CLIENT_STREAM_DISPATCH*>(s->client_dispatch)->Listen;
+  }
+  return nullptr;
+}
+
+// Reads SO_ERROR after epoll reported an error or hang-up on a connection.
+void NoteConnectionError(Socket* s) {
+  int err = 0;
+  socklen_t length = sizeof(err);
+  if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &length) != 0 || err == 0) return;
+  if (!s->aborted) {
+    s->aborted = true;
+    s->abort_status = StatusFromErrno(err);
+  }
+}
+
+}  // namespace
+
+const WSK_CLIENT_CONNECTION_DISPATCH* ConnectionCallbacks(Socket* s) {
+  if (s->client_dispatch == nullptr) return nullptr;
+  if (s->category == Category::kConnection) {
+    return static_cast<const WSK_CLIENT_CONNECTION_DISPATCH*>(s->client_dispatch);
+  }
+  if (s->category == Category::kStream) {
+    return static_cast<const WSK_CLIENT_STREAM_DISPATCH*>(s->client_dispatch)->Connect;
+  }
+  return nullptr;
+}
+
+bool EnterCallback(Socket* s, std::unique_lock<std::mutex>& lock) {
+  if (s->closing) return false;  // Close: no callback once closing
+  HoldLocked(s);
+  s->callback_running = true;
+  lock.unlock();
+  return true;
+}
+
+void LeaveCallback(Socket* s, std::unique_lock<std::mutex>& lock) {
+  IrpList waiters;
+  lock.lock();
+  s->callback_running = false;
+  // Disables that waited for this callback to return (Events.NoCallAfterDisableCompletes).
+  ClaimAll(s->disable_waiters, waiters);
+  lock.unlock();
+  while (!waiters.empty()) CompletePending(waiters.PopFront(), STATUS_SUCCESS, 0);
+  Release(s);
+  lock.lock();
+}
+
+void IndicateReceives(Socket* s, std::unique_lock<std::mutex>& lock) {
+  for (;;) {
+    const WSK_CLIENT_CONNECTION_DISPATCH* callbacks = ConnectionCallbacks(s);
+    if (s->closing || s->state != State::kConnected || s->aborted ||
+        s->peer_closed || s->receive_paused || !s->receive_queue.empty() ||
+        !(s->event_mask & WSK_EVENT_RECEIVE) || callbacks == nullptr ||
+        callbacks->WskReceiveEvent == nullptr) {
+      return;
+    }
+    Indication* ind = AllocateIndication();
+    if (ind == nullptr) return;
+    ssize_t n = recv(s->fd, ind->data, kIndicationBytes, MSG_PEEK | MSG_DONTWAIT);
+    if (n <= 0) {
+      FreeIndication(ind);
+      if (n == 0) {
+        s->peer_closed = true;
+      } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        NoteConnectionError(s);
+        if (!s->aborted) {
+          s->aborted = true;
+          s->abort_status = StatusFromErrno(errno);
+        }
+      }
+      return;
+    }
+    ind->wsk.Buffer.Length = static_cast<SIZE_T>(n);
+    SIZE_T accepted = static_cast<SIZE_T>(n);  // untouched means "all of it"
+    PVOID context = s->context;
+    if (!EnterCallback(s, lock)) {
+      FreeIndication(ind);
+      return;
+    }
+    KIRQL irql = KeRaiseIrqlToDpcLevel();
+    NTSTATUS status = callbacks->WskReceiveEvent(
+        context, WSK_FLAG_AT_DISPATCH_LEVEL, &ind->wsk, static_cast<SIZE_T>(n), &accepted);
+    KeLowerIrql(irql);
+    LeaveCallback(s, lock);
+    if (status == STATUS_PENDING) {  // retained: the client owns it now
+      Discard(s, static_cast<SIZE_T>(n));
+      ++s->retained;
+      continue;
+    }
+    FreeIndication(ind);
+    if (status != STATUS_SUCCESS) {  // STATUS_DATA_NOT_ACCEPTED
+      s->receive_paused = true;  // WskReceiveEvent.NotAcceptedPausesIndications
+      return;
+    }
+    if (accepted > static_cast<SIZE_T>(n)) accepted = static_cast<SIZE_T>(n);
+    Discard(s, accepted);
+    if (accepted < static_cast<SIZE_T>(n)) {
+      s->receive_paused = true;  // WskReceiveEvent.PartialAcceptPausesIndications
+      return;
+    }
+  }
+}
+
+void IndicateDisconnect(Socket* s, std::unique_lock<std::mutex>& lock) {
+  const WSK_CLIENT_CONNECTION_DISPATCH* callbacks = ConnectionCallbacks(s);
+  if (s->closing || s->disconnect_indicated || s->state != State::kConnected ||
+      !(s->event_mask & WSK_EVENT_DISCONNECT) || callbacks == nullptr ||
+      callbacks->WskDisconnectEvent == nullptr) {
+    return;
+  }
+  if (!s->peer_closed && !s->aborted && s->peer_fin_seen && s->receive_queue.empty()) {
+    char byte;
+    ssize_t n = recv(s->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n == 0) s->peer_closed = true;
+  }
+  // Our own abortive disconnect is not an event; a peer's reset is.
+  bool peer_reset = s->aborted && s->abort_status == STATUS_CONNECTION_RESET;
+  if (!s->peer_closed && !peer_reset) return;
+  s->disconnect_indicated = true;
+  PVOID context = s->context;
+  if (!EnterCallback(s, lock)) return;
+  KIRQL irql = KeRaiseIrqlToDpcLevel();
+  // WSK_FLAG_ABORTIVE.ReportsPeerAbort
+  callbacks->WskDisconnectEvent(
+      context, WSK_FLAG_AT_DISPATCH_LEVEL | (peer_reset ? WSK_FLAG_ABORTIVE : 0));
+  KeLowerIrql(irql);
+  LeaveCallback(s, lock);
+}
+
+void IndicateAccepts(Socket* l, std::unique_lock<std::mutex>& lock) {
+  for (;;) {
+    const WSK_CLIENT_LISTEN_DISPATCH* callbacks = ListenCallbacks(l);
+    if (l->closing || l->state != State::kListening || !l->accept_queue.empty() ||
+        !(l->event_mask & WSK_EVENT_ACCEPT) || callbacks == nullptr ||
+        callbacks->WskAcceptEvent == nullptr) {
+      return;
+    }
+    sockaddr_storage peer, local;
+    socklen_t peer_length = sizeof(peer), local_length = sizeof(local);
+    int fd = accept4(l->fd, reinterpret_cast<sockaddr*>(&peer), &peer_length,
+                     SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      return;
+    }
+    getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_length);
+    Socket* accepted = CreateAccepted(l, fd, nullptr, nullptr);
+    if (accepted == nullptr) continue;
+    SOCKADDR_STORAGE local_wsk{}, remote_wsk{};
+    FromHost(reinterpret_cast<sockaddr*>(&local), reinterpret_cast<PSOCKADDR>(&local_wsk));
+    FromHost(reinterpret_cast<sockaddr*>(&peer), reinterpret_cast<PSOCKADDR>(&remote_wsk));
+    // Events.ListenerPropagatesToAcceptEventSockets
+    ULONG inherited = l->event_mask & (WSK_EVENT_RECEIVE | WSK_EVENT_DISCONNECT |
+                                       WSK_EVENT_SEND_BACKLOG);
+    PVOID context = l->context;
+    if (!EnterCallback(l, lock)) {
+      DestroyUnpublished(accepted);
+      return;
+    }
+    PVOID accepted_context = nullptr;
+    const WSK_CLIENT_CONNECTION_DISPATCH* accepted_dispatch = nullptr;
+    KIRQL irql = KeRaiseIrqlToDpcLevel();
+    NTSTATUS status = callbacks->WskAcceptEvent(
+        context, WSK_FLAG_AT_DISPATCH_LEVEL, reinterpret_cast<PSOCKADDR>(&local_wsk),
+        reinterpret_cast<PSOCKADDR>(&remote_wsk), &accepted->wsk, &accepted_context,
+        &accepted_dispatch);
+    KeLowerIrql(irql);
+    if (status == STATUS_SUCCESS) {
+      {
+        std::lock_guard<std::mutex> accepted_lock(accepted->mu);
+        accepted->context = accepted_context;
+        accepted->client_dispatch = accepted_dispatch;
+        accepted->event_mask = inherited;
+      }
+      // Data (or a FIN) may have arrived before the callbacks were set.
+      if (inherited != 0) LoopPost(accepted, kLoopRescan);
+    } else {
+      DestroyUnpublished(accepted);  // WskAcceptEvent.RejectClosesSocket
+    }
+    LeaveCallback(l, lock);
+  }
+}
+
+void OnSocketReady(Socket* s, uint32_t events) {
+  IrpList done;
+  std::unique_lock<std::mutex> lock(s->mu);
+  if (s->closing) return;
+  if (s->state == State::kListening) {
+    ProcessAccepts(s, done);
+    lock.unlock();
+    CompleteDone(done);
+    lock.lock();
+    IndicateAccepts(s, lock);
+    return;
+  }
+  if (s->state == State::kConnected && (events & (EPOLLERR | EPOLLHUP))) {
+    NoteConnectionError(s);
+  }
+  if (events & EPOLLRDHUP) s->peer_fin_seen = true;
+  ProcessConnect(s, done);
+  ProcessSends(s, done);
+  ProcessReceives(s, done);
+  lock.unlock();
+  CompleteDone(done);
+  lock.lock();
+  IndicateReceives(s, lock);
+  ProcessReceives(s, done);  // receives queued while a callback ran
+  IndicateDisconnect(s, lock);
+  lock.unlock();
+  CompleteDone(done);
+}
+
+NTSTATUS WSKAPI ReleaseIndications(PWSK_SOCKET Socket,
+                                   PWSK_DATA_INDICATION DataIndication) {
+  internal::Socket* s = FromWsk(Socket);
+  if (s == nullptr || DataIndication == nullptr) return STATUS_INVALID_PARAMETER;
+  // WskReleaseDataIndicationList.InvalidParameter: check the whole list
+  // before freeing any of it.
+  for (PWSK_DATA_INDICATION entry = DataIndication; entry != nullptr; entry = entry->Next) {
+    if (reinterpret_cast<Indication*>(entry)->magic != kIndicationMagic) {
+      return STATUS_INVALID_PARAMETER;
+    }
+  }
+  uint32_t count = 0;
+  for (PWSK_DATA_INDICATION entry = DataIndication; entry != nullptr;) {
+    PWSK_DATA_INDICATION next = entry->Next;
+    FreeIndication(reinterpret_cast<Indication*>(entry));
+    entry = next;
+    ++count;
+  }
+  std::lock_guard<std::mutex> lock(s->mu);
+  s->retained = s->retained > count ? s->retained - count : 0;
+  return STATUS_SUCCESS;
+}
+
+}  // namespace wskconf::reference::internal

@@ -1,0 +1,62 @@
+// One client registration (WskRegister .. WskDeregister): what it has
+// captured, the sockets and IRPs it still owns, and the WSK_CLIENT handle.
+#ifndef WSKCONF_REFERENCE_SRC_INTERNAL_REGISTRATION_H_
+#define WSKCONF_REFERENCE_SRC_INTERNAL_REGISTRATION_H_
+
+#include <wsk.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+
+namespace wskconf::reference::internal {
+
+class Registration {
+ public:
+  Registration(PVOID client_context, const WSK_CLIENT_DISPATCH* dispatch);
+
+  // The WSK_CLIENT handle a capture returns is this object.
+  PWSK_CLIENT client() { return this; }
+  static Registration* FromClient(PWSK_CLIENT client);
+
+  PVOID client_context() const { return client_context_; }
+  USHORT requested_version() const { return version_; }
+
+  // Capture / release bookkeeping (WskCaptureProviderNPI).
+  NTSTATUS Capture(ULONG wait_ms);
+  void ReleaseCapture();
+
+  // Every socket and client-level IRP in flight counts as one object; the
+  // registration cannot go away until they are gone.
+  void AddObject();
+  void RemoveObject();
+
+  // WskDeregister: refuse new captures, wake waiting ones, wait for every
+  // capture, socket and IRP to be released.
+  void Deregister();
+
+  // Wakes captures waiting for the provider to become available.
+  static void NotifyAvailabilityChanged();
+
+  uint32_t magic_ = kMagic;
+  static constexpr uint32_t kMagic = 0x67655257;  // "WReg"
+
+ private:
+  PVOID client_context_;
+  USHORT version_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool deregistering_ = false;
+  uint32_t captures_ = 0;
+  uint32_t objects_ = 0;
+};
+
+// True while WskconfReferenceSetAvailable(FALSE) holds the NPI back.
+bool ProviderHeldUnavailable();
+
+// The provider-level dispatch table (WskSocket, WskSocketConnect, ...).
+extern const WSK_PROVIDER_DISPATCH kProviderDispatch;
+
+}  // namespace wskconf::reference::internal
+
+#endif  // WSKCONF_REFERENCE_SRC_INTERNAL_REGISTRATION_H_

@@ -1,0 +1,120 @@
+// WskListen (stream sockets), WskAccept by IRP, and the accepted socket.
+// Conditional accept (SO_CONDITIONAL_ACCEPT, WskInspectComplete) is not
+// offered: the option is refused, so no inspection can be pending.
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include "internal/address.h"
+#include "internal/errno_status.h"
+#include "internal/ops.h"
+
+namespace wskconf::reference::internal {
+namespace {
+
+Progress TryAccept(Socket* l, PIRP irp) {
+  IrpOp op(irp);
+  for (;;) {
+    sockaddr_storage peer;
+    socklen_t peer_length = sizeof(peer);
+    int fd = accept4(l->fd, reinterpret_cast<sockaddr*>(&peer), &peer_length,
+                     SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return Progress::kWouldBlock;
+      SetResult(irp, StatusFromErrno(errno), 0);
+      return Progress::kDone;
+    }
+    Socket* accepted = CreateAccepted(l, fd, op.accept_context(), op.accept_dispatch());
+    if (accepted == nullptr) {
+      SetResult(irp, STATUS_INSUFFICIENT_RESOURCES, 0);
+      return Progress::kDone;
+    }
+    // WskAccept.AddressesFilled
+    if (op.remote_out() != nullptr) {
+      FromHost(reinterpret_cast<sockaddr*>(&peer), op.remote_out());
+    }
+    if (op.local_out() != nullptr) {
+      sockaddr_storage local;
+      socklen_t local_length = sizeof(local);
+      if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_length) == 0) {
+        FromHost(reinterpret_cast<sockaddr*>(&local), op.local_out());
+      }
+    }
+    SetResult(irp, STATUS_SUCCESS, reinterpret_cast<ULONG_PTR>(accepted));
+    return Progress::kDone;
+  }
+}
+
+}  // namespace
+
+Socket* CreateAccepted(Socket* l, int fd, PVOID context, const void* dispatch) {
+  Socket* accepted = CreateSocket(l->registration, Category::kConnection, l->family, fd);
+  if (accepted == nullptr) return nullptr;
+  accepted->state = State::kConnected;
+  accepted->context = context;
+  accepted->client_dispatch = dispatch;
+  return accepted;
+}
+
+void ProcessAccepts(Socket* s, IrpList& done) {
+  if (s->state != State::kListening) return;
+  ProcessQueue(s->accept_queue, done, [s](PIRP irp) { return TryAccept(s, irp); });
+}
+
+NTSTATUS WSKAPI Listen(PWSK_SOCKET Socket, PIRP Irp) {
+  internal::Socket* s;
+  NTSTATUS result;
+  if (!BeginCall(Socket, Irp, OpKind::kNone, &s, &result)) return result;
+  std::unique_lock<std::mutex> lock(s->mu);
+  NTSTATUS status = STATUS_SUCCESS;
+  // WskListen.UnboundSocketFails; WskListen.CommitsToListening: a stream
+  // socket that connected (or is connecting) cannot listen.
+  if (s->state != State::kBound) {
+    status = STATUS_INVALID_DEVICE_STATE;
+  } else if (listen(s->fd, SOMAXCONN) != 0) {
+    status = StatusFromErrno(errno);
+  } else {
+    s->state = State::kListening;
+  }
+  lock.unlock();
+  return Finish(Irp, status, 0);
+}
+
+NTSTATUS WSKAPI Accept(PWSK_SOCKET ListenSocket, ULONG Flags,
+                       PVOID AcceptSocketContext,
+                       const WSK_CLIENT_CONNECTION_DISPATCH* AcceptSocketDispatch,
+                       PSOCKADDR LocalAddress, PSOCKADDR RemoteAddress, PIRP Irp) {
+  internal::Socket* s;
+  NTSTATUS result;
+  if (!BeginCall(ListenSocket, Irp, OpKind::kAccept, &s, &result)) return result;
+  if (Flags != 0) return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
+  IrpOp(Irp).set_accept(LocalAddress, RemoteAddress, AcceptSocketContext,
+                        AcceptSocketDispatch);
+  std::unique_lock<std::mutex> lock(s->mu);
+  if (s->state != State::kListening) {
+    lock.unlock();
+    return Finish(Irp, STATUS_INVALID_DEVICE_STATE, 0);
+  }
+  // WskAccept.NoConnectionPends / WaitingConnectionImmediate
+  if (!s->accept_queue.empty() || TryAccept(s, Irp) == Progress::kWouldBlock) {
+    return QueueAndUnlock(s, s->accept_queue, Irp, lock);
+  }
+  lock.unlock();
+  return Finish(Irp, Irp->IoStatus.Status, Irp->IoStatus.Information);
+}
+
+NTSTATUS WSKAPI InspectComplete(PWSK_SOCKET ListenSocket,
+                                PWSK_INSPECT_ID InspectID,
+                                WSK_INSPECT_ACTION Action, PIRP Irp) {
+  (void)InspectID;
+  (void)Action;
+  internal::Socket* s;
+  NTSTATUS result;
+  if (!BeginCall(ListenSocket, Irp, OpKind::kNone, &s, &result)) return result;
+  // WskInspectComplete.OnlyAfterInspectPend: conditional accept cannot be
+  // enabled on this provider, so no inspection is ever pending.
+  return Finish(Irp, STATUS_INVALID_DEVICE_STATE, 0);
+}
+
+}  // namespace wskconf::reference::internal

@@ -1,0 +1,171 @@
+// Client registration: WskRegister, WskCaptureProviderNPI,
+// WskReleaseProviderNPI, WskQueryProviderCharacteristics, WskDeregister.
+#include "internal/registration.h"
+
+#include <wskconf/reference.h>
+
+#include <atomic>
+#include <chrono>
+#include <new>
+
+#include "internal/event_loop.h"
+
+namespace wskconf::reference::internal {
+namespace {
+
+// One lock for every registration's bookkeeping and the availability flag:
+// these paths run once per capture or socket, never per byte.
+std::mutex g_mu;
+std::condition_variable g_cv;
+bool g_unavailable = false;
+
+Registration* FromRegistration(PWSK_REGISTRATION registration) {
+  if (registration == nullptr) return nullptr;
+  auto* r = static_cast<Registration*>(registration->ReservedRegistrationContext);
+  if (r == nullptr || r->magic_ != Registration::kMagic) return nullptr;
+  return r;
+}
+
+bool VersionSupported(USHORT version) {
+  return version >= WSKCONF_REFERENCE_LOWEST_VERSION &&
+         version <= WSKCONF_REFERENCE_HIGHEST_VERSION;
+}
+
+}  // namespace
+
+Registration::Registration(PVOID client_context,
+                           const WSK_CLIENT_DISPATCH* dispatch)
+    : client_context_(client_context), version_(dispatch->Version) {}
+
+Registration* Registration::FromClient(PWSK_CLIENT client) {
+  auto* r = static_cast<Registration*>(client);
+  if (r == nullptr || r->magic_ != kMagic) return nullptr;
+  return r;
+}
+
+NTSTATUS Registration::Capture(ULONG wait_ms) {
+  std::unique_lock<std::mutex> lock(g_mu);
+  auto ready = [this] { return deregistering_ || !g_unavailable; };
+  if (wait_ms == WSK_INFINITE_WAIT) {
+    g_cv.wait(lock, ready);
+  } else if (wait_ms != WSK_NO_WAIT) {
+    g_cv.wait_for(lock, std::chrono::milliseconds(wait_ms), ready);
+  }
+  if (deregistering_ || g_unavailable) return STATUS_DEVICE_NOT_READY;
+  // Windows checks the version once the provider is attached.
+  if (!VersionSupported(version_)) return STATUS_NOINTERFACE;
+  ++captures_;
+  return STATUS_SUCCESS;
+}
+
+void Registration::ReleaseCapture() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (captures_ > 0) --captures_;
+  g_cv.notify_all();
+}
+
+void Registration::AddObject() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  ++objects_;
+}
+
+void Registration::RemoveObject() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (objects_ > 0) --objects_;
+  g_cv.notify_all();
+}
+
+void Registration::Deregister() {
+  std::unique_lock<std::mutex> lock(g_mu);
+  deregistering_ = true;
+  g_cv.notify_all();
+  g_cv.wait(lock, [this] { return captures_ == 0 && objects_ == 0; });
+}
+
+void Registration::NotifyAvailabilityChanged() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  g_cv.notify_all();
+}
+
+bool ProviderHeldUnavailable() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  return g_unavailable;
+}
+
+}  // namespace wskconf::reference::internal
+
+namespace internal = wskconf::reference::internal;
+using internal::Registration;
+
+EXTERN_C_START
+
+NTSTATUS WskRegister(PWSK_CLIENT_NPI WskClientNpi,
+                     PWSK_REGISTRATION WskRegistration) {
+  if (WskClientNpi == nullptr || WskRegistration == nullptr ||
+      WskClientNpi->Dispatch == nullptr) {
+    return STATUS_INVALID_PARAMETER;
+  }
+  auto* r = new (std::nothrow)
+      Registration(WskClientNpi->ClientContext, WskClientNpi->Dispatch);
+  if (r == nullptr) return STATUS_INSUFFICIENT_RESOURCES;
+  NTSTATUS status = internal::LoopAddUser();
+  if (!NT_SUCCESS(status)) {
+    delete r;
+    return status;
+  }
+  WskRegistration->ReservedRegistrationState = 1;
+  WskRegistration->ReservedRegistrationContext = r;
+  KeInitializeSpinLock(&WskRegistration->ReservedRegistrationLock);
+  return STATUS_SUCCESS;
+}
+
+NTSTATUS WskCaptureProviderNPI(PWSK_REGISTRATION WskRegistration,
+                               ULONG WaitTimeout,
+                               PWSK_PROVIDER_NPI WskProviderNpi) {
+  Registration* r = internal::FromRegistration(WskRegistration);
+  if (r == nullptr || WskProviderNpi == nullptr) return STATUS_INVALID_PARAMETER;
+  NTSTATUS status = r->Capture(WaitTimeout);
+  if (status != STATUS_SUCCESS) return status;
+  WskProviderNpi->Client = r->client();
+  WskProviderNpi->Dispatch = &internal::kProviderDispatch;
+  return STATUS_SUCCESS;
+}
+
+VOID WskReleaseProviderNPI(PWSK_REGISTRATION WskRegistration) {
+  Registration* r = internal::FromRegistration(WskRegistration);
+  if (r != nullptr) r->ReleaseCapture();
+}
+
+NTSTATUS WskQueryProviderCharacteristics(
+    PWSK_REGISTRATION WskRegistration,
+    PWSK_PROVIDER_CHARACTERISTICS WskProviderCharacteristics) {
+  if (internal::FromRegistration(WskRegistration) == nullptr ||
+      WskProviderCharacteristics == nullptr) {
+    return STATUS_INVALID_PARAMETER;
+  }
+  if (internal::ProviderHeldUnavailable()) return STATUS_DEVICE_NOT_READY;
+  WskProviderCharacteristics->HighestVersion = WSKCONF_REFERENCE_HIGHEST_VERSION;
+  WskProviderCharacteristics->LowestVersion = WSKCONF_REFERENCE_LOWEST_VERSION;
+  return STATUS_SUCCESS;
+}
+
+VOID WskDeregister(PWSK_REGISTRATION WskRegistration) {
+  Registration* r = internal::FromRegistration(WskRegistration);
+  if (r == nullptr) return;
+  r->Deregister();
+  r->magic_ = 0;
+  WskRegistration->ReservedRegistrationContext = nullptr;
+  WskRegistration->ReservedRegistrationState = 0;
+  delete r;
+  internal::LoopRemoveUser();
+}
+
+VOID WskconfReferenceSetAvailable(BOOLEAN Available) {
+  {
+    std::lock_guard<std::mutex> lock(internal::g_mu);
+    internal::g_unavailable = !Available;
+  }
+  Registration::NotifyAvailabilityChanged();
+}
+
+EXTERN_C_END
