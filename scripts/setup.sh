@@ -9,6 +9,7 @@ packages=(
   libtinyxml2-dev                                 # spec loading, report writing
   libcli11-dev libfmt-dev                         # command line, formatting
   libxml2-utils                                   # xmllint: XSD validation
+  chromium poppler-utils                          # HTML report as seen: render, pdftotext
 )
 
 missing=()

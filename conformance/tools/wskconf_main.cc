@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "report_commands.h"
 #include "run_cli.h"
 #include "wskconf/spec.h"
 
@@ -40,6 +41,8 @@ int main(int argc, char** argv) {
   stats->add_flag("--json", json, "one JSON object");
 
   wskconf::tools::RunCli run_cli(app);
+  wskconf::tools::ReportCommands report;
+  wskconf::tools::AddReportCommands(app, report);
 
   try {
     app.parse(argc, argv);
@@ -48,6 +51,9 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : wc::kExitUnusable;
   }
   if (run_cli.Parsed()) return run_cli.Execute();
+  if (auto code = wskconf::tools::RunReportCommands(report, std::cout, std::cerr)) {
+    return *code;
+  }
   std::optional<std::filesystem::path> docs;
   if (!docs_dir.empty()) docs = docs_dir;
   if (lint->parsed()) return wc::RunSpecLint(spec_dir, docs, std::cout, std::cerr);

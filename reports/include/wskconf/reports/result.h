@@ -41,12 +41,16 @@ struct CaseResult {
   std::string actual;
   double seconds = 0;
   std::string output;     // captured stdout/stderr, may be cut
+
+  friend bool operator==(const CaseResult&, const CaseResult&) = default;
 };
 
 struct RunResult {
   std::string adapter;  // e.g. reference
   std::string policy;   // inline | pend | random:SEED
   std::vector<CaseResult> cases;
+
+  friend bool operator==(const RunResult&, const RunResult&) = default;
 };
 
 }  // namespace wskconf::reports
