@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "internal/commands.h"
+#include "wskconf/wskgen.h"
 #include "wskconf/spec.h"
 
 namespace wskconf::conformance {
@@ -60,7 +61,8 @@ std::optional<std::filesystem::path> DocsRootOrReport(
 
 int RunSpecLint(const std::filesystem::path& spec_dir,
                 const std::optional<std::filesystem::path>& docs,
-                std::ostream& out, std::ostream& err) {
+                std::ostream& out, std::ostream& err,
+                bool require_case_coverage) {
   std::optional<Spec> spec = internal::LoadSpecOrReport(spec_dir, err);
   if (!spec) return kExitUnusable;
   std::optional<std::filesystem::path> docs_root =
@@ -68,7 +70,23 @@ int RunSpecLint(const std::filesystem::path& spec_dir,
   if (!docs_root) return kExitUnusable;
   LintOptions options;
   options.docs_root = *docs_root;
-  const std::vector<Diagnostic> findings = LintSpec(*spec, options);
+  // Coverage by generated cases is checked when wskgen's recipes fit this
+  // spec (they are written for spec/; a fixture spec is linted without
+  // them unless coverage is required). Stale recipes stop wskgen itself.
+  std::vector<Diagnostic> findings;
+  std::set<std::string> covered;
+  auto plan = PlanCases(*spec);
+  if (plan.ok()) {
+    covered = CoveredClauseIds(*plan);
+    options.case_covered = &covered;
+    options.require_case_coverage = require_case_coverage;
+  } else if (require_case_coverage) {
+    findings.push_back(Diagnostic{{"conformance/src/wskgen/recipes.cc", 0},
+                                  plan.status().message()});
+  }
+  for (Diagnostic& finding : LintSpec(*spec, options)) {
+    findings.push_back(std::move(finding));
+  }
   for (const Diagnostic& finding : findings) out << finding.ToString() << "\n";
   const SpecStats stats = ComputeStats(*spec);
   out << fmt::format("{} finding{} in {} files ({} elements, {} clauses)\n",

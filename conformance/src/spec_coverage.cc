@@ -9,6 +9,7 @@
 
 #include "internal/commands.h"
 #include "wskconf/spec.h"
+#include "wskconf/wskgen.h"
 
 namespace wskconf::conformance {
 namespace {
@@ -108,7 +109,8 @@ StatusOr<std::vector<std::string>> ApiPages(
 
 int RunSpecCoverage(const std::filesystem::path& spec_dir,
                     const std::optional<std::filesystem::path>& docs,
-                    std::ostream& out, std::ostream& err) {
+                    std::ostream& out, std::ostream& err,
+                    bool list_uncovered) {
   std::optional<Spec> spec = internal::LoadSpecOrReport(spec_dir, err);
   if (!spec) return kExitUnusable;
   std::optional<std::filesystem::path> docs_root =
@@ -139,6 +141,14 @@ int RunSpecCoverage(const std::filesystem::path& spec_dir,
   out << fmt::format("client clauses: {} verifier-checked, {} untestable, {} "
                      "neither\n",
                      split.verifier, split.untestable, split.neither.size());
+  // Provider clauses: which generated cases check them. wskgen's recipes
+  // are written for spec/; another spec they do not fit gets no such report.
+  auto plan = PlanCases(*spec);
+  if (plan.ok()) {
+    out << ProviderCoverageReport(
+        ComputeProviderCoverage(*spec, CoveredClauseIds(*plan)),
+        list_uncovered);
+  }
   return uncited == 0 ? kExitClean : kExitFindings;
 }
 

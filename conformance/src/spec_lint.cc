@@ -262,6 +262,7 @@ class Linter {
       CheckConflict(conflict, what);
     }
     CheckMarking(clause, what);
+    CheckCaseCoverage(clause, what);
     if (clause.checked_by == "verifier" &&
         std::find(options_.verifier_rules.begin(), options_.verifier_rules.end(),
                   clause.id) == options_.verifier_rules.end()) {
@@ -282,6 +283,27 @@ class Linter {
     if (!untestable && !clause.untestable_reason.empty()) {
       Add(at, fmt::format("{} has an untestable-reason but is not "
                           "checked-by=\"untestable\"", what));
+    }
+  }
+
+  // Against the clauses wskgen's recipes cover (when the caller gave them).
+  void CheckCaseCoverage(const Clause& clause, const std::string& what) {
+    if (options_.case_covered == nullptr) return;
+    const bool covered = options_.case_covered->count(clause.id) != 0;
+    const SourceLocation& at = clause.location;
+    if (clause.checked_by == "case" && !covered) {
+      Add(at, fmt::format("{} has checked-by=\"case\" but no generated case "
+                          "checks it", what));
+    }
+    if (clause.side != Side::kProvider) return;
+    if (covered && clause.checked_by == "untestable") {
+      Add(at, fmt::format("{} is checked-by=\"untestable\" but generated "
+                          "cases check it", what));
+    }
+    if (options_.require_case_coverage && !covered &&
+        clause.checked_by != "untestable") {
+      Add(at, fmt::format("provider {} is checked by no generated case and "
+                          "not marked checked-by=\"untestable\"", what));
     }
   }
 

@@ -101,6 +101,7 @@ WskSocketOwner::~WskSocketOwner() {
   auto finished = irp.Finish(returned);
   if (!finished) return finished;
   const IrpCompletion done = irp.completion();
+  create_status_ = done.status;
   if (done.status != STATUS_SUCCESS) {
     return ::testing::AssertionFailure()
            << "WskSocket(" << SocketCategoryName(category) << ", "

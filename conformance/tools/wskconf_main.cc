@@ -28,12 +28,20 @@ int main(int argc, char** argv) {
                    "WSK documentation folder (default: $WSKCONF_DOCS, else "
                    "<spec>/../../shared/wsk-docs)");
 
+  bool require_coverage = false;
+  lint->add_flag("--require-coverage", require_coverage,
+                 "also report every provider clause no generated case checks "
+                 "and not marked untestable");
+
+  bool list_uncovered = false;
   CLI::App* coverage = spec->add_subcommand(
       "coverage", "list API documentation pages the spec does not cite; exit "
                   "0 all cited, 1 some not, 2 unusable input");
   coverage->add_option("--spec", spec_dir, "spec folder")->capture_default_str();
   coverage->add_option("--docs", docs_dir,
                        "WSK documentation folder (default as for lint)");
+  coverage->add_flag("--uncovered", list_uncovered,
+                     "list each provider clause no generated case checks");
 
   bool json = false;
   CLI::App* stats = spec->add_subcommand("stats", "count the spec's elements and clauses");
@@ -56,9 +64,13 @@ int main(int argc, char** argv) {
   }
   std::optional<std::filesystem::path> docs;
   if (!docs_dir.empty()) docs = docs_dir;
-  if (lint->parsed()) return wc::RunSpecLint(spec_dir, docs, std::cout, std::cerr);
+  if (lint->parsed()) {
+    return wc::RunSpecLint(spec_dir, docs, std::cout, std::cerr,
+                           require_coverage);
+  }
   if (coverage->parsed()) {
-    return wc::RunSpecCoverage(spec_dir, docs, std::cout, std::cerr);
+    return wc::RunSpecCoverage(spec_dir, docs, std::cout, std::cerr,
+                               list_uncovered);
   }
   return wc::RunSpecStats(spec_dir, json, std::cout, std::cerr);
 }

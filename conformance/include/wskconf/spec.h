@@ -60,6 +60,14 @@ struct LintOptions {
   std::vector<std::string> verifier_rules = VerifierRuleIds();
   // Named in findings about a rule with no clause.
   std::string verifier_rules_file = "kernel/include/wskconf/verifier_rules.h";
+  // The ids of the clauses wskgen generates cases for (wskgen.h,
+  // CoveredClauseIds); when set, a clause with checked-by="case" must be
+  // among them and a provider clause among them must not be
+  // checked-by="untestable".
+  const std::set<std::string>* case_covered = nullptr;
+  // With case_covered: every provider clause is covered by a case or marked
+  // checked-by="untestable".
+  bool require_case_coverage = false;
 };
 
 // Every finding of the rules listed in spec/README.md ("Validating and
@@ -106,9 +114,14 @@ inline constexpr int kExitUnusable = 2;
 
 // `wskconf spec lint`: findings to `out` one per line, then a summary line;
 // errors to `err`. Returns kExitClean, kExitFindings or kExitUnusable.
+// When wskgen's recipes fit the spec, coverage by generated cases is checked
+// as LintOptions::case_covered says; `require_case_coverage`
+// (`--require-coverage`) turns on the every-provider-clause rule and makes
+// recipes that do not fit the spec a finding.
 int RunSpecLint(const std::filesystem::path& spec_dir,
                 const std::optional<std::filesystem::path>& docs,
-                std::ostream& out, std::ostream& err);
+                std::ostream& out, std::ostream& err,
+                bool require_case_coverage = false);
 
 // `wskconf spec stats`: the statistics to `out` (JSON with `json`). Returns
 // kExitClean, or kExitUnusable when the spec cannot be loaded.
@@ -139,12 +152,16 @@ ClientClauseSplit SplitClientClauses(const Spec& spec);
 // `wskconf spec coverage`: each API page no element or clause cites, one per
 // line, then "N of M API pages cited", then the client split: "client
 // clauses: V verifier-checked, U untestable, N neither" (the lint names each
-// clause that is neither). Returns kExitClean when every page is
-// cited, kExitFindings when some are not, kExitUnusable when the spec or the
-// docs cannot be read.
+// clause that is neither), then per spec file how its provider clauses are
+// checked (wskgen.h, ProviderCoverageReport; each uncovered clause listed
+// with `list_uncovered`). Returns kExitClean when every page is cited,
+// kExitFindings when some are not, kExitUnusable when the spec or the docs
+// cannot be read. The provider report is left out for a spec wskgen's
+// recipes do not fit (they are written for spec/).
 int RunSpecCoverage(const std::filesystem::path& spec_dir,
                     const std::optional<std::filesystem::path>& docs,
-                    std::ostream& out, std::ostream& err);
+                    std::ostream& out, std::ostream& err,
+                    bool list_uncovered = false);
 
 }  // namespace wskconf::conformance
 

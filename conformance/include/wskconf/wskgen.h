@@ -74,6 +74,25 @@ StatusOr<std::vector<PlannedFile>> PlanCases(
 // The ids of the clauses at least one planned case checks.
 std::set<std::string> CoveredClauseIds(const std::vector<PlannedFile>& plan);
 
+// How the provider-side clauses of one spec file are checked: by a
+// generated case, declared untestable (checked-by="untestable"), or not at
+// all (yet).
+struct ProviderCoverage {
+  std::string spec_file;  // spec/<file>.xml
+  size_t covered = 0;
+  size_t untestable = 0;
+  std::vector<const Clause*> uncovered;  // in file order
+};
+std::vector<ProviderCoverage> ComputeProviderCoverage(
+    const Spec& spec, const std::set<std::string>& covered_ids);
+
+// The per-file lines and the total of `wskconf spec coverage` ("spec/x.xml:
+// provider clauses: C covered by cases, U untestable, N uncovered"), and
+// with `list_uncovered` one "file:line: provider clause 'id' is checked by
+// no case" line per uncovered clause first.
+std::string ProviderCoverageReport(const std::vector<ProviderCoverage>& files,
+                                   bool list_uncovered);
+
 // The C++ source of one file's cases: a banner naming the spec file, then
 // one TEST per case.
 std::string RenderCaseFile(const PlannedFile& file);

@@ -15,20 +15,22 @@ CaseScope::CaseScope(const CaseInfo& info)
 
 bool ProviderConfigured() { return !ProviderPath().empty(); }
 
-std::string ExpectedText(const CaseInfo& info) {
+std::string ExpectedText(const CaseInfo& info, StatusClass natural) {
   if (info.expect.has_status) return StatusText(info.expect.status);
-  if (info.expect.status_class[0] == '\0') return "a status of class success";
+  if (info.expect.status_class[0] == '\0') {
+    return fmt::format("a status of class {}", StatusClassName(natural));
+  }
   return fmt::format("a status of class {}", info.expect.status_class);
 }
 
 bool ExpectClauseStatus(const CaseInfo& info, NTSTATUS actual,
-                        std::string_view call) {
-  RecordExpectedActual(ExpectedText(info), StatusText(actual));
+                        std::string_view call, StatusClass natural) {
+  RecordExpectedActual(ExpectedText(info, natural), StatusText(actual));
   bool ok;
   if (info.expect.has_status) {
     ok = actual == info.expect.status;
   } else {
-    StatusClass status_class = StatusClass::kSuccess;
+    StatusClass status_class = natural;
     if (info.expect.status_class[0] != '\0' &&
         !ParseStatusClass(info.expect.status_class, &status_class)) {
       ADD_FAILURE() << "harness: clause " << info.clause_id
@@ -39,7 +41,7 @@ bool ExpectClauseStatus(const CaseInfo& info, NTSTATUS actual,
   }
   if (!ok) {
     ADD_FAILURE() << call << " gave " << StatusText(actual) << ", expected "
-                  << ExpectedText(info);
+                  << ExpectedText(info, natural);
   }
   return ok;
 }

@@ -26,13 +26,17 @@ class CaseScope {
 };
 
 // The expectation as text: "STATUS_X (0x...)" or "a status of class C".
-std::string ExpectedText(const CaseInfo& info);
+std::string ExpectedText(const CaseInfo& info,
+                         StatusClass natural = StatusClass::kSuccess);
 
 // Whether `actual` is what the clause expects (the exact status or the
 // class; a clause without <expect> expects success of the helper's call);
 // records expected/actual. Adds a failure naming `call` if not.
+// `natural` is what the helper's call gives when the clause obeys and has
+// no <expect> of its own (a pending IRP cancelled by close: failure).
 bool ExpectClauseStatus(const CaseInfo& info, NTSTATUS actual,
-                        std::string_view call);
+                        std::string_view call,
+                        StatusClass natural = StatusClass::kSuccess);
 
 // Runs `body` at DISPATCH_LEVEL (KeRaiseIrql / KeLowerIrql).
 template <typename Body>

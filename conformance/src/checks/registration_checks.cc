@@ -77,7 +77,7 @@ void RegisterTwice(const CaseInfo& info) {
   first.Deregister();
   // The second instance is independent: still usable after the first left.
   WskSocketOwner socket(second);
-  EXPECT_TRUE(socket.Create(SocketCategory::kDatagram, AF_INET));
+  EXPECT_TRUE(socket.Create(SocketCategory::kStream, AF_INET));
 }
 
 namespace {
@@ -118,7 +118,7 @@ void CaptureTwice(const CaseInfo& info) {
   session.entry().WskReleaseProviderNPI(session.registration());
   // The first capture still counts: a socket can still be created with it.
   WskSocketOwner socket(session);
-  EXPECT_TRUE(socket.Create(SocketCategory::kDatagram, AF_INET));
+  EXPECT_TRUE(socket.Create(SocketCategory::kStream, AF_INET));
 }
 
 void CaptureTwiceSamePointers(const CaseInfo& info) {
@@ -340,7 +340,7 @@ void DeregisterWaitsForSocket(const CaseInfo& info) {
   WSKCONF_BEGIN_CASE(info);
   WSKCONF_OPEN_SESSION(session);
   auto socket = std::make_unique<WskSocketOwner>(session);
-  ASSERT_TRUE(socket->Create(SocketCategory::kDatagram, AF_INET));
+  ASSERT_TRUE(socket->Create(SocketCategory::kStream, AF_INET));
   session.ReleaseCapture();
   ExpectDeregisterBlockedUntil(session, [&] { EXPECT_TRUE(socket->Close()); },
                                "a socket");

@@ -201,6 +201,57 @@ std::set<std::string> CoveredClauseIds(const std::vector<PlannedFile>& plan) {
   return covered;
 }
 
+std::vector<ProviderCoverage> ComputeProviderCoverage(
+    const Spec& spec, const std::set<std::string>& covered_ids) {
+  std::vector<ProviderCoverage> files;
+  for (const SpecFile& file : spec.files) {
+    ProviderCoverage coverage;
+    coverage.spec_file = "spec/" + Stem(file.path) + ".xml";
+    for (const Element& element : file.elements) {
+      for (const Clause& clause : element.clauses) {
+        if (clause.side != Side::kProvider) continue;
+        if (covered_ids.count(clause.id) != 0) {
+          ++coverage.covered;
+        } else if (clause.checked_by == "untestable") {
+          ++coverage.untestable;
+        } else {
+          coverage.uncovered.push_back(&clause);
+        }
+      }
+    }
+    files.push_back(std::move(coverage));
+  }
+  return files;
+}
+
+std::string ProviderCoverageReport(const std::vector<ProviderCoverage>& files,
+                                   bool list_uncovered) {
+  std::string out;
+  if (list_uncovered) {
+    for (const ProviderCoverage& file : files) {
+      for (const Clause* clause : file.uncovered) {
+        out += fmt::format("{}: provider clause '{}' is checked by no case\n",
+                           clause->location.ToString(), clause->id);
+      }
+    }
+  }
+  ProviderCoverage total;
+  for (const ProviderCoverage& file : files) {
+    out += fmt::format(
+        "{}: provider clauses: {} covered by cases, {} untestable, {} "
+        "uncovered\n",
+        file.spec_file, file.covered, file.untestable, file.uncovered.size());
+    total.covered += file.covered;
+    total.untestable += file.untestable;
+    total.uncovered.insert(total.uncovered.end(), file.uncovered.begin(),
+                           file.uncovered.end());
+  }
+  out += fmt::format(
+      "provider clauses: {} covered by cases, {} untestable, {} uncovered\n",
+      total.covered, total.untestable, total.uncovered.size());
+  return out;
+}
+
 std::string CaseFileName(std::string_view stem) {
   std::string name(stem);
   std::replace(name.begin(), name.end(), '-', '_');

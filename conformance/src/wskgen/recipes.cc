@@ -39,7 +39,6 @@ const CaseRecipe kRegistration[] = {
     {"WSK_PROVIDER_DISPATCH.CoreMembersPresent", "ProviderDispatchCoreMembers", kOnce},
     {"WSK_PROVIDER_DISPATCH.NameResolutionMembersFromWindows7",
      "ProviderDispatchNameResolutionMembers", kOnce},
-    {"WSK_NO_WAIT.ReturnsImmediately", "CaptureNoWait", kOnce},
     {"WSK_INFINITE_WAIT.WaitsUntilReady", "CaptureInfiniteWait", kOnce},
     {"Registration.DeregisterWaitsForCapturesReleased", "DeregisterWaitsForCapture", kOnce},
     {"Registration.DeregisterWaitsForSocketsClosed", "DeregisterWaitsForSocket", kOnce},
@@ -88,12 +87,110 @@ const CaseRecipe kIrpContract[] = {
     {"Irp.CompletionContract.ReturnEqualsIoStatus", "CreateSocket", kListed, kAll},
     {"Irp.CompletionContract.CompletedExactlyOnce", "CreateSocket", kListed, kAll},
     {"Irp.CompletionContract.FinalStatusNotPending", "CreateSocket", kListed, kAll},
-    {"Irp.CompletionContract.CompletionRoutineAlwaysInvoked", "ControlUnknownOption",
-     kListed, kAll},
+    {"Irp.CompletionContract.CompletionRoutineAlwaysInvoked", "CreateSocket", kListed,
+     kAll},
     {"Irp.ProviderSetsUpStackLocation", "CreateSocket", kListed, kAll},
     {"Irp.OneStackLocationSuffices", "CreateSocket", kListed, kAll},
     {"Irp.CompletionAtOrBelowDispatch", "CreateSocket", kListed, kAll},
     {"Irp.Information.NewSocketObject", "CreateSocket", kListed, kAll},
+};
+
+constexpr std::string_view kBindable = "listen datagram connection stream";
+constexpr std::string_view kConnected = "connection stream";
+constexpr std::string_view kListening = "listen stream";
+constexpr auto kFamilies = CaseVariants::kFamilies;
+
+// Binding and addresses (socket-address.xml).
+const CaseRecipe kAddresses[] = {
+    {"WskBind.SuccessCompletesIrpWithSuccess", "BindLoopback", kElement},
+    {"WskBind.ListenWildcardAllAddresses", "BindWildcard", kListed, kListening},
+    {"WskBind.DatagramWildcardAllAddresses", "BindWildcard", kListed, "datagram"},
+    {"WskBind.ConnectionWildcardResolvedAtConnect", "LocalAddressAfterWildcardConnect",
+     kListed, kConnected},
+    {"WskBind.PortZeroAssignsPort", "BindPortZeroAssignsPort", kListed,
+     "listen connection stream"},
+    {"WskBind.SecondBindFails", "BindTwiceFails", kElement},
+    {"WskBind.AddressInUseFails", "BindAddressInUseFails", kElement},
+    {"WskGetLocalAddress.ReturnsBoundAddress", "BindLoopback", kElement},
+    {"WskGetLocalAddress.UnboundInvalidDeviceState", "LocalAddressUnbound", kElement},
+    {"WskGetLocalAddress.AcceptedSocketIsBound", "AcceptedSocketAddresses", kListed,
+     kListening},
+    {"WskGetRemoteAddress.ReturnsPeerAddress", "RemoteAddressIsPeer", kElement},
+    {"WskGetRemoteAddress.AcceptedSocketHasPeer", "AcceptedSocketAddresses", kListed,
+     kListening},
+    {"WskGetRemoteAddress.NotConnectedInvalidDeviceState", "RemoteAddressUnconnected",
+     kElement},
+};
+
+// Connections: connect, send, receive, disconnect, close
+// (socket-connection.xml, socket-basic.xml, irp.xml, buffers.xml).
+const CaseRecipe kConnections[] = {
+    {"WskConnect.UnboundSocketFails", "ConnectUnbound", kElement},
+    {"WskConnect.SuccessCompletesIrpWithSuccess", "ConnectToPeer", kElement},
+    {"WskConnect.RefusedCompletesWithFailure", "ConnectRefused", kElement},
+    {"WskSend.InformationIsBytesSent", "SendBytes", kElement},
+    {"WskSend.CompletesOnlyWhenAllSent", "SendBytes", kElement},
+    {"WskSend.UnconnectedSocketFails", "SendUnconnected", kElement},
+    {"WskSend.NodelayAccepted", "SendWithNodelay", kElement},
+    {"WskSend.UnsupportedFlagNotSupported", "SendUnsupportedFlag", kElement},
+    {"WskSend.AfterGracefulDisconnectFails", "SendAfterDisconnect", kElement},
+    {"WskSend.ZeroLengthCompletes", "SendZeroLength", kElement},
+    {"WskSend.DataArrivesInOrder", "SendInOrderFromOffset", kElement},
+    {"WskReceive.InformationIsBytesReceived", "ReceiveAtMostBufferLength", kElement},
+    {"WskReceive.PendsUntilDataArrives", "ReceivePendsUntilData", kElement},
+    {"WskReceive.WaitAllFillsBuffer", "ReceiveWaitAll", kElement},
+    {"WskReceive.WaitAllPartialOnGracefulDisconnect", "ReceiveWaitAllPeerDisconnects",
+     kElement},
+    {"WskReceive.UnsupportedFlagNotSupported", "ReceiveUnsupportedFlag", kElement},
+    {"WskReceive.CancelCompletesIrp", "ReceiveCancelled", kElement},
+    {"WskDisconnect.GracefulAllowsFurtherReceive", "DisconnectThenReceive", kElement},
+    {"WskDisconnect.GracefulPeerSeesOrderlyEnd", "DisconnectGraceful", kElement},
+    {"WskDisconnect.AbortiveStopsSendAndReceive", "SendAfterAbortiveDisconnect",
+     kElement},
+    {"WskDisconnect.AbortivePeerSeesReset", "DisconnectAbortive", kElement},
+    {"WskDisconnect.CloseWithoutDisconnectIsAbortive", "CloseConnectedAborts", kElement},
+    {"WSK_FLAG_NODELAY.SendsImmediately", "SendWithNodelay", kListed, kConnected},
+    {"WSK_FLAG_ABORTIVE.ClearMeansGraceful", "DisconnectGraceful", kListed, kConnected},
+    {"WSK_BUF.SendLengthIsExact", "SendBytes", kListed, kConnected},
+    {"WSK_BUF.ReceiveLengthIsMaximum", "ReceiveAtMostBufferLength", kListed, kConnected},
+    {"WSK_BUF.ChainSpansMdls", "SendChainedMdls", kListed, kConnected},
+    {"Irp.Information.BytesSent", "SendBytes", kListed, kConnected},
+    {"Irp.Information.BytesReceived", "ReceiveBytes", kListed, kConnected},
+    {"Irp.CompletionContract.PendingThenComplete", "ReceivePendsUntilData", kListed,
+     kConnected},
+    {"Irp.InformationZeroOnFailure", "ReceiveCancelled", kListed, kConnected},
+    {"Mdl.DescriptionHonoured", "SendInOrderFromOffset", kListed, kConnected},
+    {"Close.CancelsPendingIrps", "CloseCancelsPendingReceive", kListed, kConnected},
+    {"Close.PendingIrpsCompleteBeforeClose", "CloseCancelsPendingReceive", kListed,
+     kConnected},
+    {"Close.AbortsConnectedSocket", "CloseConnectedAborts", kListed, kConnected},
+};
+
+// Listening and accepting (socket-listen.xml).
+const CaseRecipe kListen[] = {
+    {"WskListen.UnboundSocketFails", "ListenUnbound", kElement},
+    {"WskListen.CompletesOnceListening", "ListenSucceeds", kElement},
+    {"WskListen.PeerCanConnect", "AcceptWaitingConnection", kElement},
+    {"WskAccept.InformationIsAcceptedSocket", "AcceptWaitingConnection", kElement},
+    {"WskAccept.WaitingConnectionImmediate", "AcceptWaitingConnection", kElement},
+    {"WskAccept.NoConnectionPends", "AcceptPendsUntilConnection", kElement},
+    {"WskAccept.AcceptedSocketIsConnectionSocket", "AcceptWaitingConnection", kElement},
+    {"WskAccept.AddressesFilled", "AcceptWaitingConnection", kElement},
+    {"Close.ListenClosePendingAccept", "CloseListenerWithPendingAccept", kListed,
+     kListening},
+};
+
+// Datagrams (socket-datagram.xml).
+const CaseRecipe kDatagrams[] = {
+    {"WskSendTo.InformationIsBytesSent", "SendDatagram", kFamilies},
+    {"WskSendTo.CompletesOnlyWhenSent", "SendDatagram", kFamilies},
+    {"WskSendTo.OneCallOneDatagram", "SendDatagram", kFamilies},
+    {"WskSendTo.NullRemoteWithoutFixedFails", "SendDatagramNoRemote", kFamilies},
+    {"WskSendTo.UnboundSocketFails", "SendDatagramUnbound", kFamilies},
+    {"WskReceiveFrom.InformationIsBytesReceived", "ReceiveDatagram", kFamilies},
+    {"WskReceiveFrom.OneDatagramPerReceive", "ReceiveDatagram", kFamilies},
+    {"WskReceiveFrom.PendsUntilDatagram", "ReceiveDatagramPends", kFamilies},
+    {"WskReceiveFrom.RemoteAddressIsSender", "ReceiveDatagram", kFamilies},
 };
 
 template <size_t N>
@@ -109,6 +206,10 @@ const std::vector<CaseRecipe>& CaseRecipes() {
     Append(all, kRegistration);
     Append(all, kSockets);
     Append(all, kIrpContract);
+    Append(all, kAddresses);
+    Append(all, kConnections);
+    Append(all, kListen);
+    Append(all, kDatagrams);
     return all;
   }();
   return recipes;

@@ -78,6 +78,84 @@ void CreateUnsupportedCombination(const CaseInfo& info);
 void ControlUnknownOption(const CaseInfo& info);
 void ControlUnknownRequestType(const CaseInfo& info);
 
+// ---- Addresses (socket-address.xml). Per category and family. ----
+// WskBind to loopback port 0: expected status, then bound to loopback.
+void BindLoopback(const CaseInfo& info);
+// WskBind to the wildcard address: expected status.
+void BindWildcard(const CaseInfo& info);
+// After a bind to port 0, WskGetLocalAddress reports a non-zero port.
+void BindPortZeroAssignsPort(const CaseInfo& info);
+// A second WskBind fails and the first address stays.
+void BindTwiceFails(const CaseInfo& info);
+// WskBind to the address another socket holds fails.
+void BindAddressInUseFails(const CaseInfo& info);
+// WskGetLocalAddress unbound / WskGetRemoteAddress unconnected: the
+// expected status (STATUS_INVALID_DEVICE_STATE).
+void LocalAddressUnbound(const CaseInfo& info);
+void RemoteAddressUnconnected(const CaseInfo& info);
+// Connected to a host listener: WskGetRemoteAddress is the listener.
+void RemoteAddressIsPeer(const CaseInfo& info);
+// Bound to the wildcard, connected to loopback: the local address is then
+// the specific loopback address.
+void LocalAddressAfterWildcardConnect(const CaseInfo& info);
+
+// ---- Connections (socket-connection.xml, socket-basic.xml Close.*).
+// Connection and stream categories, both families, a host peer. ----
+void ConnectToPeer(const CaseInfo& info);
+void ConnectRefused(const CaseInfo& info);
+void ConnectUnbound(const CaseInfo& info);
+// WskSend of 1000 bytes: expected status, Information 1000, the peer gets
+// exactly those bytes.
+void SendBytes(const CaseInfo& info);
+void SendWithNodelay(const CaseInfo& info);
+// Three sends from Buffer.Offset 7: the peer gets the described bytes, in
+// order; and one send over a chain of two MDLs.
+void SendInOrderFromOffset(const CaseInfo& info);
+void SendChainedMdls(const CaseInfo& info);
+void SendZeroLength(const CaseInfo& info);
+void SendUnconnected(const CaseInfo& info);
+void SendUnsupportedFlag(const CaseInfo& info);
+void SendAfterDisconnect(const CaseInfo& info);
+void SendAfterAbortiveDisconnect(const CaseInfo& info);
+// WskDisconnect graceful / abortive: the peer sees FIN / a reset.
+void DisconnectGraceful(const CaseInfo& info);
+void DisconnectAbortive(const CaseInfo& info);
+// WskCloseSocket of a connected socket: the peer sees a reset.
+void CloseConnectedAborts(const CaseInfo& info);
+// WskReceive: data the peer sent, within Buffer.Length; pending until data;
+// WAITALL (complete only when full, or at the peer's graceful end); an
+// unknown flag; cancel; close with a receive pending; receive after our
+// graceful disconnect.
+void ReceiveBytes(const CaseInfo& info);
+void ReceiveAtMostBufferLength(const CaseInfo& info);
+void ReceivePendsUntilData(const CaseInfo& info);
+void ReceiveWaitAll(const CaseInfo& info);
+void ReceiveWaitAllPeerDisconnects(const CaseInfo& info);
+void ReceiveUnsupportedFlag(const CaseInfo& info);
+void ReceiveCancelled(const CaseInfo& info);
+void CloseCancelsPendingReceive(const CaseInfo& info);
+void DisconnectThenReceive(const CaseInfo& info);
+
+// ---- Listening (socket-listen.xml). Listen and stream categories. ----
+void ListenSucceeds(const CaseInfo& info);
+void ListenUnbound(const CaseInfo& info);
+// A host peer connected first: WskAccept succeeds with a connected
+// connection socket, addresses filled, data flows.
+void AcceptWaitingConnection(const CaseInfo& info);
+// The accepted socket's local and remote address queries.
+void AcceptedSocketAddresses(const CaseInfo& info);
+void AcceptPendsUntilConnection(const CaseInfo& info);
+void CloseListenerWithPendingAccept(const CaseInfo& info);
+
+// ---- Datagrams (socket-datagram.xml). Both families, a host UDP peer. ----
+void SendDatagram(const CaseInfo& info);
+void SendDatagramUnbound(const CaseInfo& info);
+void SendDatagramNoRemote(const CaseInfo& info);
+// Two datagrams from the peer: two receives, one datagram each, sender set.
+void ReceiveDatagram(const CaseInfo& info);
+void ReceiveDatagramPends(const CaseInfo& info);
+void CloseCancelsPendingReceiveFrom(const CaseInfo& info);
+
 }  // namespace wskconf::conformance::checks
 
 #endif  // WSKCONF_CONFORMANCE_CHECKS_H_

@@ -96,6 +96,9 @@ class WskSocketOwner {
   void Adopt(PWSK_SOCKET socket, SocketCategory category);
 
   PWSK_SOCKET get() const { return socket_; }
+  // The status WskSocket completed with in the last Create (STATUS_PENDING
+  // when it never completed).
+  NTSTATUS create_status() const { return create_status_; }
   SocketCategory category() const { return category_; }
   const WSK_PROVIDER_BASIC_DISPATCH* basic() const {
     return static_cast<const WSK_PROVIDER_BASIC_DISPATCH*>(socket_->Dispatch);
@@ -113,6 +116,7 @@ class WskSocketOwner {
   WskClientSession& session_;
   PWSK_SOCKET socket_ = nullptr;
   SocketCategory category_ = SocketCategory::kNone;
+  NTSTATUS create_status_ = STATUS_PENDING;
 };
 
 // Addresses in Windows layout. Ports are in host order here and stored in
