@@ -10,6 +10,7 @@ packages=(
   libcli11-dev libfmt-dev                         # command line, formatting
   libxml2-utils                                   # xmllint: XSD validation
   chromium poppler-utils                          # HTML report as seen: render, pdftotext
+  wine64 gcc-mingw-w64-x86-64                     # the Wine route (agent/)
 )
 
 missing=()

@@ -262,6 +262,17 @@ int WskaHas(const WSKA_MESSAGE *m, uint32_t tag);
 /* Clears *m and sets type, request_id and the current version. */
 void WskaInit(WSKA_MESSAGE *m, uint32_t type, uint32_t request_id);
 
+/* Field access by tag, for code that handles fields generically (the
+ * runner's forwarding side). Set* mark the field present; they return 0
+ * when the tag is unknown or of the other kind (scalar vs blob). Get*
+ * return 0 when the field is absent or of the other kind. i32 fields are
+ * set and read as their 32-bit two's complement pattern. */
+int WskaSetScalar(WSKA_MESSAGE *m, uint32_t tag, uint64_t value);
+int WskaGetScalar(const WSKA_MESSAGE *m, uint32_t tag, uint64_t *value);
+int WskaSetBlob(WSKA_MESSAGE *m, uint32_t tag, const uint8_t *data,
+                uint32_t size);
+int WskaGetBlob(const WSKA_MESSAGE *m, uint32_t tag, WSKA_BLOB *blob);
+
 /* The fields (bit 1 << tag) a message of `type` must carry and may carry;
  * for WSKA_MSG_CALL they include those of `function`. 0 for unknown values.
  * The forwarding side uses them to build calls the agent will accept. */

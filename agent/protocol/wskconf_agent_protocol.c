@@ -382,6 +382,62 @@ uint32_t WskaPeekHeader(const uint8_t *bytes, size_t size,
   return Ok(r);
 }
 
+static const TagInfo *Known(uint32_t tag) {
+  return tag != 0 && tag < WSKA_TAG_LIMIT && kTags[tag].name != NULL
+             ? &kTags[tag]
+             : NULL;
+}
+
+int WskaSetScalar(WSKA_MESSAGE *m, uint32_t tag, uint64_t value) {
+  const TagInfo *info = Known(tag);
+  uint8_t *member;
+  if (info == NULL || info->kind == kKindBlob) return 0;
+  member = (uint8_t *)m + info->offset;
+  if (info->kind == kKindU64) {
+    *(uint64_t *)member = value;
+  } else if (info->kind == kKindU32) {
+    *(uint32_t *)member = (uint32_t)value;
+  } else {
+    *(int32_t *)member = (int32_t)(uint32_t)value;
+  }
+  WskaSet(m, tag);
+  return 1;
+}
+
+int WskaGetScalar(const WSKA_MESSAGE *m, uint32_t tag, uint64_t *value) {
+  const TagInfo *info = Known(tag);
+  const uint8_t *member;
+  if (info == NULL || info->kind == kKindBlob || !WskaHas(m, tag)) return 0;
+  member = (const uint8_t *)m + info->offset;
+  if (info->kind == kKindU64) {
+    *value = *(const uint64_t *)member;
+  } else if (info->kind == kKindU32) {
+    *value = *(const uint32_t *)member;
+  } else {
+    *value = (uint32_t) * (const int32_t *)member;
+  }
+  return 1;
+}
+
+int WskaSetBlob(WSKA_MESSAGE *m, uint32_t tag, const uint8_t *data,
+                uint32_t size) {
+  const TagInfo *info = Known(tag);
+  WSKA_BLOB *blob;
+  if (info == NULL || info->kind != kKindBlob) return 0;
+  blob = (WSKA_BLOB *)((uint8_t *)m + info->offset);
+  blob->data = data;
+  blob->size = size;
+  WskaSet(m, tag);
+  return 1;
+}
+
+int WskaGetBlob(const WSKA_MESSAGE *m, uint32_t tag, WSKA_BLOB *blob) {
+  const TagInfo *info = Known(tag);
+  if (info == NULL || info->kind != kKindBlob || !WskaHas(m, tag)) return 0;
+  *blob = *(const WSKA_BLOB *)((const uint8_t *)m + info->offset);
+  return 1;
+}
+
 /* ---- Rules shared by encoder and decoder. ---- */
 
 static uint32_t CheckValues(const WSKA_MESSAGE *m, WSKA_RESULT *r) {

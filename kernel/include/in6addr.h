@@ -5,7 +5,7 @@
 #ifndef WSKCONF_IN6ADDR_H_
 #define WSKCONF_IN6ADDR_H_
 
-#include <inaddr.h>
+#include "inaddr.h"
 
 typedef struct WSKCONF_WS(in6_addr) {
   union {

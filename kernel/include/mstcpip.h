@@ -5,7 +5,7 @@
 #ifndef WSKCONF_MSTCPIP_H_
 #define WSKCONF_MSTCPIP_H_
 
-#include <ws2ipdef.h>
+#include "ws2ipdef.h"
 
 /* Deprecated: configures a TCP socket for the loopback fast path (input: a
  * Boolean, nonzero to enable). */

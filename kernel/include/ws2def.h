@@ -23,7 +23,7 @@
 including <ws2def.h>/<wsk.h> to use both (see ws2def.h)"
 #endif
 
-#include <inaddr.h>
+#include "inaddr.h"
 
 typedef USHORT ADDRESS_FAMILY;
 

@@ -4,8 +4,8 @@
 #ifndef WSKCONF_WS2IPDEF_H_
 #define WSKCONF_WS2IPDEF_H_
 
-#include <ws2def.h>
-#include <in6addr.h>
+#include "ws2def.h"
+#include "in6addr.h"
 
 /* IPPROTO_IPV6-level option: restrict an AF_INET6 socket to IPv6. */
 #define WS_IPV6_V6ONLY 27

@@ -15,9 +15,31 @@
 #ifndef WSKCONF_WSK_H_
 #define WSKCONF_WSK_H_
 
+#if defined(__MINGW32__)
+/* Cross-compiled with mingw-w64 for a real (or Wine's) Windows kernel, as
+ * the in-kernel agent is (agent/driver): base types, IRPs, MDLs and the rest
+ * of the I/O manager come from mingw-w64's ddk headers, and only the WSK
+ * part and the Winsock types it uses come from this folder. Those are
+ * included by quoted name, because mingw-w64's user-mode headers of the same
+ * names (ws2def.h, mstcpip.h ...) do not work in a driver; put this folder
+ * after the system ones (-idirafter) so <ntdef.h> stays mingw-w64's. */
+#include <ddk/wdm.h>
+#ifndef EXTERN_C_START /* the WDK's, which mingw-w64 lacks */
+#ifdef __cplusplus
+#define EXTERN_C_START extern "C" {
+#define EXTERN_C_END }
+#else
+#define EXTERN_C_START
+#define EXTERN_C_END
+#endif
+#endif
+#include "netioddk.h"
+#include "mstcpip.h"
+#else
 #include <wdm.h>
 #include <netioddk.h>
 #include <mstcpip.h>
+#endif
 
 #define WSKAPI NTAPI
 #ifndef APIENTRY

@@ -405,6 +405,39 @@ TEST(AgentProtocol, BufferListWalksRecordsAndStopsAtTheEnd) {
   EXPECT_EQ(WskaNextBuffer(&blob, &cursor, &record), 0);
 }
 
+TEST(AgentProtocol, GenericAccessorsReachEveryFieldByTag) {
+  WSKA_MESSAGE m;
+  WskaInit(&m, WSKA_MSG_RETURN, 1);
+  const uint8_t bytes[3] = {1, 2, 3};
+  int scalars = 0, blobs = 0;
+  for (uint32_t tag = 1; tag < WSKA_TAG_LIMIT; ++tag) {
+    uint64_t value = 0;
+    WSKA_BLOB blob{};
+    if (WskaSetScalar(&m, tag, 0xffffffff80000001ull)) {
+      ++scalars;
+      EXPECT_FALSE(WskaSetBlob(&m, tag, bytes, 3)) << WskaTagName(tag);
+      ASSERT_TRUE(WskaGetScalar(&m, tag, &value)) << WskaTagName(tag);
+      EXPECT_EQ(value & 0xffffffffu, 0x80000001u) << WskaTagName(tag);
+      EXPECT_FALSE(WskaGetBlob(&m, tag, &blob));
+    } else {
+      ++blobs;
+      ASSERT_TRUE(WskaSetBlob(&m, tag, bytes, 3)) << WskaTagName(tag);
+      ASSERT_TRUE(WskaGetBlob(&m, tag, &blob));
+      EXPECT_EQ(blob.data, bytes);
+      EXPECT_EQ(blob.size, 3u);
+      EXPECT_FALSE(WskaGetScalar(&m, tag, &value));
+    }
+    EXPECT_TRUE(WskaHas(&m, tag));
+  }
+  EXPECT_EQ(scalars + blobs, WSKA_TAG_LIMIT - 1);
+  EXPECT_FALSE(WskaSetScalar(&m, 0, 1));
+  EXPECT_FALSE(WskaSetScalar(&m, WSKA_TAG_LIMIT, 1));
+  uint64_t value = 0;
+  WSKA_MESSAGE empty;
+  WskaInit(&empty, WSKA_MSG_RETURN, 1);
+  EXPECT_FALSE(WskaGetScalar(&empty, WSKA_TAG_STATUS, &value));
+}
+
 TEST(AgentProtocol, NamesCoverEveryValue) {
   for (uint32_t t = 1; t < WSKA_TAG_LIMIT; ++t) EXPECT_STRNE(WskaTagName(t), "?");
   for (uint32_t e = 1; e < WSKA_EV_LIMIT; ++e) EXPECT_STRNE(WskaEventName(e), "?");

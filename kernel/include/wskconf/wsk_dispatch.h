@@ -343,7 +343,11 @@ typedef struct _WSK_PROVIDER_NPI {
 /* Implemented by the WSK provider (.so) a client is linked or loaded with,
  * not by the kernel runtime: declared with default visibility so a provider
  * built with hidden visibility still exports them. */
+#if defined(__MINGW32__)
+#define WSKCONF_PROVIDER_API DECLSPEC_IMPORT /* from netio.sys (libnetio.a) */
+#else
 #define WSKCONF_PROVIDER_API __attribute__((visibility("default")))
+#endif
 
 EXTERN_C_START
 

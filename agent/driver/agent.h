@@ -1,0 +1,200 @@
+/* The in-kernel agent's private declarations: the objects it keeps (sockets,
+ * registrations, address-info results, retained indications), one pending
+ * call (AGENT_OP) and the outgoing message queue. Built with mingw-w64 on
+ * the project's wsk.h; runs in Wine's winedevice.exe or in Windows. */
+#ifndef WSKCONF_AGENT_DRIVER_AGENT_H_
+#define WSKCONF_AGENT_DRIVER_AGENT_H_
+
+#include <ntddk.h>
+#include <wsk.h>
+
+#include "wskconf_agent_ioctl.h"
+#include "wskconf_agent_protocol.h"
+
+#define AGENT_TAG 'aksW' /* "Wska" in pool dumps */
+#define AGENT_MAX_SOCKETS 256
+#define AGENT_MAX_REGISTRATIONS 8
+#define AGENT_MAX_HANDLES 64
+/* Bytes of indicated data an EVENT copies; the rest is only counted. */
+#define AGENT_EVENT_DATA_LIMIT (64u * 1024u)
+/* Bytes queued for the runner before new messages are dropped (counted and
+ * reported with ERROR QUEUE_OVERFLOW). */
+#define AGENT_QUEUE_LIMIT (32u * 1024u * 1024u)
+
+typedef enum _AGENT_SLOT_STATE {
+  AgentSlotFree = 0,
+  AgentSlotReserved, /* id given out, the provider has not confirmed it */
+  AgentSlotLive,
+  AgentSlotClosing,  /* WskCloseSocket sent, not completed */
+} AGENT_SLOT_STATE;
+
+/* The preset answer of one callback on one socket (WSKA_FN_SET_ANSWER). */
+typedef struct _AGENT_ANSWER {
+  LONG Status;            /* NTSTATUS, or WSK_INSPECT_ACTION for inspect */
+  ULONGLONG Length;       /* receive: bytes to accept; 0: all */
+  ULONG DispatchMask;     /* accept: callbacks of the accepted socket */
+} AGENT_ANSWER;
+
+/* One socket, named by Id on the wire; its address is the SocketContext
+ * the provider passes to callbacks. Client dispatch tables live here so
+ * each socket can offer its own set of callbacks (DISPATCH_MASK). */
+typedef struct _AGENT_SOCKET {
+  ULONG Id;
+  AGENT_SLOT_STATE State;
+  PWSK_SOCKET Socket;
+  ULONG Flags; /* WSK_FLAG_*_SOCKET of its category */
+  AGENT_ANSWER Answers[WSKA_EV_LIMIT];
+  WSK_CLIENT_LISTEN_DISPATCH Listen;
+  WSK_CLIENT_CONNECTION_DISPATCH Connection;
+  WSK_CLIENT_DATAGRAM_DISPATCH Datagram;
+  WSK_CLIENT_STREAM_DISPATCH Stream;
+} AGENT_SOCKET, *PAGENT_SOCKET;
+
+typedef struct _AGENT_REGISTRATION {
+  ULONG Id;
+  BOOLEAN Registered;
+  LONG Captures;
+  WSK_REGISTRATION Registration;
+  WSK_CLIENT_DISPATCH ClientDispatch;
+  WSK_CLIENT_NPI ClientNpi;
+  WSK_PROVIDER_NPI ProviderNpi;
+} AGENT_REGISTRATION, *PAGENT_REGISTRATION;
+
+typedef enum _AGENT_HANDLE_KIND {
+  AgentHandleFree = 0,
+  AgentHandleAddressInfo, /* PADDRINFOEXW from WskGetAddressInfo */
+  AgentHandleDataIndication,
+  AgentHandleDatagramIndication,
+} AGENT_HANDLE_KIND;
+
+typedef struct _AGENT_HANDLE {
+  ULONG Id;
+  AGENT_HANDLE_KIND Kind;
+  PVOID Object;
+  ULONG Owner; /* registration or socket id it belongs to */
+} AGENT_HANDLE;
+
+/* One call in flight: the IRP the agent allocated and every buffer the
+ * provider may write until it completes that IRP. Freed by whichever of the
+ * dispatcher and the completion routine drops the last reference. */
+typedef struct _AGENT_OP {
+  LIST_ENTRY Link; /* in Agent.Ops while referenced */
+  LONG References;
+  ULONG RequestId;
+  ULONG Function;
+  PIRP Irp;
+  ULONGLONG Start;
+  BOOLEAN Returned;       /* RETURN queued: a COMPLETION may follow it */
+  BOOLEAN CancelSent;     /* shutdown already called IoCancelIrp */
+  struct _AGENT_BLOCK *Deferred; /* COMPLETION that came first */
+  PAGENT_SOCKET Socket;
+  PAGENT_SOCKET NewSocket; /* reserved for the socket the call creates */
+  PAGENT_REGISTRATION Registration;
+  PUCHAR Buffer;          /* data, MDL-described */
+  SIZE_T BufferSize;
+  PMDL Mdl;
+  WSK_BUF WskBuf;
+  PWSK_BUF_LIST BufList;  /* WskSendMessages: BufCount entries */
+  ULONG BufCount;
+  PUCHAR Input;           /* control input (pointer-free form translated) */
+  PUCHAR Output;          /* control output; ControlInfo of receive-from */
+  SIZE_T OutputSize;
+  SIZE_T OutputReturned;
+  ULONG ControlLength;
+  ULONG ControlFlags;
+  SOCKADDR_STORAGE Local;
+  SOCKADDR_STORAGE Remote;
+  BOOLEAN WantAddresses;
+  WSK_INSPECT_ID InspectId;
+  UNICODE_STRING NodeName;
+  UNICODE_STRING ServiceName;
+  ADDRINFOEXW Hints;
+  PADDRINFOEXW AddressInfo;
+  PUCHAR Scratch;         /* a COMPLETION's serialized output */
+} AGENT_OP, *PAGENT_OP;
+
+/* An encoded message waiting in the outgoing queue. */
+typedef struct _AGENT_BLOCK {
+  LIST_ENTRY Link;
+  SIZE_T Size;
+  UCHAR Bytes[1];
+} AGENT_BLOCK, *PAGENT_BLOCK;
+
+typedef struct _AGENT_STATE {
+  PDEVICE_OBJECT Device;
+  KSPIN_LOCK Lock; /* queue, ops, tables */
+  LIST_ENTRY Queue;
+  SIZE_T QueuedBytes;
+  ULONG Lost;
+  PIRP PendingReceive;
+  LIST_ENTRY Ops;
+  BOOLEAN Greeted; /* HELLO done on the current handle */
+  ULONG NextId;
+  ULONG SocketsInUse;
+  KEVENT AllSocketsFree; /* signalled while SocketsInUse is 0 */
+  AGENT_SOCKET Sockets[AGENT_MAX_SOCKETS];
+  AGENT_REGISTRATION Registrations[AGENT_MAX_REGISTRATIONS];
+  AGENT_HANDLE Handles[AGENT_MAX_HANDLES];
+  AGENT_ANSWER DefaultAnswers[WSKA_EV_LIMIT];
+} AGENT_STATE;
+
+extern AGENT_STATE Agent;
+
+/* agent_main.c: the agent clock (system time), 100 ns units. */
+ULONGLONG AgentNow(VOID);
+
+/* agent_queue.c: messages to the runner. Any IRQL <= DISPATCH_LEVEL. */
+PAGENT_BLOCK AgentEncode(const WSKA_MESSAGE *Message);
+VOID AgentEnqueueLocked(PAGENT_BLOCK Block); /* Agent.Lock held */
+VOID AgentDeliver(VOID);                      /* Agent.Lock not held */
+VOID AgentPost(const WSKA_MESSAGE *Message);
+VOID AgentPostError(ULONG RequestId, ULONG Code, const char *Text);
+NTSTATUS AgentQueueReceive(PIRP Irp);
+VOID AgentCancelReceive(VOID);
+VOID AgentDropQueue(VOID);
+
+/* agent_objects.c: tables. Lookups return NULL for unknown ids. */
+VOID AgentInitializeObjects(VOID);
+PAGENT_SOCKET AgentReserveSocket(ULONG Flags, ULONG DispatchMask);
+VOID AgentFreeSocket(PAGENT_SOCKET Socket);
+PAGENT_SOCKET AgentFindSocket(ULONG Id);
+PAGENT_REGISTRATION AgentNewRegistration(VOID);
+PAGENT_REGISTRATION AgentFindRegistration(ULONG Id);
+ULONG AgentNewHandle(AGENT_HANDLE_KIND Kind, PVOID Object, ULONG Owner);
+PVOID AgentTakeHandle(ULONG Id, AGENT_HANDLE_KIND Kind, ULONG Owner);
+VOID AgentSetDispatch(PAGENT_SOCKET Socket, ULONG DispatchMask);
+const VOID *AgentClientDispatch(PAGENT_SOCKET Socket, ULONG DispatchMask);
+AGENT_ANSWER AgentAnswerOf(PAGENT_SOCKET Socket, ULONG Event);
+NTSTATUS AgentSetAnswer(const WSKA_MESSAGE *Call);
+extern const WSK_CLIENT_DISPATCH AgentClientDispatchTable;
+
+/* agent_ops.c: calls that take an IRP. */
+PAGENT_OP AgentNewOp(const WSKA_MESSAGE *Call, BOOLEAN WithIrp);
+NTSTATUS AgentOpSetBuffer(PAGENT_OP Op, const WSKA_BLOB *Data, SIZE_T Length,
+                          ULONG Offset);
+VOID AgentOpReturned(PAGENT_OP Op, WSKA_MESSAGE *Return);
+VOID AgentOpRelease(PAGENT_OP Op);
+VOID AgentOpDiscard(PAGENT_OP Op); /* its IRP never reached the provider */
+VOID AgentCancelOp(ULONG RequestId, WSKA_MESSAGE *Return);
+VOID AgentShutdown(WSKA_MESSAGE *Return);
+NTSTATUS AgentOpSetInput(PAGENT_OP Op, const WSKA_MESSAGE *Call,
+                         BOOLEAN EventMaskForm, PVOID *Input, SIZE_T *Size);
+NTSTATUS AgentOpSetOutput(PAGENT_OP Op, ULONGLONG Size);
+extern const GUID AgentNpiWskInterfaceId;
+ULONG AgentCopyAddress(const WSKA_BLOB *Blob, SOCKADDR_STORAGE *Address);
+ULONG AgentAddressSize(const SOCKADDR_STORAGE *Address);
+SIZE_T AgentCopyFromWskBuf(const WSK_BUF *Buffer, PUCHAR Out, SIZE_T Limit);
+
+/* agent_calls_client.c / agent_calls_socket.c: one function per call.
+ * Each fills *Return (STATUS and outputs known at once); a WSKA error code
+ * other than WSKA_E_OK means the call was refused before reaching WSK. */
+ULONG AgentClientCall(const WSKA_MESSAGE *Call, WSKA_MESSAGE *Return,
+                      PAGENT_OP *OpOut);
+ULONG AgentSocketCall(const WSKA_MESSAGE *Call, WSKA_MESSAGE *Return,
+                      PAGENT_OP *OpOut);
+VOID AgentFillCompletion(PAGENT_OP Op, WSKA_MESSAGE *Completion);
+
+/* agent_requests.c: one message from the relay. PASSIVE_LEVEL. */
+VOID AgentHandleMessage(const UCHAR *Bytes, SIZE_T Size);
+
+#endif /* WSKCONF_AGENT_DRIVER_AGENT_H_ */

@@ -1,0 +1,174 @@
+/* The agent's tables: sockets, registrations and other handles, each named
+ * on the wire by an id the agent hands out (never a pointer), and the
+ * callback answers the runner presets. Fixed-size arrays in the driver's
+ * nonpaged data, so an accept callback at DISPATCH_LEVEL can take a slot
+ * without allocating. Every lookup runs under Agent.Lock. */
+#include "agent.h"
+
+AGENT_STATE Agent;
+
+VOID AgentInitializeObjects(VOID) {
+  ULONG event;
+  Agent.NextId = 1;
+  KeInitializeEvent(&Agent.AllSocketsFree, NotificationEvent, TRUE);
+  for (event = 0; event < WSKA_EV_LIMIT; ++event) {
+    Agent.DefaultAnswers[event].Status = STATUS_SUCCESS;
+  }
+  Agent.DefaultAnswers[WSKA_EV_INSPECT].Status = WskInspectAccept;
+}
+
+/* Ids are never reused while the agent runs: a stale id finds nothing. */
+static ULONG NewIdLocked(VOID) {
+  ULONG id = Agent.NextId++;
+  if (Agent.NextId == 0) Agent.NextId = 1;
+  return id;
+}
+
+PAGENT_SOCKET AgentReserveSocket(ULONG Flags, ULONG DispatchMask) {
+  KIRQL irql;
+  PAGENT_SOCKET found = NULL;
+  ULONG i;
+  KeAcquireSpinLock(&Agent.Lock, &irql);
+  for (i = 0; i < AGENT_MAX_SOCKETS; ++i) {
+    PAGENT_SOCKET s = &Agent.Sockets[i];
+    if (s->State != AgentSlotFree) continue;
+    RtlZeroMemory(s, sizeof(*s));
+    s->Id = NewIdLocked();
+    s->State = AgentSlotReserved;
+    s->Flags = Flags;
+    RtlCopyMemory(s->Answers, Agent.DefaultAnswers, sizeof(s->Answers));
+    if (Agent.SocketsInUse++ == 0) KeClearEvent(&Agent.AllSocketsFree);
+    found = s;
+    break;
+  }
+  KeReleaseSpinLock(&Agent.Lock, irql);
+  if (found != NULL) AgentSetDispatch(found, DispatchMask);
+  return found;
+}
+
+VOID AgentFreeSocket(PAGENT_SOCKET Socket) {
+  KIRQL irql;
+  if (Socket == NULL) return;
+  KeAcquireSpinLock(&Agent.Lock, &irql);
+  if (Socket->State != AgentSlotFree && --Agent.SocketsInUse == 0) {
+    KeSetEvent(&Agent.AllSocketsFree, IO_NO_INCREMENT, FALSE);
+  }
+  Socket->State = AgentSlotFree;
+  Socket->Id = 0;
+  Socket->Socket = NULL;
+  KeReleaseSpinLock(&Agent.Lock, irql);
+}
+
+PAGENT_SOCKET AgentFindSocket(ULONG Id) {
+  KIRQL irql;
+  PAGENT_SOCKET found = NULL;
+  ULONG i;
+  if (Id == 0) return NULL;
+  KeAcquireSpinLock(&Agent.Lock, &irql);
+  for (i = 0; i < AGENT_MAX_SOCKETS; ++i) {
+    if (Agent.Sockets[i].Id == Id &&
+        Agent.Sockets[i].State == AgentSlotLive) {
+      found = &Agent.Sockets[i];
+      break;
+    }
+  }
+  KeReleaseSpinLock(&Agent.Lock, irql);
+  return found;
+}
+
+PAGENT_REGISTRATION AgentNewRegistration(VOID) {
+  KIRQL irql;
+  PAGENT_REGISTRATION found = NULL;
+  ULONG i;
+  KeAcquireSpinLock(&Agent.Lock, &irql);
+  for (i = 0; i < AGENT_MAX_REGISTRATIONS; ++i) {
+    PAGENT_REGISTRATION r = &Agent.Registrations[i];
+    if (r->Id != 0) continue;
+    RtlZeroMemory(r, sizeof(*r));
+    r->Id = NewIdLocked();
+    found = r;
+    break;
+  }
+  KeReleaseSpinLock(&Agent.Lock, irql);
+  return found;
+}
+
+PAGENT_REGISTRATION AgentFindRegistration(ULONG Id) {
+  KIRQL irql;
+  PAGENT_REGISTRATION found = NULL;
+  ULONG i;
+  if (Id == 0) return NULL;
+  KeAcquireSpinLock(&Agent.Lock, &irql);
+  for (i = 0; i < AGENT_MAX_REGISTRATIONS; ++i) {
+    if (Agent.Registrations[i].Id == Id) found = &Agent.Registrations[i];
+  }
+  KeReleaseSpinLock(&Agent.Lock, irql);
+  return found;
+}
+
+ULONG AgentNewHandle(AGENT_HANDLE_KIND Kind, PVOID Object, ULONG Owner) {
+  KIRQL irql;
+  ULONG id = 0, i;
+  KeAcquireSpinLock(&Agent.Lock, &irql);
+  for (i = 0; i < AGENT_MAX_HANDLES; ++i) {
+    AGENT_HANDLE *h = &Agent.Handles[i];
+    if (h->Kind != AgentHandleFree) continue;
+    h->Id = id = NewIdLocked();
+    h->Kind = Kind;
+    h->Object = Object;
+    h->Owner = Owner;
+    break;
+  }
+  KeReleaseSpinLock(&Agent.Lock, irql);
+  return id;
+}
+
+/* Removes handle Id of Kind belonging to Owner and returns its object. */
+PVOID AgentTakeHandle(ULONG Id, AGENT_HANDLE_KIND Kind, ULONG Owner) {
+  KIRQL irql;
+  PVOID object = NULL;
+  ULONG i;
+  if (Id == 0) return NULL;
+  KeAcquireSpinLock(&Agent.Lock, &irql);
+  for (i = 0; i < AGENT_MAX_HANDLES; ++i) {
+    AGENT_HANDLE *h = &Agent.Handles[i];
+    if (h->Id != Id || h->Kind != Kind || h->Owner != Owner) continue;
+    object = h->Object;
+    RtlZeroMemory(h, sizeof(*h));
+    break;
+  }
+  KeReleaseSpinLock(&Agent.Lock, irql);
+  return object;
+}
+
+AGENT_ANSWER AgentAnswerOf(PAGENT_SOCKET Socket, ULONG Event) {
+  KIRQL irql;
+  AGENT_ANSWER answer;
+  KeAcquireSpinLock(&Agent.Lock, &irql);
+  answer = Socket != NULL ? Socket->Answers[Event] : Agent.DefaultAnswers[Event];
+  KeReleaseSpinLock(&Agent.Lock, irql);
+  return answer;
+}
+
+/* WSKA_FN_SET_ANSWER: SOCKET 0 sets the default for sockets made later. */
+NTSTATUS AgentSetAnswer(const WSKA_MESSAGE *Call) {
+  KIRQL irql;
+  PAGENT_SOCKET socket = NULL;
+  AGENT_ANSWER answer;
+  if (Call->socket != 0) {
+    socket = AgentFindSocket(Call->socket);
+    if (socket == NULL) return STATUS_INVALID_HANDLE;
+  }
+  answer.Status = Call->answer;
+  answer.Length = WskaHas(Call, WSKA_TAG_LENGTH) ? Call->length : 0;
+  answer.DispatchMask =
+      WskaHas(Call, WSKA_TAG_DISPATCH_MASK) ? Call->dispatch_mask : 0;
+  KeAcquireSpinLock(&Agent.Lock, &irql);
+  if (socket != NULL) {
+    socket->Answers[Call->event] = answer;
+  } else {
+    Agent.DefaultAnswers[Call->event] = answer;
+  }
+  KeReleaseSpinLock(&Agent.Lock, irql);
+  return STATUS_SUCCESS;
+}

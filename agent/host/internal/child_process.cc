@@ -1,0 +1,156 @@
+// ChildProcess: posix_spawn with pipes, waited for through a pidfd.
+#include "internal/child_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+
+extern char** environ;
+
+namespace wskconf::agent::internal {
+namespace {
+
+using conformance::InternalError;
+
+void CloseFd(int& fd) {
+  if (fd >= 0) close(fd);
+  fd = -1;
+}
+
+std::vector<std::string> MergedEnvironment(const ChildOptions& o) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string entry(*e);
+    std::string name = entry.substr(0, entry.find('='));
+    bool dropped = false;
+    for (const auto& u : o.unset_env) dropped |= (u == name);
+    for (const auto& set : o.env) {
+      dropped |= set.substr(0, set.find('=')) == name;
+    }
+    if (!dropped) env.push_back(entry);
+  }
+  env.insert(env.end(), o.env.begin(), o.env.end());
+  return env;
+}
+
+std::vector<char*> Pointers(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+}  // namespace
+
+conformance::StatusOr<ChildProcess> ChildProcess::Spawn(
+    const ChildOptions& o) {
+  int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1};
+  if ((o.pipe_stdin && pipe2(in, O_CLOEXEC) != 0) ||
+      (o.pipe_stdout && pipe2(out, O_CLOEXEC) != 0) ||
+      (o.pipe_stderr && pipe2(err, O_CLOEXEC) != 0)) {
+    return InternalError(fmt::format("pipe: {}", std::strerror(errno)));
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (o.pipe_stdin) posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+  if (o.pipe_stdout) posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  if (o.pipe_stderr) {
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  }
+  std::vector<std::string> argv_strings = o.argv;
+  std::vector<std::string> env_strings = MergedEnvironment(o);
+  std::vector<char*> argv = Pointers(argv_strings);
+  std::vector<char*> env = Pointers(env_strings);
+  ChildProcess child;
+  int rc = posix_spawn(&child.pid_, argv[0], &actions, nullptr, argv.data(),
+                       env.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (o.pipe_stdin) close(in[0]);
+  if (o.pipe_stdout) close(out[1]);
+  if (o.pipe_stderr) close(err[1]);
+  child.in_ = in[1];
+  child.out_ = out[0];
+  child.err_ = err[0];
+  if (rc != 0) {
+    child.pid_ = -1;
+    return InternalError(
+        fmt::format("cannot start {}: {}", o.argv[0], std::strerror(rc)));
+  }
+  child.pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, child.pid_, 0));
+  if (child.pidfd_ < 0) {
+    return InternalError(fmt::format("pidfd_open: {}", std::strerror(errno)));
+  }
+  return child;
+}
+
+ChildProcess::ChildProcess(ChildProcess&& other) noexcept
+    : pid_(other.pid_), pidfd_(other.pidfd_), in_(other.in_),
+      out_(other.out_), err_(other.err_), status_(other.status_),
+      wait_mu_(std::move(other.wait_mu_)) {
+  other.pid_ = -1;
+  other.pidfd_ = other.in_ = other.out_ = other.err_ = -1;
+}
+
+ChildProcess::~ChildProcess() {
+  if (pid_ > 0 && !status_) {
+    Kill();
+    Wait(std::chrono::milliseconds(5000));
+  }
+  CloseFd(in_);
+  CloseFd(out_);
+  CloseFd(err_);
+  CloseFd(pidfd_);
+}
+
+void ChildProcess::CloseStdin() { CloseFd(in_); }
+
+std::optional<int> ChildProcess::Wait(std::chrono::milliseconds timeout) {
+  std::lock_guard lock(*wait_mu_);
+  if (status_ || pid_ <= 0) return status_;
+  pollfd p{pidfd_, POLLIN, 0};
+  int ready;
+  do {
+    ready = poll(&p, 1, static_cast<int>(timeout.count()));
+  } while (ready < 0 && errno == EINTR);
+  if (ready <= 0) return std::nullopt;
+  int status = 0;
+  if (waitpid(pid_, &status, 0) == pid_) status_ = status;
+  return status_;
+}
+
+void ChildProcess::Kill() {
+  if (pid_ > 0 && !status_) kill(pid_, SIGKILL);  // reaped by Wait
+}
+
+std::string ChildProcess::DescribeStatus(int status) {
+  if (WIFEXITED(status)) return fmt::format("exit code {}", WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) {
+    return fmt::format("killed by signal {}", WTERMSIG(status));
+  }
+  return fmt::format("wait status {}", status);
+}
+
+conformance::StatusOr<int> RunToEnd(const ChildOptions& o,
+                                    std::chrono::milliseconds timeout) {
+  auto child = ChildProcess::Spawn(o);
+  if (!child.ok()) return child.status();
+  std::optional<int> status = child.value().Wait(timeout);
+  if (!status) {
+    child.value().Kill();
+    return InternalError(fmt::format("{} did not finish within {} ms",
+                                     o.argv[0], timeout.count()));
+  }
+  return *status;
+}
+
+}  // namespace wskconf::agent::internal

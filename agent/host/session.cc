@@ -1,0 +1,277 @@
+// AgentSession: the relay as a child process under Wine, a reader thread
+// that files the agent's messages by request id, and waits with deadlines.
+#include "wskconf/agent/session.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+
+#include "internal/child_process.h"
+
+namespace wskconf::agent {
+namespace {
+
+using conformance::FailedPreconditionError;
+using conformance::InternalError;
+using conformance::InvalidArgumentError;
+using conformance::OkStatus;
+
+constexpr size_t kDiagnosticsLimit = 64 * 1024;
+constexpr Millis kShutdownCallTimeout{15000};
+
+// Reads exactly `size` bytes; false at end of stream or on error.
+bool ReadFull(int fd, uint8_t* out, size_t size) {
+  while (size > 0) {
+    ssize_t n = read(fd, out, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    out += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+bool Exists(const std::string& path) { return access(path.c_str(), R_OK) == 0; }
+
+// Writing to a relay that died must be an error, not SIGPIPE.
+void IgnoreSigpipe() {
+  struct sigaction current {};
+  if (sigaction(SIGPIPE, nullptr, &current) == 0 &&
+      current.sa_handler == SIG_DFL) {
+    signal(SIGPIPE, SIG_IGN);
+  }
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<AgentSession>> AgentSession::Start(
+    const WinePrefix& prefix, const std::string& agent_dir) {
+  const std::string relay = agent_dir + "/wskconf_relay.exe";
+  if (!Exists(relay) || !Exists(agent_dir + "/wskconf_agent.sys")) {
+    return FailedPreconditionError(fmt::format(
+        "{}: wskconf_relay.exe or wskconf_agent.sys missing (build the "
+        "wskconf_agent_relay and wskconf_agent_driver targets)",
+        agent_dir));
+  }
+  IgnoreSigpipe();
+  internal::ChildOptions options;
+  options.argv = {prefix.tools().wine64, relay};
+  options.env = prefix.Environment();
+  options.unset_env = {"DISPLAY"};
+  options.pipe_stdin = options.pipe_stdout = options.pipe_stderr = true;
+  auto child = internal::ChildProcess::Spawn(options);
+  if (!child.ok()) return child.status();
+  std::unique_ptr<AgentSession> session(new AgentSession());
+  session->relay_ =
+      std::make_unique<internal::ChildProcess>(std::move(child).value());
+  session->reader_ = std::thread([s = session.get()] { s->ReadMessages(); });
+  session->stderr_reader_ =
+      std::thread([s = session.get()] { s->ReadDiagnostics(); });
+  WSKCONF_RETURN_IF_ERROR(session->Handshake());
+  return session;
+}
+
+AgentSession::~AgentSession() {
+  Stop().IgnoreError();
+  if (reader_.joinable()) reader_.join();
+  if (stderr_reader_.joinable()) stderr_reader_.join();
+}
+
+Status AgentSession::Handshake() {
+  MessageBuilder hello(WSKA_MSG_HELLO, 0);
+  hello.Set(WSKA_TAG_VERSION_MIN, WSKA_PROTOCOL_VERSION)
+      .Set(WSKA_TAG_VERSION_MAX, WSKA_PROTOCOL_VERSION);
+  uint32_t id = NextRequestId();
+  WSKCONF_ASSIGN_OR_RETURN(Bytes frame, hello.Encode(id));
+  WSKCONF_RETURN_IF_ERROR(Write(frame));
+  WSKCONF_ASSIGN_OR_RETURN(Message reply, WaitAnswer(id, kHandshakeTimeout));
+  if (reply->type != WSKA_MSG_HELLO_REPLY ||
+      reply->protocol_version != WSKA_PROTOCOL_VERSION) {
+    return FailedPreconditionError(
+        fmt::format("agent handshake refused: {}", reply.Describe()));
+  }
+  hello_ = reply;
+  return OkStatus();
+}
+
+void AgentSession::ReadMessages() {
+  const int fd = relay_->stdout_fd();
+  std::string problem;
+  for (;;) {
+    Bytes frame(WSKA_HEADER_SIZE);
+    uint32_t payload = 0;
+    WSKA_RESULT check;
+    if (!ReadFull(fd, frame.data(), WSKA_HEADER_SIZE)) break;
+    if (WskaPeekHeader(frame.data(), frame.size(), &payload, &check) !=
+        WSKA_E_OK) {
+      problem = fmt::format("the relay sent a bad frame: {}", check.text);
+      break;
+    }
+    frame.resize(WSKA_HEADER_SIZE + payload);
+    if (!ReadFull(fd, frame.data() + WSKA_HEADER_SIZE, payload)) break;
+    auto message = Message::Decode(std::move(frame));
+    std::lock_guard lock(mu_);
+    if (!message.ok()) {
+      problem = message.status().message();
+      break;
+    }
+    const uint32_t type = (*message)->type, id = (*message)->request_id;
+    if (type == WSKA_MSG_COMPLETION) {
+      completions_.insert_or_assign(id, *message);
+    } else if (type == WSKA_MSG_EVENT) {
+      events_.push_back(*message);
+    } else if (id == 0) {  // an error about no request (queue overflow)
+      stderr_ += "agent: " + message->Describe() + "\n";
+    } else {
+      answers_.insert_or_assign(id, *message);
+    }
+    changed_.notify_all();
+  }
+  std::optional<int> status = relay_->Wait(kStopTimeout);
+  std::lock_guard lock(mu_);
+  dead_ = true;
+  dead_reason_ = fmt::format(
+      "the relay ended ({}){}", status ? internal::ChildProcess::DescribeStatus(*status)
+                                       : std::string("still running"),
+      problem.empty() ? "" : ": " + problem);
+  changed_.notify_all();
+}
+
+void AgentSession::ReadDiagnostics() {
+  char buffer[4096];
+  for (;;) {
+    ssize_t n = read(relay_->stderr_fd(), buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    std::lock_guard lock(mu_);
+    if (stderr_.size() < kDiagnosticsLimit) {
+      stderr_.append(buffer, static_cast<size_t>(n));
+    }
+  }
+}
+
+Status AgentSession::Write(const Bytes& frame) {
+  const int fd = relay_->stdin_fd();
+  size_t done = 0;
+  while (fd >= 0 && done < frame.size()) {
+    ssize_t n = write(fd, frame.data() + done, frame.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  if (done == frame.size()) return OkStatus();
+  std::lock_guard lock(mu_);
+  return dead_ ? DeadError()
+               : FailedPreconditionError(fmt::format(
+                     "writing to the relay failed: {}", std::strerror(errno)));
+}
+
+Status AgentSession::DeadError() const {
+  return FailedPreconditionError(
+      fmt::format("{}; relay said: {}", dead_reason_,
+                  stderr_.empty() ? std::string("nothing") : stderr_));
+}
+
+StatusOr<Message> AgentSession::WaitAnswer(uint32_t request_id,
+                                           Millis timeout) {
+  std::unique_lock lock(mu_);
+  bool answered = changed_.wait_for(lock, timeout, [&] {
+    return answers_.count(request_id) != 0 || dead_;
+  });
+  auto it = answers_.find(request_id);
+  if (it != answers_.end()) {
+    Message answer = it->second;
+    answers_.erase(it);
+    return answer;
+  }
+  if (dead_) return DeadError();
+  (void)answered;
+  return FailedPreconditionError(fmt::format(
+      "the agent did not answer request {} within {} ms", request_id,
+      timeout.count()));
+}
+
+StatusOr<Message> AgentSession::SendRaw(const Bytes& frame,
+                                        uint32_t request_id, Millis timeout) {
+  WSKCONF_RETURN_IF_ERROR(Write(frame));
+  return WaitAnswer(request_id, timeout);
+}
+
+StatusOr<Message> AgentSession::Call(const MessageBuilder& call,
+                                     Millis timeout) {
+  uint32_t id = NextRequestId();
+  WSKCONF_ASSIGN_OR_RETURN(Bytes frame, call.Encode(id));
+  WSKCONF_ASSIGN_OR_RETURN(Message answer, SendRaw(frame, id, timeout));
+  if (answer->type == WSKA_MSG_ERROR) {
+    Bytes text = answer.Blob(WSKA_TAG_TEXT);
+    return InvalidArgumentError(fmt::format(
+        "the agent refused {} ({}): {}", WskaFunctionName(call.function()),
+        WskaErrorName(answer->error_code),
+        std::string(text.begin(), text.end())));
+  }
+  return answer;
+}
+
+StatusOr<std::optional<Message>> AgentSession::WaitCompletion(
+    uint32_t request_id, Millis timeout) {
+  std::unique_lock lock(mu_);
+  changed_.wait_for(lock, timeout, [&] {
+    return completions_.count(request_id) != 0 || dead_;
+  });
+  auto it = completions_.find(request_id);
+  if (it != completions_.end()) {
+    std::optional<Message> completion = it->second;
+    completions_.erase(it);
+    return completion;
+  }
+  if (dead_) return DeadError();
+  return std::optional<Message>();
+}
+
+StatusOr<std::optional<Message>> AgentSession::WaitEvent(Millis timeout) {
+  std::unique_lock lock(mu_);
+  changed_.wait_for(lock, timeout, [&] { return !events_.empty() || dead_; });
+  if (!events_.empty()) {
+    std::optional<Message> event = events_.front();
+    events_.pop_front();
+    return event;
+  }
+  if (dead_) return DeadError();
+  return std::optional<Message>();
+}
+
+Status AgentSession::Stop() {
+  if (stopped_ || relay_ == nullptr) return OkStatus();
+  stopped_ = true;
+  Status result = OkStatus();
+  if (alive()) {
+    auto shutdown =
+        Call(MessageBuilder::Call(WSKA_FN_SHUTDOWN), kShutdownCallTimeout);
+    if (!shutdown.ok()) result = shutdown.status();
+  }
+  relay_->CloseStdin();  // the relay removes the service and exits
+  if (!relay_->Wait(kStopTimeout)) {
+    relay_->Kill();
+    result = InternalError(fmt::format(
+        "the relay did not stop within {} ms and was killed",
+        kStopTimeout.count()));
+  }
+  return result;
+}
+
+bool AgentSession::alive() const {
+  std::lock_guard lock(mu_);
+  return !dead_;
+}
+
+std::string AgentSession::diagnostics() const {
+  std::lock_guard lock(mu_);
+  return stderr_;
+}
+
+int AgentSession::relay_pid() const { return relay_->pid(); }
+
+}  // namespace wskconf::agent

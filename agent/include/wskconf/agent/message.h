@@ -1,0 +1,68 @@
+// Protocol messages on the runner's side: a decoded message that owns its
+// bytes, and a builder that owns the blobs it sets. Thin C++ over the C
+// codec of wskconf_agent_protocol.h, which does every check.
+#ifndef WSKCONF_AGENT_MESSAGE_H_
+#define WSKCONF_AGENT_MESSAGE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wskconf/status.h"
+#include "wskconf_agent_protocol.h"
+
+namespace wskconf::agent {
+
+using conformance::Status;
+using conformance::StatusOr;
+using Bytes = std::vector<uint8_t>;
+
+// A decoded message. Copies share the bytes, so blobs stay valid.
+class Message {
+ public:
+  // Decodes one whole frame; the error names the field and offset
+  // ("agent message: field SOCKET (tag 9): wrong size 2 at byte 22").
+  static StatusOr<Message> Decode(Bytes frame);
+
+  const WSKA_MESSAGE& raw() const { return m_; }
+  const WSKA_MESSAGE* operator->() const { return &m_; }
+  bool Has(uint32_t tag) const { return WskaHas(&m_, tag) != 0; }
+  // The blob of `tag` as bytes (empty when absent).
+  Bytes Blob(uint32_t tag) const;
+  // One line for logs: "RETURN #7 WskBind STATUS=0x00000103 ...".
+  std::string Describe() const;
+
+ private:
+  std::shared_ptr<const Bytes> bytes_;
+  WSKA_MESSAGE m_{};
+};
+
+// Builds a CALL (or HELLO): Set/SetBlob by tag, then Encode.
+class MessageBuilder {
+ public:
+  MessageBuilder(uint32_t type, uint32_t function);
+  static MessageBuilder Call(uint32_t function) {
+    return MessageBuilder(WSKA_MSG_CALL, function);
+  }
+
+  MessageBuilder& Set(uint32_t tag, uint64_t value);
+  MessageBuilder& SetBlob(uint32_t tag, Bytes value);
+  MessageBuilder& SetBlob(uint32_t tag, std::string_view value) {
+    return SetBlob(tag, Bytes(value.begin(), value.end()));
+  }
+  uint32_t type() const { return m_.type; }
+  uint32_t function() const { return m_.function; }
+
+  // The frame with `request_id`, or the codec's reason for refusing it.
+  StatusOr<Bytes> Encode(uint32_t request_id) const;
+
+ private:
+  WSKA_MESSAGE m_{};
+  std::vector<std::pair<uint32_t, std::shared_ptr<const Bytes>>> blobs_;
+};
+
+}  // namespace wskconf::agent
+
+#endif  // WSKCONF_AGENT_MESSAGE_H_

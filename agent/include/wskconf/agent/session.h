@@ -1,0 +1,102 @@
+// One conversation with the in-kernel agent: starts the relay under Wine
+// (which installs and starts the agent), does the version handshake, sends
+// calls and collects their RETURN, COMPLETION and the agent's EVENTs, and
+// shuts it all down. A relay or winedevice.exe that dies ends the session
+// with an error naming the exit and the relay's last words; nothing waits
+// forever.
+#ifndef WSKCONF_AGENT_SESSION_H_
+#define WSKCONF_AGENT_SESSION_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "wskconf/agent/message.h"
+#include "wskconf/agent/wine.h"
+
+namespace wskconf::agent {
+
+namespace internal {
+class ChildProcess;
+}
+
+using Millis = std::chrono::milliseconds;
+
+// How long the relay may take to start the agent and answer HELLO.
+inline constexpr Millis kHandshakeTimeout{60000};
+// How long a call's RETURN may take (the agent answers at once).
+inline constexpr Millis kReturnTimeout{10000};
+// How long stopping waits for the relay to remove the service.
+inline constexpr Millis kStopTimeout{20000};
+
+class AgentSession {
+ public:
+  // `agent_dir` holds wskconf_relay.exe and wskconf_agent.sys.
+  static StatusOr<std::unique_ptr<AgentSession>> Start(
+      const WinePrefix& prefix, const std::string& agent_dir);
+  ~AgentSession();
+  AgentSession(const AgentSession&) = delete;
+  AgentSession& operator=(const AgentSession&) = delete;
+
+  // The HELLO_REPLY of the handshake.
+  const Message& hello() const { return hello_; }
+
+  // Sends a call and waits for its RETURN. An ERROR from the agent, a dead
+  // relay or no answer within `timeout` is an error naming the call. The
+  // request id is in the RETURN (and in the COMPLETION that may follow).
+  StatusOr<Message> Call(const MessageBuilder& call,
+                         Millis timeout = kReturnTimeout);
+  // Sends raw bytes as one request with id `request_id` and returns the
+  // answer (RETURN, HELLO_REPLY or ERROR) as is: for testing the agent's
+  // checks.
+  StatusOr<Message> SendRaw(const Bytes& frame, uint32_t request_id,
+                            Millis timeout = kReturnTimeout);
+  // The COMPLETION of request `request_id`; nullopt when the provider has
+  // not completed its IRP within `timeout`; an error when the relay died.
+  StatusOr<std::optional<Message>> WaitCompletion(uint32_t request_id,
+                                                  Millis timeout);
+  // The next EVENT; nullopt when none came within `timeout`.
+  StatusOr<std::optional<Message>> WaitEvent(Millis timeout);
+
+  // Asks the agent to undo everything (SHUTDOWN), closes the channel and
+  // waits for the relay to stop and delete the service. Idempotent.
+  Status Stop();
+  bool alive() const;
+  // The relay's standard error so far (its "relay: ..." lines).
+  std::string diagnostics() const;
+  uint32_t NextRequestId() { return next_id_++; }
+  // The relay's Linux process id (for tests that kill it).
+  int relay_pid() const;
+
+ private:
+  AgentSession() = default;
+  Status Handshake();
+  void ReadMessages();
+  void ReadDiagnostics();
+  Status Write(const Bytes& frame);
+  StatusOr<Message> WaitAnswer(uint32_t request_id, Millis timeout);
+  Status DeadError() const;  // mu_ held
+
+  std::unique_ptr<internal::ChildProcess> relay_;
+  std::thread reader_, stderr_reader_;
+  mutable std::mutex mu_;
+  std::condition_variable changed_;
+  std::map<uint32_t, Message> answers_, completions_;
+  std::deque<Message> events_;
+  bool dead_ = false;
+  std::string dead_reason_;
+  std::string stderr_;
+  uint32_t next_id_ = 1;
+  Message hello_;
+  bool stopped_ = false;
+};
+
+}  // namespace wskconf::agent
+
+#endif  // WSKCONF_AGENT_SESSION_H_

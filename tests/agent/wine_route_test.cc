@@ -1,0 +1,349 @@
+// The Wine route end to end (label wine): the relay starts the agent inside
+// Wine's kernel, the handshake works, real WSK calls reach Wine's netio.sys
+// and their results come back, bad requests are refused with a reason, and
+// a dead relay or winedevice.exe is an error, not a hang. What Wine answers
+// is recorded (RecordProperty), not judged: conformance is the suite's job.
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "wskconf/agent/session.h"
+
+namespace wskconf::agent {
+namespace {
+
+// A COMPLETION the provider owes within this time; beyond it the IRP
+// counts as never completed.
+constexpr Millis kExpectCompletion{10000};
+constexpr Millis kExpectNoCompletion{1500};
+constexpr Millis kExpectDeath{30000};
+
+constexpr uint32_t kStatusSuccess = 0;
+constexpr uint32_t kStatusPending = 0x103;
+constexpr uint32_t kAfInet = 2, kSockStream = 1, kIpprotoTcp = 6;
+constexpr uint32_t kFlagListen = 1, kFlagConnection = 2, kFlagStream = 8;
+
+std::string Hex(int32_t status) {
+  char text[16];
+  std::snprintf(text, sizeof(text), "0x%08X", static_cast<uint32_t>(status));
+  return text;
+}
+
+// A Windows SOCKADDR_IN for 127.0.0.1:port (port in network order).
+Bytes Loopback(uint16_t port) {
+  return Bytes{2, 0, uint8_t(port >> 8), uint8_t(port), 127, 0, 0, 1,
+               0, 0, 0, 0, 0, 0, 0, 0};
+}
+
+// A Linux TCP listener on 127.0.0.1 with a kernel-chosen port.
+struct LinuxListener {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  uint16_t port = 0;
+  LinuxListener() {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof(a);
+    EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+    EXPECT_EQ(listen(fd, 4), 0);
+    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &size);
+    port = ntohs(a.sin_port);
+  }
+  ~LinuxListener() { close(fd); }
+};
+
+uint16_t FreePort() {
+  LinuxListener probe;
+  return probe.port;  // closed again at once; Wine binds it next
+}
+
+class WineRoute : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto tools = FindWine();
+    ASSERT_TRUE(tools.ok()) << tools.status().message();
+    auto prefix = WinePrefix::Open(*tools, WSKCONF_TEST_WINE_PREFIX);
+    ASSERT_TRUE(prefix.ok()) << prefix.status().message();
+    prefix_ = std::move(prefix).value();
+    auto session = AgentSession::Start(*prefix_, WSKCONF_TEST_AGENT_DIR);
+    ASSERT_TRUE(session.ok()) << session.status().message();
+    session_ = std::move(session).value();
+  }
+
+  void TearDown() override {
+    if (session_ != nullptr) {
+      Status stopped = session_->Stop();
+      if (expect_clean_stop_) {
+        EXPECT_TRUE(stopped.ok()) << stopped.message();
+      }
+    }
+    session_.reset();
+  }
+
+  // Sends `call`, expects a RETURN; returns it.
+  Message Call(const MessageBuilder& call) {
+    auto answer = session_->Call(call);
+    EXPECT_TRUE(answer.ok()) << answer.status().message() << "\nrelay: "
+                             << session_->diagnostics();
+    return answer.ok() ? *answer : Message();
+  }
+
+  // The COMPLETION of `ret`'s request, which must come when it pended.
+  std::optional<Message> Completion(const Message& ret, Millis timeout) {
+    auto completion = session_->WaitCompletion(ret->request_id, timeout);
+    EXPECT_TRUE(completion.ok()) << completion.status().message();
+    return completion.ok() ? *completion : std::nullopt;
+  }
+
+  // Register + capture; returns the registration handle.
+  uint32_t Attach() {
+    Message reg = Call(MessageBuilder::Call(WSKA_FN_REGISTER));
+    EXPECT_EQ(static_cast<uint32_t>(reg->status), kStatusSuccess);
+    Message capture = Call(MessageBuilder::Call(WSKA_FN_CAPTURE_PROVIDER_NPI)
+                               .Set(WSKA_TAG_REGISTRATION, reg->handle)
+                               .Set(WSKA_TAG_TIMEOUT, 0xffffffffu));
+    EXPECT_EQ(static_cast<uint32_t>(capture->status), kStatusSuccess);
+    RecordProperty("provider_version", capture->protocol_version);
+    return reg->handle;
+  }
+
+  // WskSocket, waiting for its completion; returns the new socket id, or
+  // 0 (recorded) when the provider refused the socket.
+  uint32_t NewSocket(uint32_t registration, uint32_t flags) {
+    Message ret = Call(MessageBuilder::Call(WSKA_FN_SOCKET)
+                           .Set(WSKA_TAG_REGISTRATION, registration)
+                           .Set(WSKA_TAG_FAMILY, kAfInet)
+                           .Set(WSKA_TAG_SOCKET_TYPE, kSockStream)
+                           .Set(WSKA_TAG_PROTOCOL, kIpprotoTcp)
+                           .Set(WSKA_TAG_FLAGS, flags));
+    auto done = Completion(ret, kExpectCompletion);
+    const std::string name = "WskSocket(flags " + std::to_string(flags) + ")";
+    RecordProperty(name, Hex(ret->status) + " / " +
+                             (done ? Hex((*done)->irp_status)
+                                   : std::string("never completed")));
+    if (!done) return 0;
+    EXPECT_EQ((*done)->information, 0u) << "a pointer left the agent";
+    EXPECT_EQ(done->Has(WSKA_TAG_NEW_SOCKET), (*done)->irp_status >= 0);
+    return done->Has(WSKA_TAG_NEW_SOCKET) ? (*done)->new_socket : 0;
+  }
+
+  // A socket call that takes an IRP: RETURN, then (maybe) COMPLETION.
+  // Records both under `name`; returns the completion if one came.
+  std::optional<Message> Run(const std::string& name,
+                             const MessageBuilder& call,
+                             Millis timeout = kExpectCompletion) {
+    Message ret = Call(call);
+    std::optional<Message> done = Completion(ret, timeout);
+    RecordProperty(name, Hex(ret->status) + " / " +
+                             (done ? Hex((*done)->irp_status)
+                                   : std::string("never completed")));
+    return done;
+  }
+
+  std::unique_ptr<WinePrefix> prefix_;
+  std::unique_ptr<AgentSession> session_;
+  bool expect_clean_stop_ = true;
+};
+
+TEST_F(WineRoute, HandshakeAgreesOnTheProtocolVersion) {
+  EXPECT_EQ(session_->hello()->type, WSKA_MSG_HELLO_REPLY);
+  EXPECT_EQ(session_->hello()->protocol_version, WSKA_PROTOCOL_VERSION);
+  EXPECT_EQ(session_->hello()->max_payload, WSKA_MAX_PAYLOAD);
+}
+
+TEST_F(WineRoute, RegisterSocketBindListenCloseReachNetio) {
+  uint32_t registration = Attach();
+  uint32_t listener = NewSocket(registration, kFlagListen);
+  ASSERT_NE(listener, 0u);
+  const uint16_t port = FreePort();
+  auto bound = Run("WskBind", MessageBuilder::Call(WSKA_FN_BIND)
+                                  .Set(WSKA_TAG_SOCKET, listener)
+                                  .SetBlob(WSKA_TAG_LOCAL_ADDRESS,
+                                           Loopback(port)));
+  ASSERT_TRUE(bound.has_value());
+  ASSERT_EQ(static_cast<uint32_t>((*bound)->irp_status), kStatusSuccess);
+  // The listening socket exists in the host's network stack: Linux can
+  // connect to it.
+  int probe = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(connect(probe, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0)
+      << "nothing listens on 127.0.0.1:" << port;
+  close(probe);
+  // WskListen exists on stream sockets only; Wine 8 may refuse those.
+  uint32_t stream = NewSocket(registration, kFlagStream);
+  if (stream != 0) {
+    Run("WskListen(stream socket, unbound)",
+        MessageBuilder::Call(WSKA_FN_LISTEN).Set(WSKA_TAG_SOCKET, stream),
+        kExpectNoCompletion);
+  }
+  for (uint32_t socket : {listener, stream}) {
+    if (socket == 0) continue;
+    auto closed = Run("WskCloseSocket", MessageBuilder::Call(
+                                            WSKA_FN_CLOSE_SOCKET)
+                                            .Set(WSKA_TAG_SOCKET, socket));
+    ASSERT_TRUE(closed.has_value());
+  }
+  // A closed socket's id is gone: the agent refuses it.
+  auto again = session_->Call(
+      MessageBuilder::Call(WSKA_FN_LISTEN).Set(WSKA_TAG_SOCKET, listener));
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.status().message().find("BAD_HANDLE"), std::string::npos)
+      << again.status().message();
+}
+
+TEST_F(WineRoute, StreamBytesFlowBothWaysThroughNetio) {
+  LinuxListener peer;
+  uint32_t registration = Attach();
+  uint32_t socket = NewSocket(registration, kFlagConnection);
+  ASSERT_NE(socket, 0u);
+  Run("WskBind", MessageBuilder::Call(WSKA_FN_BIND)
+                     .Set(WSKA_TAG_SOCKET, socket)
+                     .SetBlob(WSKA_TAG_LOCAL_ADDRESS, Loopback(0)));
+  auto connected = Run("WskConnect", MessageBuilder::Call(WSKA_FN_CONNECT)
+                                         .Set(WSKA_TAG_SOCKET, socket)
+                                         .SetBlob(WSKA_TAG_REMOTE_ADDRESS,
+                                                  Loopback(peer.port)));
+  ASSERT_TRUE(connected && (*connected)->irp_status == 0);
+  int accepted = accept4(peer.fd, nullptr, nullptr, SOCK_CLOEXEC);
+  ASSERT_GE(accepted, 0);
+  auto sent = Run("WskSend", MessageBuilder::Call(WSKA_FN_SEND)
+                                 .Set(WSKA_TAG_SOCKET, socket)
+                                 .SetBlob(WSKA_TAG_DATA, "ping"));
+  ASSERT_TRUE(sent.has_value());
+  EXPECT_EQ((*sent)->information, 4u);
+  char got[4] = {};
+  EXPECT_EQ(recv(accepted, got, sizeof(got), MSG_WAITALL), 4);
+  EXPECT_EQ(std::string(got, 4), "ping");
+  ASSERT_EQ(send(accepted, "pong", 4, MSG_NOSIGNAL), 4);
+  auto received = Run("WskReceive", MessageBuilder::Call(WSKA_FN_RECEIVE)
+                                        .Set(WSKA_TAG_SOCKET, socket)
+                                        .Set(WSKA_TAG_LENGTH, 4)
+                                        .Set(WSKA_TAG_FLAGS, 2 /*WAITALL*/));
+  ASSERT_TRUE(received.has_value());
+  Bytes data = received->Blob(WSKA_TAG_DATA);
+  EXPECT_EQ(std::string(data.begin(), data.end()), "pong");
+  close(accepted);
+  Run("WskCloseSocket",
+      MessageBuilder::Call(WSKA_FN_CLOSE_SOCKET).Set(WSKA_TAG_SOCKET, socket));
+}
+
+// Raw frames the encoder would refuse to produce.
+Bytes Frame(uint32_t type, uint32_t request_id, const Bytes& fields) {
+  Bytes out{'W', 'S', 'K', 'A', 1, 0, uint8_t(type), 0};
+  for (uint32_t v : {static_cast<uint32_t>(fields.size()), request_id}) {
+    for (int i = 0; i < 4; ++i) out.push_back(uint8_t(v >> (8 * i)));
+  }
+  out.insert(out.end(), fields.begin(), fields.end());
+  return out;
+}
+
+Bytes U32Field(uint16_t tag, uint32_t v) {
+  return Bytes{uint8_t(tag), uint8_t(tag >> 8), 4, 0, 0, 0, uint8_t(v),
+               uint8_t(v >> 8), uint8_t(v >> 16), uint8_t(v >> 24)};
+}
+
+TEST_F(WineRoute, TheAgentRefusesBadRequestsWithAReasonAndGoesOn) {
+  const uint32_t id = session_->NextRequestId();
+  auto missing = session_->SendRaw(
+      Frame(WSKA_MSG_CALL, id, U32Field(WSKA_TAG_FUNCTION, WSKA_FN_BIND)), id);
+  ASSERT_TRUE(missing.ok()) << missing.status().message();
+  EXPECT_EQ((*missing)->type, WSKA_MSG_ERROR);
+  EXPECT_EQ((*missing)->error_code, WSKA_E_MISSING_FIELD);
+  Bytes text = missing->Blob(WSKA_TAG_TEXT);
+  EXPECT_NE(std::string(text.begin(), text.end()).find("SOCKET"),
+            std::string::npos);
+  Bytes bad_size = U32Field(WSKA_TAG_FUNCTION, WSKA_FN_LISTEN);
+  Bytes short_socket{WSKA_TAG_SOCKET, 0, 2, 0, 0, 0, 1, 0};
+  bad_size.insert(bad_size.end(), short_socket.begin(), short_socket.end());
+  const uint32_t id2 = session_->NextRequestId();
+  auto refused = session_->SendRaw(Frame(WSKA_MSG_CALL, id2, bad_size), id2);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ((*refused)->error_code, WSKA_E_BAD_FIELD_SIZE);
+  auto unknown = session_->Call(MessageBuilder::Call(WSKA_FN_BIND)
+                                    .Set(WSKA_TAG_SOCKET, 424242)
+                                    .SetBlob(WSKA_TAG_LOCAL_ADDRESS,
+                                             Loopback(0)));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("BAD_HANDLE"), std::string::npos);
+  // Still serving: a good call works after the bad ones.
+  Message reg = Call(MessageBuilder::Call(WSKA_FN_REGISTER));
+  EXPECT_EQ(reg->type, WSKA_MSG_RETURN);
+}
+
+TEST_F(WineRoute, AnIrpNetioNeverCompletesIsReportedAsNoCompletion) {
+  uint32_t registration = Attach();
+  uint32_t listener = NewSocket(registration, kFlagListen);
+  ASSERT_NE(listener, 0u);
+  Message ret = Call(MessageBuilder::Call(WSKA_FN_GET_LOCAL_ADDRESS)
+                         .Set(WSKA_TAG_SOCKET, listener));
+  auto done = Completion(ret, kExpectNoCompletion);
+  RecordProperty("WskGetLocalAddress",
+                 Hex(ret->status) + (done ? " completed" : " never completed"));
+  if (!done) {  // Cancel reaches the IRP; the session stays usable
+    Message cancel = Call(MessageBuilder::Call(WSKA_FN_CANCEL)
+                              .Set(WSKA_TAG_TARGET, ret->request_id));
+    EXPECT_EQ(static_cast<uint32_t>(cancel->status), kStatusSuccess);
+  }
+  EXPECT_TRUE(session_->alive());
+}
+
+// The Linux pid of this prefix's winedevice.exe, or 0.
+pid_t FindWinedevice(const std::string& prefix) {
+  DIR* proc = opendir("/proc");
+  pid_t found = 0;
+  for (dirent* e; proc != nullptr && (e = readdir(proc)) != nullptr;) {
+    std::string base = std::string("/proc/") + e->d_name;
+    std::ifstream cmd(base + "/cmdline"), env(base + "/environ");
+    std::string cmdline((std::istreambuf_iterator<char>(cmd)), {});
+    std::string environ((std::istreambuf_iterator<char>(env)), {});
+    if (cmdline.find("winedevice.exe") != std::string::npos &&
+        environ.find("WINEPREFIX=" + prefix + '\0') != std::string::npos) {
+      found = static_cast<pid_t>(std::atoi(e->d_name));
+    }
+  }
+  if (proc != nullptr) closedir(proc);
+  return found;
+}
+
+TEST_F(WineRoute, ACrashOfWinedeviceIsAnErrorNotAHang) {
+  expect_clean_stop_ = false;
+  pid_t winedevice = FindWinedevice(WSKCONF_TEST_WINE_PREFIX);
+  ASSERT_GT(winedevice, 0) << "no winedevice.exe in the test prefix";
+  ASSERT_EQ(kill(winedevice, SIGKILL), 0);
+  auto after = session_->Call(MessageBuilder::Call(WSKA_FN_REGISTER),
+                              kExpectDeath);
+  ASSERT_FALSE(after.ok());
+  EXPECT_NE(after.status().message().find("relay ended"), std::string::npos)
+      << after.status().message();
+  EXPECT_FALSE(session_->alive());
+}
+
+TEST_F(WineRoute, ACrashOfTheRelayIsAnErrorNotAHang) {
+  expect_clean_stop_ = false;
+  ASSERT_EQ(kill(session_->relay_pid(), SIGKILL), 0);
+  auto after = session_->Call(MessageBuilder::Call(WSKA_FN_REGISTER),
+                              kExpectDeath);
+  ASSERT_FALSE(after.ok());
+  EXPECT_NE(after.status().message().find("killed by signal 9"),
+            std::string::npos)
+      << after.status().message();
+}
+
+}  // namespace
+}  // namespace wskconf::agent
