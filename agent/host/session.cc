@@ -2,7 +2,10 @@
 // that files the agent's messages by request id, and waits with deadlines.
 #include "wskconf/agent/session.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -48,7 +51,8 @@ void IgnoreSigpipe() {
 }  // namespace
 
 StatusOr<std::unique_ptr<AgentSession>> AgentSession::Start(
-    const WinePrefix& prefix, const std::string& agent_dir) {
+    const WinePrefix& prefix, const std::string& agent_dir,
+    RelayChannel channel) {
   const std::string relay = agent_dir + "/wskconf_relay.exe";
   if (!Exists(relay) || !Exists(agent_dir + "/wskconf_agent.sys")) {
     return FailedPreconditionError(fmt::format(
@@ -59,6 +63,10 @@ StatusOr<std::unique_ptr<AgentSession>> AgentSession::Start(
   IgnoreSigpipe();
   internal::ChildOptions options;
   options.argv = {prefix.tools().wine64, relay};
+  if (channel.tcp_port != 0) {
+    options.argv.insert(options.argv.end(),
+                        {"--tcp", std::to_string(channel.tcp_port)});
+  }
   options.env = prefix.Environment();
   options.unset_env = {"DISPLAY"};
   options.pipe_stdin = options.pipe_stdout = options.pipe_stderr = true;
@@ -67,17 +75,72 @@ StatusOr<std::unique_ptr<AgentSession>> AgentSession::Start(
   std::unique_ptr<AgentSession> session(new AgentSession());
   session->relay_ =
       std::make_unique<internal::ChildProcess>(std::move(child).value());
-  session->reader_ = std::thread([s = session.get()] { s->ReadMessages(); });
+  session->read_fd_ = session->relay_->stdout_fd();
+  session->write_fd_ = session->relay_->stdin_fd();
   session->stderr_reader_ =
       std::thread([s = session.get()] { s->ReadDiagnostics(); });
+  if (channel.tcp_port != 0) {
+    WSKCONF_RETURN_IF_ERROR(session->WaitTcpListening(channel.tcp_port));
+    WSKCONF_RETURN_IF_ERROR(
+        session->ConnectTcp("127.0.0.1", channel.tcp_port));
+  }
+  session->reader_ = std::thread([s = session.get()] { s->ReadMessages(); });
   WSKCONF_RETURN_IF_ERROR(session->Handshake());
   return session;
 }
 
 AgentSession::~AgentSession() {
   Stop().IgnoreError();
+  if (relay_ != nullptr) relay_->Kill();  // a relay that never got going
   if (reader_.joinable()) reader_.join();
   if (stderr_reader_.joinable()) stderr_reader_.join();
+  if (socket_fd_ >= 0) close(socket_fd_);
+}
+
+StatusOr<std::unique_ptr<AgentSession>> AgentSession::Connect(
+    const std::string& host, uint16_t port) {
+  IgnoreSigpipe();
+  std::unique_ptr<AgentSession> session(new AgentSession());
+  WSKCONF_RETURN_IF_ERROR(session->ConnectTcp(host, port));
+  session->reader_ = std::thread([s = session.get()] { s->ReadMessages(); });
+  WSKCONF_RETURN_IF_ERROR(session->Handshake());
+  return session;
+}
+
+// Waits (on the relay's stderr, no polling) until the relay says it
+// listens; the pipes to its standard streams then stay unused.
+Status AgentSession::WaitTcpListening(uint16_t port) {
+  std::unique_lock lock(mu_);
+  if (!changed_.wait_for(lock, kHandshakeTimeout, [&] {
+        return stderr_.find("waiting for the runner on TCP") !=
+                   std::string::npos ||
+               dead_;
+      })) {
+    return FailedPreconditionError(fmt::format(
+        "the relay did not listen on TCP port {} within {} ms; it said: {}",
+        port, kHandshakeTimeout.count(), stderr_));
+  }
+  return OkStatus();
+}
+
+Status AgentSession::ConnectTcp(const std::string& host, uint16_t port) {
+  socket_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  if (inet_pton(AF_INET, host.c_str(), &address.sin_addr) != 1) {
+    return conformance::InvalidArgumentError(
+        fmt::format("relay address '{}' is not an IPv4 address", host));
+  }
+  if (socket_fd_ < 0 ||
+      connect(socket_fd_, reinterpret_cast<sockaddr*>(&address),
+              sizeof(address)) != 0) {
+    return FailedPreconditionError(fmt::format(
+        "connecting to the relay on {}:{}: {}", host, port,
+        std::strerror(errno)));
+  }
+  read_fd_ = write_fd_ = socket_fd_;
+  return OkStatus();
 }
 
 Status AgentSession::Handshake() {
@@ -98,7 +161,7 @@ Status AgentSession::Handshake() {
 }
 
 void AgentSession::ReadMessages() {
-  const int fd = relay_->stdout_fd();
+  const int fd = read_fd_;
   std::string problem;
   for (;;) {
     Bytes frame(WSKA_HEADER_SIZE);
@@ -130,12 +193,15 @@ void AgentSession::ReadMessages() {
     }
     changed_.notify_all();
   }
-  std::optional<int> status = relay_->Wait(kStopTimeout);
+  std::optional<int> status;
+  if (relay_ != nullptr) status = relay_->Wait(kStopTimeout);
   std::lock_guard lock(mu_);
   dead_ = true;
   dead_reason_ = fmt::format(
-      "the relay ended ({}){}", status ? internal::ChildProcess::DescribeStatus(*status)
-                                       : std::string("still running"),
+      "the relay ended ({}){}",
+      relay_ == nullptr ? std::string("connection closed")
+      : status          ? internal::ChildProcess::DescribeStatus(*status)
+                        : std::string("still running"),
       problem.empty() ? "" : ": " + problem);
   changed_.notify_all();
 }
@@ -150,14 +216,18 @@ void AgentSession::ReadDiagnostics() {
     if (stderr_.size() < kDiagnosticsLimit) {
       stderr_.append(buffer, static_cast<size_t>(n));
     }
+    changed_.notify_all();
   }
 }
 
 Status AgentSession::Write(const Bytes& frame) {
-  const int fd = relay_->stdin_fd();
+  const int fd = write_fd_;
   size_t done = 0;
   while (fd >= 0 && done < frame.size()) {
-    ssize_t n = write(fd, frame.data() + done, frame.size() - done);
+    ssize_t n = fd == socket_fd_
+                    ? send(fd, frame.data() + done, frame.size() - done,
+                           MSG_NOSIGNAL)
+                    : write(fd, frame.data() + done, frame.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     done += static_cast<size_t>(n);
@@ -244,15 +314,26 @@ StatusOr<std::optional<Message>> AgentSession::WaitEvent(Millis timeout) {
 }
 
 Status AgentSession::Stop() {
-  if (stopped_ || relay_ == nullptr) return OkStatus();
+  if (stopped_ || (relay_ == nullptr && socket_fd_ < 0)) return OkStatus();
   stopped_ = true;
   Status result = OkStatus();
-  if (alive()) {
+  if (alive() && reader_.joinable()) {
     auto shutdown =
         Call(MessageBuilder::Call(WSKA_FN_SHUTDOWN), kShutdownCallTimeout);
     if (!shutdown.ok()) result = shutdown.status();
   }
-  relay_->CloseStdin();  // the relay removes the service and exits
+  // Ending the channel makes the relay remove the service and exit.
+  if (socket_fd_ >= 0) shutdown(socket_fd_, SHUT_WR);
+  if (relay_ == nullptr) {
+    std::unique_lock lock(mu_);
+    if (reader_.joinable() &&
+        !changed_.wait_for(lock, kStopTimeout, [&] { return dead_; })) {
+      shutdown(socket_fd_, SHUT_RDWR);  // wakes the reader
+      result = InternalError("the relay did not close the connection");
+    }
+    return result;
+  }
+  relay_->CloseStdin();
   if (!relay_->Wait(kStopTimeout)) {
     relay_->Kill();
     result = InternalError(fmt::format(
@@ -272,6 +353,8 @@ std::string AgentSession::diagnostics() const {
   return stderr_;
 }
 
-int AgentSession::relay_pid() const { return relay_->pid(); }
+int AgentSession::relay_pid() const {
+  return relay_ != nullptr ? relay_->pid() : -1;
+}
 
 }  // namespace wskconf::agent

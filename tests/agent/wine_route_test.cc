@@ -426,6 +426,18 @@ TEST_F(WineRoute, AnIrpNetioNeverCompletesIsReportedAsNoCompletion) {
   EXPECT_TRUE(session_->alive());
 }
 
+TEST_F(WineRoute, TheRelayServesTheSameProtocolOverTcp) {
+  ASSERT_TRUE(session_->Stop().ok());  // one relay (one service) at a time
+  session_.reset();
+  const uint16_t port = FreePort();
+  auto tcp = AgentSession::Start(*prefix_, WSKCONF_TEST_AGENT_DIR,
+                                 RelayChannel{port});
+  ASSERT_TRUE(tcp.ok()) << tcp.status().message();
+  session_ = std::move(tcp).value();
+  EXPECT_EQ(session_->hello()->protocol_version, WSKA_PROTOCOL_VERSION);
+  Attach();
+}
+
 // The Linux pid of this prefix's winedevice.exe, or 0.
 pid_t FindWinedevice(const std::string& prefix) {
   DIR* proc = opendir("/proc");

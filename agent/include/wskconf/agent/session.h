@@ -35,11 +35,24 @@ inline constexpr Millis kReturnTimeout{10000};
 // How long stopping waits for the relay to remove the service.
 inline constexpr Millis kStopTimeout{20000};
 
+// How the runner talks to the relay it starts: the relay's standard
+// streams, or a TCP connection to 127.0.0.1:tcp_port (the relay's --tcp,
+// as on a Windows test machine).
+struct RelayChannel {
+  uint16_t tcp_port = 0;  // 0: standard input/output
+};
+
 class AgentSession {
  public:
   // `agent_dir` holds wskconf_relay.exe and wskconf_agent.sys.
   static StatusOr<std::unique_ptr<AgentSession>> Start(
-      const WinePrefix& prefix, const std::string& agent_dir);
+      const WinePrefix& prefix, const std::string& agent_dir,
+      RelayChannel channel = {});
+  // Connects to a relay someone else started with --tcp (on a Windows test
+  // machine: `wskconf_relay.exe --tcp PORT --any`) and does the handshake.
+  // `host` is an IPv4 address.
+  static StatusOr<std::unique_ptr<AgentSession>> Connect(
+      const std::string& host, uint16_t port);
   ~AgentSession();
   AgentSession(const AgentSession&) = delete;
   AgentSession& operator=(const AgentSession&) = delete;
@@ -71,7 +84,8 @@ class AgentSession {
   // The relay's standard error so far (its "relay: ..." lines).
   std::string diagnostics() const;
   uint32_t NextRequestId() { return next_id_++; }
-  // The relay's Linux process id (for tests that kill it).
+  // The relay's Linux process id (for tests that kill it); -1 when the
+  // session only connected to a relay.
   int relay_pid() const;
 
  private:
@@ -82,8 +96,12 @@ class AgentSession {
   Status Write(const Bytes& frame);
   StatusOr<Message> WaitAnswer(uint32_t request_id, Millis timeout);
   Status DeadError() const;  // mu_ held
+  Status WaitTcpListening(uint16_t port);
+  Status ConnectTcp(const std::string& host, uint16_t port);
 
   std::unique_ptr<internal::ChildProcess> relay_;
+  int read_fd_ = -1, write_fd_ = -1;  // the relay's stdout/stdin, or a socket
+  int socket_fd_ = -1;
   std::thread reader_, stderr_reader_;
   mutable std::mutex mu_;
   std::condition_variable changed_;

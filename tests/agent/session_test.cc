@@ -1,0 +1,154 @@
+// AgentSession over TCP against a fake relay on Linux (label agent): the
+// handshake, a call and its RETURN, shutdown, and a relay that hangs up or
+// answers garbage ending the session with an error instead of a hang.
+#include "wskconf/agent/session.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <thread>
+
+namespace wskconf::agent {
+namespace {
+
+constexpr Millis kExpectAnswer{5000};
+
+// Reads one frame from fd; empty at end of stream.
+Bytes ReadFrame(int fd) {
+  Bytes frame(WSKA_HEADER_SIZE);
+  if (recv(fd, frame.data(), frame.size(), MSG_WAITALL) !=
+      static_cast<ssize_t>(frame.size())) {
+    return {};
+  }
+  uint32_t payload = 0;
+  WSKA_RESULT r;
+  if (WskaPeekHeader(frame.data(), frame.size(), &payload, &r) != WSKA_E_OK) {
+    return {};
+  }
+  frame.resize(WSKA_HEADER_SIZE + payload);
+  if (payload != 0 &&
+      recv(fd, frame.data() + WSKA_HEADER_SIZE, payload, MSG_WAITALL) !=
+          static_cast<ssize_t>(payload)) {
+    return {};
+  }
+  return frame;
+}
+
+void SendAll(int fd, const Bytes& bytes) {
+  ASSERT_EQ(send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(bytes.size()));
+}
+
+// A one-connection fake relay: `serve` gets the accepted socket.
+class FakeRelay {
+ public:
+  explicit FakeRelay(std::function<void(int)> serve) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof(a);
+    EXPECT_EQ(bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+    EXPECT_EQ(listen(listener_, 1), 0);
+    getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &size);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this, serve] {
+      int fd = accept(listener_, nullptr, nullptr);
+      if (fd >= 0) {
+        serve(fd);
+        close(fd);
+      }
+    });
+  }
+  ~FakeRelay() {
+    thread_.join();
+    close(listener_);
+  }
+  uint16_t port() const { return port_; }
+
+ private:
+  int listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+// Answers HELLO like the agent does.
+void AnswerHello(int fd) {
+  auto hello = Message::Decode(ReadFrame(fd));
+  ASSERT_TRUE(hello.ok()) << hello.status().message();
+  ASSERT_EQ((*hello)->type, WSKA_MSG_HELLO);
+  MessageBuilder reply(WSKA_MSG_HELLO_REPLY, 0);
+  reply.Set(WSKA_TAG_VERSION, WSKA_PROTOCOL_VERSION)
+      .Set(WSKA_TAG_MAX_PAYLOAD, WSKA_MAX_PAYLOAD);
+  auto frame = reply.Encode((*hello)->request_id);
+  ASSERT_TRUE(frame.ok());
+  SendAll(fd, *frame);
+}
+
+// Answers each CALL with a RETURN of STATUS_SUCCESS until the session ends.
+void AnswerCalls(int fd) {
+  for (Bytes frame = ReadFrame(fd); !frame.empty(); frame = ReadFrame(fd)) {
+    auto call = Message::Decode(frame);
+    ASSERT_TRUE(call.ok());
+    MessageBuilder ret(WSKA_MSG_RETURN, 0);
+    ret.Set(WSKA_TAG_STATUS, 0).Set(WSKA_TAG_FUNCTION, (*call)->function);
+    auto out = ret.Encode((*call)->request_id);
+    ASSERT_TRUE(out.ok());
+    SendAll(fd, *out);
+  }
+}
+
+TEST(AgentSessionTcp, HandshakeCallAndStopOverTcp) {
+  FakeRelay relay([](int fd) {
+    AnswerHello(fd);
+    AnswerCalls(fd);
+  });
+  auto session = AgentSession::Connect("127.0.0.1", relay.port());
+  ASSERT_TRUE(session.ok()) << session.status().message();
+  EXPECT_EQ((*session)->hello()->protocol_version, WSKA_PROTOCOL_VERSION);
+  auto ret = (*session)->Call(MessageBuilder::Call(WSKA_FN_REGISTER),
+                              kExpectAnswer);
+  ASSERT_TRUE(ret.ok()) << ret.status().message();
+  EXPECT_EQ((*ret)->type, WSKA_MSG_RETURN);
+  EXPECT_EQ((*ret)->function, WSKA_FN_REGISTER);
+  EXPECT_TRUE((*session)->Stop().ok());
+  EXPECT_EQ((*session)->relay_pid(), -1);
+}
+
+TEST(AgentSessionTcp, ARelayThatHangsUpEndsTheSessionWithAnError) {
+  FakeRelay relay([](int fd) { AnswerHello(fd); });  // then closes
+  auto session = AgentSession::Connect("127.0.0.1", relay.port());
+  ASSERT_TRUE(session.ok()) << session.status().message();
+  auto ret = (*session)->Call(MessageBuilder::Call(WSKA_FN_REGISTER),
+                              kExpectAnswer);
+  ASSERT_FALSE(ret.ok());
+  EXPECT_NE(ret.status().message().find("connection closed"),
+            std::string::npos)
+      << ret.status().message();
+  EXPECT_FALSE((*session)->alive());
+}
+
+TEST(AgentSessionTcp, GarbageFromTheRelayEndsTheSessionWithTheReason) {
+  FakeRelay relay([](int fd) {
+    ReadFrame(fd);
+    SendAll(fd, Bytes(WSKA_HEADER_SIZE, 'x'));
+  });
+  auto session = AgentSession::Connect("127.0.0.1", relay.port());
+  ASSERT_FALSE(session.ok());
+  EXPECT_NE(session.status().message().find("bad frame"), std::string::npos)
+      << session.status().message();
+}
+
+TEST(AgentSessionTcp, AnAddressThatIsNotIpv4IsRefused) {
+  auto session = AgentSession::Connect("not-an-address", 1);
+  ASSERT_FALSE(session.ok());
+  EXPECT_NE(session.status().message().find("not an IPv4 address"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace wskconf::agent
