@@ -5,6 +5,7 @@
 #ifndef WSKCONF_MSTCPIP_H_
 #define WSKCONF_MSTCPIP_H_
 
+#include "ip2string.h"
 #include "ws2ipdef.h"
 
 /* Deprecated: configures a TCP socket for the loopback fast path (input: a

@@ -425,5 +425,6 @@ EXTERN_C_END
 #include <wskconf/wdm_mdl.h>
 #include <wskconf/wdm_helpers.h>
 #include <wskconf/rtl_strings.h>
+#include <wskconf/rtl_avl.h>
 
 #endif /* WSKCONF_WDM_H_ */

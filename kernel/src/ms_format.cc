@@ -198,34 +198,40 @@ void AppendConversion(Out* out, const Spec& spec, va_list* args) {
   }
 }
 
+// Formats into *out, consuming the arguments from *args.
 template <typename Out, typename Char>
-Out Format(const Char* format, va_list args_in) {
-  Out out;
-  if (format == nullptr) return out;
-  va_list args;
-  va_copy(args, args_in);
+void FormatInto(Out* out, const Char* format, va_list* args) {
+  if (format == nullptr) return;
   for (const Char* p = format; *p != 0;) {
     if (*p != '%') {
-      out.push_back(*p++);
+      out->push_back(*p++);
       continue;
     }
     ++p;
     if (*p == '%') {
-      out.push_back('%');
+      out->push_back('%');
       ++p;
       continue;
     }
     Spec spec;
-    p = ParseSpec(p, &args, &spec);
+    p = ParseSpec(p, args, &spec);
     if (spec.conversion == 0) break;
     if (std::string("diouxXeEfFgGaApsScCZn").find(spec.conversion) ==
         std::string::npos) {
-      out.push_back('%');
-      out.push_back(static_cast<Char>(spec.conversion));
+      out->push_back('%');
+      out->push_back(static_cast<Char>(spec.conversion));
       continue;
     }
-    AppendConversion<Out, Char>(&out, spec, &args);
+    AppendConversion<Out, Char>(out, spec, args);
   }
+}
+
+template <typename Out, typename Char>
+Out Format(const Char* format, va_list args_in) {
+  Out out;
+  va_list args;
+  va_copy(args, args_in);
+  FormatInto(&out, format, &args);
   va_end(args);
   return out;
 }
@@ -238,6 +244,10 @@ std::string FormatMs(const char* format, va_list args) {
 
 std::wstring FormatMs(const wchar_t* format, va_list args) {
   return Format<std::wstring>(format, args);
+}
+
+void FormatMsAppend(std::string* out, const char* format, va_list* args) {
+  FormatInto(out, format, args);
 }
 
 }  // namespace wskconf::kernel::internal

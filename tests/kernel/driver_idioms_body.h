@@ -6,6 +6,8 @@
 #include <ntddk.h>
 #include <intrin.h>
 #include <ntstrsafe.h>
+#include <mstcpip.h>
+#include <wsk.h>
 #include <string.h>
 #include <wchar.h>
 #include <wskconf/kernel.h>
@@ -92,6 +94,8 @@ static int IdiomSalAnnotatedCode(void) {
 #include "driver_idioms_seh.inc"
 #include "driver_idioms_helpers.inc"
 #include "driver_idioms_strings.inc"
+#include "driver_idioms_avl.inc"
+#include "driver_idioms_socket.inc"
 
 /* ---- The table ---------------------------------------------------------- */
 #define IDIOM_CASE(name) {#name, Idiom##name}
@@ -117,6 +121,11 @@ static const WskconfIdiomCase kIdiomCases[] = {
     IDIOM_CASE(NtStrSafe),
     IDIOM_CASE(MicrosoftFormats),
     IDIOM_CASE(CountedStringSafe),
+    IDIOM_CASE(AvlTable),
+    IDIOM_CASE(AddrInfoAndAddresses),
+    IDIOM_CASE(ExecutiveWorkItem),
+    IDIOM_CASE(DeviceIoControlRequest),
+    IDIOM_CASE(InitializedWorkItem),
     IDIOM_LANGUAGE_CASES
 };
 

@@ -135,6 +135,52 @@ NTKERNELAPI VOID IoReleaseRemoveLockAndWaitEx(PIO_REMOVE_LOCK RemoveLock,
   IoReleaseRemoveLockAndWaitEx(RemoveLock, Tag, sizeof(IO_REMOVE_LOCK))
 
 /* ------------------------------------------------------------------------
+ * Executive work items: caller-owned WORK_QUEUE_ITEMs run by a worker thread
+ * at PASSIVE_LEVEL. ExQueueWorkItem of an item already queued, or one that
+ * ExInitializeWorkItem did not prepare, is printed and ignored.
+ * ---------------------------------------------------------------------- */
+typedef VOID WORKER_THREAD_ROUTINE(PVOID Parameter);
+typedef WORKER_THREAD_ROUTINE *PWORKER_THREAD_ROUTINE;
+
+typedef struct _WORK_QUEUE_ITEM {
+  LIST_ENTRY List; /* Flink is non-NULL while the item is queued */
+  PWORKER_THREAD_ROUTINE WorkerRoutine;
+  PVOID volatile Parameter;
+} WORK_QUEUE_ITEM, *PWORK_QUEUE_ITEM;
+
+#define ExInitializeWorkItem(Item, Routine, Context) \
+  do {                                               \
+    (Item)->WorkerRoutine = (Routine);               \
+    (Item)->Parameter = (Context);                   \
+    (Item)->List.Flink = NULL;                       \
+  } while (0)
+
+/* Queues WorkItem; its routine may free or requeue it. IRQL <=
+ * DISPATCH_LEVEL. */
+NTKERNELAPI VOID ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem,
+                                 WORK_QUEUE_TYPE QueueType);
+
+/* ------------------------------------------------------------------------
+ * An IRP for a device I/O control request to DeviceObject, ready for
+ * IoCallDriver, owned by the I/O manager: when it completes, the buffered
+ * output is copied to OutputBuffer (IoStatus.Information bytes at most), an
+ * MDL for a direct output buffer is unlocked and freed, *IoStatusBlock is
+ * filled in, Event (optional) is set and the IRP is freed; the caller never
+ * frees it. The next stack location holds the major function
+ * (IRP_MJ_[INTERNAL_]DEVICE_CONTROL) and the lengths and code; input is
+ * copied to a system buffer for METHOD_BUFFERED/IN_DIRECT/OUT_DIRECT, the
+ * output buffer is the system buffer (BUFFERED) or described by a locked
+ * MDL (DIRECT), and METHOD_NEITHER passes both pointers as they are.
+ * Returns NULL when memory runs out or the output buffer cannot be locked.
+ * IRQL <= APC_LEVEL (PASSIVE_LEVEL to wait on Event).
+ * ---------------------------------------------------------------------- */
+NTKERNELAPI PIRP IoBuildDeviceIoControlRequest(
+    ULONG IoControlCode, PDEVICE_OBJECT DeviceObject, PVOID InputBuffer,
+    ULONG InputBufferLength, PVOID OutputBuffer, ULONG OutputBufferLength,
+    BOOLEAN InternalDeviceIoControl, PKEVENT Event,
+    PIO_STATUS_BLOCK IoStatusBlock);
+
+/* ------------------------------------------------------------------------
  * Around the socket API.
  * ---------------------------------------------------------------------- */
 

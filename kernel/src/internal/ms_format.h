@@ -17,6 +17,9 @@ namespace wskconf::kernel::internal {
 // The whole formatted text (no truncation).
 std::string FormatMs(const char* format, va_list args);
 std::wstring FormatMs(const wchar_t* format, va_list args);
+// Appends to *out, consuming the arguments the format uses from *args (so a
+// caller can format a message piece by piece).
+void FormatMsAppend(std::string* out, const char* format, va_list* args);
 
 }  // namespace wskconf::kernel::internal
 
