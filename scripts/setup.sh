@@ -9,6 +9,7 @@ packages=(
   libtinyxml2-dev                                 # spec loading, report writing
   libcli11-dev libfmt-dev                         # command line, formatting
   libxml2-utils                                   # xmllint: XSD validation
+  mingw-w64-common                                # NTSTATUS cross-check
   chromium poppler-utils                          # HTML report as seen: render, pdftotext
   wine64 gcc-mingw-w64-x86-64                     # the Wine route (agent/)
 )

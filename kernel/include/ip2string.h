@@ -78,4 +78,26 @@ NTSYSAPI NTSTATUS RtlIpv6StringToAddressExW(PCWSTR AddressString,
 
 EXTERN_C_END
 
+/* The unsuffixed names pick the Unicode forms when UNICODE or _UNICODE is
+ * defined and the ANSI forms otherwise, as the documentation says. */
+#if defined(UNICODE) || defined(_UNICODE)
+#define RtlIpv4AddressToString RtlIpv4AddressToStringW
+#define RtlIpv4AddressToStringEx RtlIpv4AddressToStringExW
+#define RtlIpv6AddressToString RtlIpv6AddressToStringW
+#define RtlIpv6AddressToStringEx RtlIpv6AddressToStringExW
+#define RtlIpv4StringToAddress RtlIpv4StringToAddressW
+#define RtlIpv4StringToAddressEx RtlIpv4StringToAddressExW
+#define RtlIpv6StringToAddress RtlIpv6StringToAddressW
+#define RtlIpv6StringToAddressEx RtlIpv6StringToAddressExW
+#else
+#define RtlIpv4AddressToString RtlIpv4AddressToStringA
+#define RtlIpv4AddressToStringEx RtlIpv4AddressToStringExA
+#define RtlIpv6AddressToString RtlIpv6AddressToStringA
+#define RtlIpv6AddressToStringEx RtlIpv6AddressToStringExA
+#define RtlIpv4StringToAddress RtlIpv4StringToAddressA
+#define RtlIpv4StringToAddressEx RtlIpv4StringToAddressExA
+#define RtlIpv6StringToAddress RtlIpv6StringToAddressA
+#define RtlIpv6StringToAddressEx RtlIpv6StringToAddressExA
+#endif
+
 #endif /* WSKCONF_IP2STRING_H_ */

@@ -6,6 +6,11 @@
 #define WSKCONF_MSTCPIP_H_
 
 #include "ws2ipdef.h"
+#ifndef __MINGW32__
+/* The unsuffixed Rtl*String* names, reachable through mstcpip.h as the
+ * documentation says. A mingw-w64 build (the agent) has its own. */
+#include "ip2string.h"
+#endif
 
 /* Deprecated: configures a TCP socket for the loopback fast path (input: a
  * Boolean, nonzero to enable). */

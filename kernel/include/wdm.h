@@ -5,9 +5,11 @@
 #ifndef WSKCONF_WDM_H_
 #define WSKCONF_WDM_H_
 
+#include <intrin.h>
 #include <ntdef.h>
 #include <ntstatus.h>
 #include <wskconf/ke.h>
+#include <wskconf/seh.h>
 #include <wskconf/verifier.h>
 
 EXTERN_C_START
@@ -421,5 +423,8 @@ NTKERNELAPI BOOLEAN IoCancelIrp(PIRP Irp);
 EXTERN_C_END
 
 #include <wskconf/wdm_mdl.h>
+#include <wskconf/wdm_helpers.h>
+#include <wskconf/rtl_strings.h>
+#include <wskconf/rtl_avl.h>
 
 #endif /* WSKCONF_WDM_H_ */

@@ -1,6 +1,7 @@
 /* Winsock definitions shared by user and kernel mode (ws2def.h): address
  * families, socket types, protocols, SOL_SOCKET options, socket address
- * structures, control-message headers, ADDRINFOEXW and the IOCTL codes, all
+ * structures, control-message headers, the ADDRINFO family with the AI_ and
+ * NS_ values, and the IOCTL codes, all
  * with Windows values and x64 layouts (../shared/wsk-docs/VALUES.md §2, §5a).
  *
  * Host coexistence: these names (AF_INET6 = 23, SOL_SOCKET = 0xFFFF, struct
@@ -216,6 +217,79 @@ typedef struct WSKCONF_WS(addrinfoexW) {
   struct WSKCONF_WS(addrinfoexW) *ai_next;
 } ADDRINFOEXW, *PADDRINFOEXW, *LPADDRINFOEXW;
 
+/* getaddrinfo flags (ADDRINFO*.ai_flags, WskGetAddressInfo hints). */
+#define WS_AI_PASSIVE 0x00000001
+#define WS_AI_CANONNAME 0x00000002
+#define WS_AI_NUMERICHOST 0x00000004
+#define WS_AI_NUMERICSERV 0x00000008
+#define WS_AI_DNS_ONLY 0x00000010
+#define WS_AI_FORCE_CLEAR_TEXT 0x00000020
+#define WS_AI_BYPASS_DNS_CACHE 0x00000040
+#define WS_AI_RETURN_TTL 0x00000080
+#define WS_AI_ALL 0x00000100
+#define WS_AI_ADDRCONFIG 0x00000400
+#define WS_AI_V4MAPPED 0x00000800
+#define WS_AI_NON_AUTHORITATIVE 0x00004000
+#define WS_AI_SECURE 0x00008000
+#define WS_AI_RETURN_PREFERRED_NAMES 0x00010000
+#define WS_AI_FQDN 0x00020000
+#define WS_AI_FILESERVER 0x00040000
+#define WS_AI_DISABLE_IDN_ENCODING 0x00080000
+#define WS_AI_SECURE_WITH_FALLBACK 0x00100000
+#define WS_AI_EXCLUSIVE_CUSTOM_SERVERS 0x00200000
+#define WS_AI_RETURN_RESPONSE_FLAGS 0x10000000
+#define WS_AI_REQUIRE_SECURE 0x20000000
+#define WS_AI_RESOLUTION_HANDLE 0x40000000
+#define WS_AI_EXTENDED 0x80000000
+
+/* Name spaces (WskGetAddressInfo NameSpace, ADDRINFOEX). */
+#define WS_NS_SAP 1
+#define WS_NS_NDS 2
+#define WS_NS_PEER_BROWSE 3
+#define WS_NS_SLP 5
+#define WS_NS_DHCP 6
+#define WS_NS_TCPIP_LOCAL 10
+#define WS_NS_TCPIP_HOSTS 11
+#define WS_NS_DNS 12
+#define WS_NS_NETBT 13
+#define WS_NS_WINS 14
+#define WS_NS_NLA 15
+#define WS_NS_BTH 16
+#define WS_NS_NBP 20
+#define WS_NS_MS 30
+#define WS_NS_STDA 31
+#define WS_NS_NTDS 32
+#define WS_NS_EMAIL 37
+#define WS_NS_PNRPNAME 38
+#define WS_NS_PNRPCLOUD 39
+#define WS_NS_X500 40
+#define WS_NS_NIS 41
+#define WS_NS_NISPLUS 42
+#define WS_NS_WRQ 50
+#define WS_NS_NETDES 60
+
+/* getaddrinfo results, ANSI and Unicode (48 bytes on x64). */
+typedef struct WSKCONF_WS(addrinfo) {
+  INT ai_flags;
+  INT ai_family;
+  INT ai_socktype;
+  INT ai_protocol;
+  SIZE_T ai_addrlen;
+  PSTR ai_canonname;
+  struct WSKCONF_WS(sockaddr) *ai_addr;
+  struct WSKCONF_WS(addrinfo) *ai_next;
+} ADDRINFOA, *PADDRINFOA;
+typedef struct WSKCONF_WS(addrinfoW) {
+  INT ai_flags;
+  INT ai_family;
+  INT ai_socktype;
+  INT ai_protocol;
+  SIZE_T ai_addrlen;
+  PWSTR ai_canonname;
+  struct WSKCONF_WS(sockaddr) *ai_addr;
+  struct WSKCONF_WS(addrinfoW) *ai_next;
+} ADDRINFOW, *PADDRINFOW;
+
 /* The Windows spellings, unless the TU shares its names with the host. */
 #ifndef WSKCONF_WS_PREFIX
 #define AF_UNSPEC WS_AF_UNSPEC
@@ -257,6 +331,53 @@ typedef struct WSKCONF_WS(addrinfoexW) {
 #define NI_MAXHOST WS_NI_MAXHOST
 #define NI_MAXSERV WS_NI_MAXSERV
 #define NS_ALL WS_NS_ALL
+#define AI_PASSIVE WS_AI_PASSIVE
+#define AI_CANONNAME WS_AI_CANONNAME
+#define AI_NUMERICHOST WS_AI_NUMERICHOST
+#define AI_NUMERICSERV WS_AI_NUMERICSERV
+#define AI_DNS_ONLY WS_AI_DNS_ONLY
+#define AI_FORCE_CLEAR_TEXT WS_AI_FORCE_CLEAR_TEXT
+#define AI_BYPASS_DNS_CACHE WS_AI_BYPASS_DNS_CACHE
+#define AI_RETURN_TTL WS_AI_RETURN_TTL
+#define AI_ALL WS_AI_ALL
+#define AI_ADDRCONFIG WS_AI_ADDRCONFIG
+#define AI_V4MAPPED WS_AI_V4MAPPED
+#define AI_NON_AUTHORITATIVE WS_AI_NON_AUTHORITATIVE
+#define AI_SECURE WS_AI_SECURE
+#define AI_RETURN_PREFERRED_NAMES WS_AI_RETURN_PREFERRED_NAMES
+#define AI_FQDN WS_AI_FQDN
+#define AI_FILESERVER WS_AI_FILESERVER
+#define AI_DISABLE_IDN_ENCODING WS_AI_DISABLE_IDN_ENCODING
+#define AI_SECURE_WITH_FALLBACK WS_AI_SECURE_WITH_FALLBACK
+#define AI_EXCLUSIVE_CUSTOM_SERVERS WS_AI_EXCLUSIVE_CUSTOM_SERVERS
+#define AI_RETURN_RESPONSE_FLAGS WS_AI_RETURN_RESPONSE_FLAGS
+#define AI_REQUIRE_SECURE WS_AI_REQUIRE_SECURE
+#define AI_RESOLUTION_HANDLE WS_AI_RESOLUTION_HANDLE
+#define AI_EXTENDED WS_AI_EXTENDED
+#define NS_SAP WS_NS_SAP
+#define NS_NDS WS_NS_NDS
+#define NS_PEER_BROWSE WS_NS_PEER_BROWSE
+#define NS_SLP WS_NS_SLP
+#define NS_DHCP WS_NS_DHCP
+#define NS_TCPIP_LOCAL WS_NS_TCPIP_LOCAL
+#define NS_TCPIP_HOSTS WS_NS_TCPIP_HOSTS
+#define NS_DNS WS_NS_DNS
+#define NS_NETBT WS_NS_NETBT
+#define NS_WINS WS_NS_WINS
+#define NS_NLA WS_NS_NLA
+#define NS_BTH WS_NS_BTH
+#define NS_NBP WS_NS_NBP
+#define NS_MS WS_NS_MS
+#define NS_STDA WS_NS_STDA
+#define NS_NTDS WS_NS_NTDS
+#define NS_EMAIL WS_NS_EMAIL
+#define NS_PNRPNAME WS_NS_PNRPNAME
+#define NS_PNRPCLOUD WS_NS_PNRPCLOUD
+#define NS_X500 WS_NS_X500
+#define NS_NIS WS_NS_NIS
+#define NS_NISPLUS WS_NS_NISPLUS
+#define NS_WRQ WS_NS_WRQ
+#define NS_NETDES WS_NS_NETDES
 #define IOC_UNIX WS_IOC_UNIX
 #define IOC_WS2 WS_IOC_WS2
 #define IOC_PROTOCOL WS_IOC_PROTOCOL

@@ -251,6 +251,8 @@ VOID MmProbeAndLockPages(PMDL MemoryDescriptorList, KPROCESSOR_MODE AccessMode,
   auto start = reinterpret_cast<std::uintptr_t>(MmGetMdlVirtualAddress(mdl));
   bool write = Operation != IoReadAccess;
   if (!internal::RangeIsAccessible(start, mdl->ByteCount, write)) {
+    // Windows raises; inside a __try that is the documented pattern.
+    if (WskconfSehHandlerActive()) ExRaiseStatus(STATUS_ACCESS_VIOLATION);
     WskconfReportViolation(WskconfRuleMdlProbeInvalidAddress, mdl,
                            "MmProbeAndLockPages: MDL %p describes %u bytes at "
                            "%p, which are not mapped %s",

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdarg>
 #include <cstdio>
+#include <string>
 #include <thread>
 
 #include <wskconf/ke.h>
@@ -10,6 +11,7 @@
 
 #include "internal/dispatcher.h"
 #include "internal/irql.h"
+#include "internal/ms_format.h"
 #include "internal/verifier.h"
 
 namespace wskconf::kernel::internal {
@@ -133,19 +135,26 @@ ULONG DbgPrint(PCSTR Format, ...) {
   if (Format == nullptr) return STATUS_SUCCESS;
   va_list args;
   va_start(args, Format);
-  std::vfprintf(stderr, Format, args);
+  std::string text = wskconf::kernel::internal::FormatMs(Format, args);
   va_end(args);
+  std::fputs(text.c_str(), stderr);
+  return STATUS_SUCCESS;
+}
+
+ULONG vDbgPrintEx(ULONG ComponentId, ULONG Level, PCCH Format,
+                  va_list arglist) {
+  if (Format == nullptr) return STATUS_SUCCESS;
+  std::string text = wskconf::kernel::internal::FormatMs(Format, arglist);
+  std::fprintf(stderr, "[%u:%u] %s", ComponentId, Level, text.c_str());
   return STATUS_SUCCESS;
 }
 
 ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...) {
-  if (Format == nullptr) return STATUS_SUCCESS;
-  std::fprintf(stderr, "[%u:%u] ", ComponentId, Level);
   va_list args;
   va_start(args, Format);
-  std::vfprintf(stderr, Format, args);
+  ULONG status = vDbgPrintEx(ComponentId, Level, Format, args);
   va_end(args);
-  return STATUS_SUCCESS;
+  return status;
 }
 
 VOID DbgBreakPoint(VOID) {

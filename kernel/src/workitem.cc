@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <deque>
 #include <mutex>
+#include <set>
 #include <new>
 #include <system_error>
 #include <thread>
@@ -34,6 +35,7 @@ struct WorkerPool {
   std::mutex mutex;
   std::condition_variable work_ready;
   std::deque<_IO_WORKITEM*> queue;
+  std::set<const _IO_WORKITEM*> caller_items;  // from IoInitializeWorkItem
   unsigned workers = 0;
   unsigned idle = 0;
 };
@@ -80,11 +82,17 @@ void WorkerMain() {
   }
 }
 
+bool IsCallerItem(const _IO_WORKITEM* item) {
+  WorkerPool& pool = Pool();
+  std::lock_guard lock(pool.mutex);
+  return pool.caller_items.count(item) != 0;
+}
+
 void Enqueue(PIO_WORKITEM item, PIO_WORKITEM_ROUTINE routine,
              PIO_WORKITEM_ROUTINE_EX routine_ex, PVOID context,
              const char* name) {
   RequireAtMost(DISPATCH_LEVEL, name);
-  if (!IsLivePoolBlock(item)) {
+  if (!IsLivePoolBlock(item) && !IsCallerItem(item)) {
     std::fprintf(stderr, "wskconf: %s: %p is not an allocated work item\n",
                  name, static_cast<void*>(item));
     return;
@@ -170,6 +178,36 @@ VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem) {
     }
   }
   ExFreePoolWithTag(IoWorkItem, ki::kWorkItemTag);
+}
+
+ULONG IoSizeofWorkItem(VOID) { return sizeof(_IO_WORKITEM); }
+
+VOID IoInitializeWorkItem(PVOID IoObject, PIO_WORKITEM IoWorkItem) {
+  if (!ki::RequireNonNull(IoWorkItem, "IoInitializeWorkItem", "IoWorkItem")) {
+    return;
+  }
+  *IoWorkItem = _IO_WORKITEM{static_cast<struct _DEVICE_OBJECT*>(IoObject),
+                             nullptr, nullptr, nullptr, false};
+  ki::WorkerPool& pool = ki::Pool();
+  std::lock_guard lock(pool.mutex);
+  pool.caller_items.insert(IoWorkItem);
+}
+
+VOID IoUninitializeWorkItem(PIO_WORKITEM IoWorkItem) {
+  if (!ki::RequireNonNull(IoWorkItem, "IoUninitializeWorkItem",
+                          "IoWorkItem")) {
+    return;
+  }
+  ki::WorkerPool& pool = ki::Pool();
+  std::lock_guard lock(pool.mutex);
+  if (IoWorkItem->queued) {
+    std::fprintf(stderr,
+                 "wskconf: IoUninitializeWorkItem: work item %p is still "
+                 "queued; left initialized\n",
+                 static_cast<void*>(IoWorkItem));
+    return;
+  }
+  pool.caller_items.erase(IoWorkItem);
 }
 
 }  // extern "C"

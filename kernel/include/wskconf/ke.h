@@ -342,6 +342,15 @@ NTKERNELAPI VOID IoQueueWorkItemEx(PIO_WORKITEM IoWorkItem,
  * IRQL <= DISPATCH_LEVEL. */
 NTKERNELAPI VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem);
 
+/* Caller-allocated work items: IoSizeofWorkItem() bytes of the caller's
+ * nonpaged memory, prepared by IoInitializeWorkItem (IoObject: the device
+ * or driver object the routine receives), queued with IoQueueWorkItem[Ex],
+ * and released with IoUninitializeWorkItem once not queued (a still-queued
+ * item is printed and left alone). IRQL <= DISPATCH_LEVEL. */
+NTKERNELAPI ULONG IoSizeofWorkItem(VOID);
+NTKERNELAPI VOID IoInitializeWorkItem(PVOID IoObject, PIO_WORKITEM IoWorkItem);
+NTKERNELAPI VOID IoUninitializeWorkItem(PIO_WORKITEM IoWorkItem);
+
 EXTERN_C_END
 
 #include <wskconf/ke_interlocked.h>

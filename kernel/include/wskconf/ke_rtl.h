@@ -4,6 +4,8 @@
 #ifndef WSKCONF_KE_RTL_H_
 #define WSKCONF_KE_RTL_H_
 
+#include <stdarg.h>
+
 #include <ntdef.h>
 #include <wskconf/ke.h> /* the whole surface, whichever header comes first */
 
@@ -100,13 +102,16 @@ NTKERNELAPI NTSTATUS KeDelayExecutionThread(KPROCESSOR_MODE WaitMode,
 #define DPFLTR_IHVBUS_ID 82
 #define DPFLTR_DEFAULT_ID 101
 
-/* printf-style output to stderr. Return STATUS_SUCCESS. DbgPrintEx prints a
+/* printf-style output to stderr, with the Microsoft format rules driver
+ * code is written for (%wZ for a UNICODE_STRING, %Z an ANSI_STRING, %ws a
+ * wide string, `l` meaning 32 bits, I64...), so no GCC format attribute:
+ * its checks would reject those. Return STATUS_SUCCESS. DbgPrintEx prints a
  * message whose Level is DPFLTR_ERROR_LEVEL..DPFLTR_INFO_LEVEL or a mask
  * (DPFLTR_MASK | bits); the ComponentId is shown. */
-NTSYSAPI ULONG DbgPrint(PCSTR Format, ...)
-    __attribute__((format(printf, 1, 2)));
-NTSYSAPI ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...)
-    __attribute__((format(printf, 3, 4)));
+NTSYSAPI ULONG DbgPrint(PCSTR Format, ...);
+NTSYSAPI ULONG DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...);
+NTSYSAPI ULONG vDbgPrintEx(ULONG ComponentId, ULONG Level, PCCH Format,
+                           va_list arglist);
 
 /* KdPrint((fmt, ...)) and KdPrintEx((id, level, fmt, ...)) always print. */
 #define KdPrint(_x_) DbgPrint _x_

@@ -136,8 +136,10 @@ NTKERNELAPI VOID MmBuildMdlForNonPagedPool(PMDL MemoryDescriptorList);
 
 /* Checks that the described range is mapped (readable; writable for
  * IoWriteAccess/IoModifyAccess), then sets MDL_PAGES_LOCKED and fills the PFN
- * array. Instead of raising an exception: an unmapped range is reported as
- * Mdl.ProbeInvalidAddress and the MDL stays unlocked; locking an MDL twice,
+ * array. An unmapped range raises STATUS_ACCESS_VIOLATION when the caller is
+ * inside a __try (<wskconf/seh.h>), as on Windows; outside one it is
+ * reported as Mdl.ProbeInvalidAddress and the MDL stays unlocked (Windows
+ * would bug-check). Locking an MDL twice,
  * or one built by MmBuildMdlForNonPagedPool, is Mdl.LockImbalance. IRQL <=
  * DISPATCH_LEVEL. */
 NTKERNELAPI VOID MmProbeAndLockPages(PMDL MemoryDescriptorList,
