@@ -146,6 +146,7 @@ void IndicateReceives(Socket* s, std::unique_lock<std::mutex>& lock) {
     ind->wsk.Buffer.Length = static_cast<SIZE_T>(n);
     SIZE_T accepted = static_cast<SIZE_T>(n);  // untouched means "all of it"
     PVOID context = s->context;
+    s->receive_during_callback = false;
     if (!EnterCallback(s, lock)) {
       FreeIndication(ind);
       return;
@@ -161,13 +162,20 @@ void IndicateReceives(Socket* s, std::unique_lock<std::mutex>& lock) {
       continue;
     }
     FreeIndication(ind);
+    // A WskReceive made during the callback already lifted the pause the
+    // answer below asks for.
+    bool resumed = s->receive_during_callback;
     if (status != STATUS_SUCCESS) {  // STATUS_DATA_NOT_ACCEPTED
+      if (resumed) {
+        LoopPost(s, kLoopRescan);  // offer the data again, after other sockets
+        return;
+      }
       s->receive_paused = true;  // WskReceiveEvent.NotAcceptedPausesIndications
       return;
     }
     if (accepted > static_cast<SIZE_T>(n)) accepted = static_cast<SIZE_T>(n);
     Discard(s, accepted);
-    if (accepted < static_cast<SIZE_T>(n)) {
+    if (accepted < static_cast<SIZE_T>(n) && !resumed) {
       s->receive_paused = true;  // WskReceiveEvent.PartialAcceptPausesIndications
       return;
     }

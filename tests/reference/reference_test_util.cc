@@ -376,6 +376,11 @@ void HostWriteAll(int fd, const std::string& bytes) {
   }
 }
 
+void HostTryWrite(int fd, const std::string& bytes) {
+  ssize_t n = send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  (void)n;  // a reset connection is one of the outcomes the caller races
+}
+
 bool HostReadsEof(int fd, std::string* rest) {
   char chunk[4096];
   while (PollFor(fd, POLLIN)) {

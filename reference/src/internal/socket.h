@@ -72,6 +72,7 @@ struct Socket {
   bool peer_fin_seen = false;  // epoll reported the peer's FIN (RDHUP)
   bool disconnect_indicated = false;
   bool receive_paused = false;  // WskReceiveEvent declined or took part
+  bool receive_during_callback = false;  // a WskReceive while a callback ran
   bool nodelay_option = false;  // TCP_NODELAY set as a socket option
   bool callback_running = false;
   ULONG event_mask = 0;        // enabled WSK_EVENT_* callbacks
