@@ -35,6 +35,7 @@ struct ConnectionRecorder {
   ConnectionRecorder() {
     KeInitializeEvent(&receive_called, SynchronizationEvent, FALSE);
     KeInitializeEvent(&disconnect_called, NotificationEvent, FALSE);
+    KeInitializeEvent(&backlog_called, NotificationEvent, FALSE);
   }
 
   static NTSTATUS WSKAPI Receive(PVOID context, ULONG flags, PWSK_DATA_INDICATION data,
@@ -71,6 +72,24 @@ struct ConnectionRecorder {
     self->irql = KeGetCurrentIrql();
     KeSetEvent(&self->disconnect_called, IO_NO_INCREMENT, FALSE);
     return STATUS_SUCCESS;
+  }
+
+  static NTSTATUS WSKAPI SendBacklog(PVOID context, SIZE_T ideal) {
+    auto* self = static_cast<ConnectionRecorder*>(context);
+    std::lock_guard<std::mutex> lock(self->mu);
+    ++self->backlog_calls;
+    self->ideal_backlog = ideal;
+    self->irql = KeGetCurrentIrql();
+    KeSetEvent(&self->backlog_called, IO_NO_INCREMENT, FALSE);
+    return STATUS_SUCCESS;
+  }
+  int backlog_calls = 0;
+  SIZE_T ideal_backlog = 0;
+  KEVENT backlog_called;
+  bool WaitBacklog(ULONG ms) {
+    LARGE_INTEGER t = Relative(ms);
+    return KeWaitForSingleObject(&backlog_called, Executive, KernelMode, FALSE, &t) ==
+           STATUS_SUCCESS;
   }
 
   bool WaitReceive(ULONG ms) {
@@ -113,8 +132,8 @@ struct ConnectionRecorder {
   }
 };
 
-const WSK_CLIENT_CONNECTION_DISPATCH kCallbacks = {ConnectionRecorder::Receive,
-                                                   ConnectionRecorder::Disconnect, nullptr};
+const WSK_CLIENT_CONNECTION_DISPATCH kCallbacks = {
+    ConnectionRecorder::Receive, ConnectionRecorder::Disconnect, ConnectionRecorder::SendBacklog};
 
 class EventsTest : public FamilyTest {
  protected:
@@ -231,6 +250,11 @@ TEST_P(EventsTest, RetainedIndicationReleasedWithWskRelease) {
     recorder_.answer = STATUS_SUCCESS;
   }
   ASSERT_NE(retained, nullptr);
+  // A list that loops back on itself is refused, not followed forever.
+  retained->Next = retained;
+  EXPECT_EQ(ConnectionTable(pair_.wsk)->WskRelease(pair_.wsk, retained),
+            STATUS_INVALID_PARAMETER);
+  retained->Next = nullptr;
   // Events.RetainedIndicationOwnedByClient: still readable after the callback.
   auto* base =
       static_cast<char*>(MmGetSystemAddressForMdlSafe(retained->Buffer.Mdl, NormalPagePriority));
@@ -278,6 +302,17 @@ TEST_P(EventsTest, AbortiveDisconnectEvent) {
   EXPECT_TRUE(recorder_.disconnect_flags & WSK_FLAG_ABORTIVE);
   // WskDisconnectEvent.AbortiveEndsTraffic
   EXPECT_FALSE(NT_SUCCESS(Send(pair_.wsk, "x")));
+}
+
+TEST_P(EventsTest, SendBacklogReportedOnceEnabled) {
+  RecordClause("WSK_EVENT_SEND_BACKLOG.SelectsSendBacklogEvent");
+  EXPECT_EQ(Send(pair_.wsk, "x"), STATUS_SUCCESS);
+  EXPECT_FALSE(recorder_.WaitBacklog(kExpectNoCompletion));  // not enabled
+  ASSERT_EQ(EnableEvents(pair_.wsk, WSK_EVENT_SEND_BACKLOG), STATUS_SUCCESS);
+  ASSERT_TRUE(recorder_.WaitBacklog(kExpectCompletion));
+  std::lock_guard<std::mutex> lock(recorder_.mu);
+  EXPECT_GT(recorder_.ideal_backlog, 0u);  // WskSendBacklogEvent.OnChange
+  EXPECT_EQ(recorder_.irql, DISPATCH_LEVEL);
 }
 
 TEST_P(EventsTest, DisabledCallbackNotCalled) {
