@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs every test of wskconf: the normal build, a bounded libFuzzer
-# run of the spec loader, then the address+undefined sanitizer build (last, so
-# CTest's summary closes the output). Incremental: a second run with nothing
+# run of the spec loader, the reference provider's tests under the thread
+# sanitizer, then the address+undefined sanitizer build (last, so CTest's
+# summary closes the output). Incremental: a second run with nothing
 # changed only re-runs the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,14 @@ mkdir -p build-fuzz/corpus
 build-fuzz/tests/spec/fuzz/wskconf_spec_loader_fuzzer -max_total_time=30 \
   -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build-fuzz/ \
   build-fuzz/corpus spec tests/spec/fixtures
+echo "== thread sanitizer build (reference tests only) =="
+# Close, cancel and completion racing in the reference provider; only its
+# test targets are built there, to keep the cost small.
+cmake -S . -B build-tsan -G Ninja -DWSKCONF_BUILD_TESTS=ON \
+  -DWSKCONF_SANITIZE=thread >/dev/null
+cmake --build build-tsan -j "$jobs" --target reference_test reference_exports_test
+TSAN_OPTIONS=halt_on_error=1 \
+  ctest --test-dir build-tsan -L reference -j "$jobs" --output-on-failure --timeout 120
 echo "== sanitizer build (address+undefined) =="
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

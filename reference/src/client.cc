@@ -72,10 +72,9 @@ NTSTATUS WSKAPI WskSocketImpl(PWSK_CLIENT Client, ADDRESS_FAMILY AddressFamily,
   }
   int fd = OpenHostSocket(AddressFamily, SocketType, Protocol);
   if (fd < 0) return Finish(Irp, StatusFromErrno(errno), 0);
-  Socket* s = CreateSocket(registration, category, AddressFamily, fd);
+  Socket* s = CreateSocket(registration, category, AddressFamily, fd, State::kUnbound,
+                           SocketContext, Dispatch);
   if (s == nullptr) return Finish(Irp, STATUS_INSUFFICIENT_RESOURCES, 0);
-  s->context = SocketContext;
-  s->client_dispatch = Dispatch;
   // WskSocket.CategoryFromFlags: Information is the new socket.
   return Finish(Irp, STATUS_SUCCESS, reinterpret_cast<ULONG_PTR>(s));
 }
@@ -111,15 +110,13 @@ NTSTATUS WSKAPI WskSocketConnectImpl(
     close(fd);
     return Finish(Irp, status, 0);
   }
-  Socket* s = CreateSocket(registration, Category::kConnection, family, fd);
+  Socket* s = CreateSocket(registration, Category::kConnection, family, fd, State::kBound,
+                           SocketContext, Dispatch);
   if (s == nullptr) return Finish(Irp, STATUS_INSUFFICIENT_RESOURCES, 0);
-  s->context = SocketContext;
-  s->client_dispatch = Dispatch;
   IrpOp op(Irp);
   op.set_kind(OpKind::kSocketConnect);
   op.set_socket(s);
   std::unique_lock<std::mutex> lock(s->mu);
-  s->state = State::kBound;
   HoldLocked(s);  // the IRP's hold, as BeginCall takes for socket calls
   return StartConnect(s, Irp, RemoteAddress, lock);
 }

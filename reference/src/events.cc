@@ -17,16 +17,20 @@ namespace {
 
 constexpr ULONG kIndicationTag = 'iRsW';
 constexpr SIZE_T kIndicationBytes = 64 * 1024;
-constexpr uint32_t kIndicationMagic = 0x646e4957;  // "WInd"
+
+}  // namespace
 
 // One received chunk handed to WskReceiveEvent: the WSK_DATA_INDICATION the
-// client sees, the MDL over the data, and the data, in one pool block.
+// client sees, the MDL over the data, and the data, in one pool block. A
+// retained one is linked on its socket's list until WskRelease.
 struct Indication {
   WSK_DATA_INDICATION wsk;  // first: the client's pointer is this object
-  uint32_t magic;
+  Indication* next_retained;
   PMDL mdl;
   char data[kIndicationBytes];
 };
+
+namespace {
 
 Indication* AllocateIndication() {
   auto* ind = static_cast<Indication*>(
@@ -38,7 +42,7 @@ Indication* AllocateIndication() {
     return nullptr;
   }
   MmBuildMdlForNonPagedPool(ind->mdl);
-  ind->magic = kIndicationMagic;
+  ind->next_retained = nullptr;
   ind->wsk.Next = nullptr;
   ind->wsk.Buffer.Mdl = ind->mdl;
   ind->wsk.Buffer.Offset = 0;
@@ -47,7 +51,6 @@ Indication* AllocateIndication() {
 }
 
 void FreeIndication(Indication* ind) {
-  ind->magic = 0;
   IoFreeMdl(ind->mdl);
   ExFreePoolWithTag(ind, kIndicationTag);
 }
@@ -146,6 +149,7 @@ void IndicateReceives(Socket* s, std::unique_lock<std::mutex>& lock) {
     ind->wsk.Buffer.Length = static_cast<SIZE_T>(n);
     SIZE_T accepted = static_cast<SIZE_T>(n);  // untouched means "all of it"
     PVOID context = s->context;
+    s->receive_during_callback = false;
     if (!EnterCallback(s, lock)) {
       FreeIndication(ind);
       return;
@@ -157,17 +161,25 @@ void IndicateReceives(Socket* s, std::unique_lock<std::mutex>& lock) {
     LeaveCallback(s, lock);
     if (status == STATUS_PENDING) {  // retained: the client owns it now
       Discard(s, static_cast<SIZE_T>(n));
-      ++s->retained;
+      ind->next_retained = s->retained;
+      s->retained = ind;
       continue;
     }
     FreeIndication(ind);
+    // A WskReceive made during the callback already lifted the pause the
+    // answer below asks for.
+    bool resumed = s->receive_during_callback;
     if (status != STATUS_SUCCESS) {  // STATUS_DATA_NOT_ACCEPTED
+      if (resumed) {
+        LoopPost(s, kLoopRescan);  // offer the data again, after other sockets
+        return;
+      }
       s->receive_paused = true;  // WskReceiveEvent.NotAcceptedPausesIndications
       return;
     }
     if (accepted > static_cast<SIZE_T>(n)) accepted = static_cast<SIZE_T>(n);
     Discard(s, accepted);
-    if (accepted < static_cast<SIZE_T>(n)) {
+    if (accepted < static_cast<SIZE_T>(n) && !resumed) {
       s->receive_paused = true;  // WskReceiveEvent.PartialAcceptPausesIndications
       return;
     }
@@ -279,30 +291,59 @@ void OnSocketReady(Socket* s, uint32_t events) {
   IndicateReceives(s, lock);
   ProcessReceives(s, done);  // receives queued while a callback ran
   IndicateDisconnect(s, lock);
+  IndicateSendBacklog(s, lock);
   lock.unlock();
   CompleteDone(done);
+}
+
+// The retained indication `entry` points at, found by address only (a
+// pointer the client made up is never dereferenced), or nullptr.
+Indication* FindRetained(Socket* s, PWSK_DATA_INDICATION entry) {
+  for (Indication* ind = s->retained; ind != nullptr; ind = ind->next_retained) {
+    if (&ind->wsk == entry) return ind;
+  }
+  return nullptr;
+}
+
+void Unretain(Socket* s, Indication* target) {
+  for (Indication** link = &s->retained; *link != nullptr; link = &(*link)->next_retained) {
+    if (*link == target) {
+      *link = target->next_retained;
+      return;
+    }
+  }
 }
 
 NTSTATUS WSKAPI ReleaseIndications(PWSK_SOCKET Socket,
                                    PWSK_DATA_INDICATION DataIndication) {
   internal::Socket* s = FromWsk(Socket);
   if (s == nullptr || DataIndication == nullptr) return STATUS_INVALID_PARAMETER;
+  std::unique_lock<std::mutex> lock(s->mu);
   // WskReleaseDataIndicationList.InvalidParameter: check the whole list
-  // before freeing any of it.
-  for (PWSK_DATA_INDICATION entry = DataIndication; entry != nullptr; entry = entry->Next) {
-    if (reinterpret_cast<Indication*>(entry)->magic != kIndicationMagic) {
-      return STATUS_INVALID_PARAMETER;
-    }
+  // before releasing any of it.
+  size_t held = 0;
+  for (Indication* ind = s->retained; ind != nullptr; ind = ind->next_retained) ++held;
+  size_t listed = 0;
+  for (PWSK_DATA_INDICATION entry = DataIndication; entry != nullptr; ++listed) {
+    Indication* ind = FindRetained(s, entry);
+    // Not ours, or a list longer than what is retained (a loop).
+    if (ind == nullptr || listed == held) return STATUS_INVALID_PARAMETER;
+    entry = ind->wsk.Next;
   }
-  uint32_t count = 0;
+  Indication* released = nullptr;
   for (PWSK_DATA_INDICATION entry = DataIndication; entry != nullptr;) {
-    PWSK_DATA_INDICATION next = entry->Next;
-    FreeIndication(reinterpret_cast<Indication*>(entry));
-    entry = next;
-    ++count;
+    Indication* ind = FindRetained(s, entry);
+    entry = ind->wsk.Next;
+    Unretain(s, ind);
+    ind->next_retained = released;
+    released = ind;
   }
-  std::lock_guard<std::mutex> lock(s->mu);
-  s->retained = s->retained > count ? s->retained - count : 0;
+  lock.unlock();
+  while (released != nullptr) {
+    Indication* next = released->next_retained;
+    FreeIndication(released);
+    released = next;
+  }
   return STATUS_SUCCESS;
 }
 

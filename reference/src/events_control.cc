@@ -47,6 +47,7 @@ NTSTATUS SetEventCallbacks(const ControlRequest& req, SIZE_T* output_bytes) {
   }
   std::unique_lock<std::mutex> lock(s->mu);
   if (!disable) {
+    if (events & WSK_EVENT_SEND_BACKLOG) s->reported_backlog = 0;
     s->event_mask |= events;
     lock.unlock();
     LoopPost(s, kLoopRescan);  // data or a connection may already be waiting

@@ -49,12 +49,8 @@ Progress TryAccept(Socket* l, PIRP irp) {
 }  // namespace
 
 Socket* CreateAccepted(Socket* l, int fd, PVOID context, const void* dispatch) {
-  Socket* accepted = CreateSocket(l->registration, Category::kConnection, l->family, fd);
-  if (accepted == nullptr) return nullptr;
-  accepted->state = State::kConnected;
-  accepted->context = context;
-  accepted->client_dispatch = dispatch;
-  return accepted;
+  return CreateSocket(l->registration, Category::kConnection, l->family, fd,
+                      State::kConnected, context, dispatch);
 }
 
 void ProcessAccepts(Socket* s, IrpList& done) {

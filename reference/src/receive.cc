@@ -110,6 +110,9 @@ NTSTATUS WSKAPI Receive(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags,
   bool rescan = s->receive_paused ||
                 (s->peer_fin_seen && (s->event_mask & WSK_EVENT_DISCONNECT));
   s->receive_paused = false;
+  // A receive made while WskReceiveEvent runs counts once that callback
+  // returns (it may be about to decline the data it was shown).
+  if (s->callback_running) s->receive_during_callback = true;
   if (Buffer->Length == 0 && !(Flags & WSK_FLAG_DRAIN)) {
     SetResult(Irp, STATUS_SUCCESS, 0);
   } else if (!s->receive_queue.empty() || s->callback_running ||

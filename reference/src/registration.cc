@@ -16,6 +16,9 @@ namespace {
 // One lock for every registration's bookkeeping and the availability flag:
 // these paths run once per capture or socket, never per byte.
 std::mutex g_mu;
+// WSK_REGISTRATION.ReservedRegistrationState values.
+constexpr ULONGLONG kRegistered = 1;
+constexpr ULONGLONG kDeregistered = 2;
 std::condition_variable g_cv;
 bool g_unavailable = false;
 
@@ -24,6 +27,14 @@ Registration* FromRegistration(PWSK_REGISTRATION registration) {
   auto* r = static_cast<Registration*>(registration->ReservedRegistrationContext);
   if (r == nullptr || r->magic_ != Registration::kMagic) return nullptr;
   return r;
+}
+
+// A block WskDeregister already released: captures and queries fail as the
+// spec's "provider going away" case (WskCaptureProviderNPI.FailsAfterDeregister).
+bool WasDeregistered(PWSK_REGISTRATION registration) {
+  return registration != nullptr &&
+         registration->ReservedRegistrationState == kDeregistered &&
+         registration->ReservedRegistrationContext == nullptr;
 }
 
 bool VersionSupported(USHORT version) {
@@ -113,7 +124,7 @@ NTSTATUS WskRegister(PWSK_CLIENT_NPI WskClientNpi,
     delete r;
     return status;
   }
-  WskRegistration->ReservedRegistrationState = 1;
+  WskRegistration->ReservedRegistrationState = internal::kRegistered;
   WskRegistration->ReservedRegistrationContext = r;
   KeInitializeSpinLock(&WskRegistration->ReservedRegistrationLock);
   return STATUS_SUCCESS;
@@ -122,6 +133,7 @@ NTSTATUS WskRegister(PWSK_CLIENT_NPI WskClientNpi,
 NTSTATUS WskCaptureProviderNPI(PWSK_REGISTRATION WskRegistration,
                                ULONG WaitTimeout,
                                PWSK_PROVIDER_NPI WskProviderNpi) {
+  if (internal::WasDeregistered(WskRegistration)) return STATUS_DEVICE_NOT_READY;
   Registration* r = internal::FromRegistration(WskRegistration);
   if (r == nullptr || WskProviderNpi == nullptr) return STATUS_INVALID_PARAMETER;
   NTSTATUS status = r->Capture(WaitTimeout);
@@ -139,6 +151,7 @@ VOID WskReleaseProviderNPI(PWSK_REGISTRATION WskRegistration) {
 NTSTATUS WskQueryProviderCharacteristics(
     PWSK_REGISTRATION WskRegistration,
     PWSK_PROVIDER_CHARACTERISTICS WskProviderCharacteristics) {
+  if (internal::WasDeregistered(WskRegistration)) return STATUS_DEVICE_NOT_READY;
   if (internal::FromRegistration(WskRegistration) == nullptr ||
       WskProviderCharacteristics == nullptr) {
     return STATUS_INVALID_PARAMETER;
@@ -155,7 +168,7 @@ VOID WskDeregister(PWSK_REGISTRATION WskRegistration) {
   r->Deregister();
   r->magic_ = 0;
   WskRegistration->ReservedRegistrationContext = nullptr;
-  WskRegistration->ReservedRegistrationState = 0;
+  WskRegistration->ReservedRegistrationState = internal::kDeregistered;
   delete r;
   internal::LoopRemoveUser();
 }

@@ -99,7 +99,8 @@ Socket* FromWsk(PWSK_SOCKET wsk) {
 }
 
 Socket* CreateSocket(Registration* registration, Category category,
-                     ADDRESS_FAMILY family, int fd) {
+                     ADDRESS_FAMILY family, int fd, State state, PVOID context,
+                     const void* client_dispatch) {
   auto* s = new (std::nothrow) Socket();
   if (s == nullptr) {
     close(fd);
@@ -111,6 +112,9 @@ Socket* CreateSocket(Registration* registration, Category category,
   s->host_family = HostFamily(family);
   s->fd = fd;
   s->registration = registration;
+  s->state = state;
+  s->context = context;
+  s->client_dispatch = client_dispatch;
   s->busy = 1;  // the client's own hold, dropped by WskCloseSocket
   if (!NT_SUCCESS(LoopWatch(s))) {
     close(fd);

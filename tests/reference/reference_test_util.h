@@ -159,6 +159,8 @@ int HostAccept(int listener);
 // Reads exactly `length` bytes (or until EOF/error) with kExpectCompletion.
 std::string HostReadAll(int fd, size_t length);
 void HostWriteAll(int fd, const std::string& bytes);
+// Writes without failing the test when the connection is gone (races).
+void HostTryWrite(int fd, const std::string& bytes);
 // Reads until EOF; true when the peer ended gracefully, false on a reset.
 bool HostReadsEof(int fd, std::string* rest = nullptr);
 // Makes close() send a reset.

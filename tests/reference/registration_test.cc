@@ -196,6 +196,18 @@ TEST_F(RegistrationTest, DeregisterWaitsForOpenSocket) {
             std::future_status::ready);
 }
 
+TEST_F(RegistrationTest, CaptureAfterDeregisterNotReady) {
+  RecordClause("WskCaptureProviderNPI.FailsAfterDeregister");
+  ASSERT_EQ(WskRegister(&npi_, &registration_), STATUS_SUCCESS);
+  WskDeregister(&registration_);
+  EXPECT_EQ(WskCaptureProviderNPI(&registration_, WSK_NO_WAIT, &provider_),
+            STATUS_DEVICE_NOT_READY);
+  WSK_PROVIDER_CHARACTERISTICS characteristics;
+  EXPECT_EQ(WskQueryProviderCharacteristics(&registration_, &characteristics),
+            STATUS_DEVICE_NOT_READY);
+  WskDeregister(&registration_);  // a second deregister is ignored
+}
+
 TEST_F(RegistrationTest, CapturesShareOneDispatch) {
   RecordClause("WSK_PROVIDER_NPI.StableAcrossCaptures");
   ASSERT_EQ(WskRegister(&npi_, &registration_), STATUS_SUCCESS);

@@ -88,6 +88,11 @@ void ProcessReceives(Socket* s, IrpList& done);
 void IndicateAccepts(Socket* s, std::unique_lock<std::mutex>& lock);
 void IndicateReceives(Socket* s, std::unique_lock<std::mutex>& lock);
 void IndicateDisconnect(Socket* s, std::unique_lock<std::mutex>& lock);
+void IndicateSendBacklog(Socket* s, std::unique_lock<std::mutex>& lock);
+
+// The ideal send backlog of a connected socket in bytes
+// (SIO_WSK_QUERY_IDEAL_SEND_BACKLOG, WskSendBacklogEvent). Caller holds s->mu.
+SIZE_T IdealSendBacklog(Socket* s);
 
 // Calls a client event callback at DISPATCH_LEVEL with s marked busy; s->mu
 // is released during the call. Returns false when the socket is closing (the

@@ -13,6 +13,7 @@
 namespace wskconf::reference::internal {
 
 class Registration;
+struct Indication;
 
 enum class Category : uint8_t { kBasic, kListen, kConnection, kStream };
 
@@ -72,6 +73,7 @@ struct Socket {
   bool peer_fin_seen = false;  // epoll reported the peer's FIN (RDHUP)
   bool disconnect_indicated = false;
   bool receive_paused = false;  // WskReceiveEvent declined or took part
+  bool receive_during_callback = false;  // a WskReceive while a callback ran
   bool nodelay_option = false;  // TCP_NODELAY set as a socket option
   bool callback_running = false;
   ULONG event_mask = 0;        // enabled WSK_EVENT_* callbacks
@@ -84,7 +86,8 @@ struct Socket {
   IrpList disable_waiters;      // event disables waiting for a callback
   uint32_t loop_posted = 0;     // work posted to the event loop (LoopWork)
   Socket* loop_next = nullptr;  // link in the event loop's posted list
-  uint32_t retained = 0;        // indications the client still holds
+  Indication* retained = nullptr;  // indications the client still holds
+  SIZE_T reported_backlog = 0;  // last WskSendBacklogEvent figure (0: none)
 
   static constexpr uint32_t kLiveMagic = 0x6b73574c;    // "LWsk"
   static constexpr uint32_t kClosedMagic = 0x6b735743;  // "CWsk"
@@ -101,10 +104,13 @@ enum LoopWork : uint32_t {
 Socket* FromWsk(PWSK_SOCKET wsk);
 
 // Creates a socket of `category` over host socket `fd` (which it then owns)
-// for `registration`; its Dispatch is the provider table of the category.
-// nullptr when out of memory (fd is then closed).
+// for `registration`, in `state`, with the client's context and table; its
+// Dispatch is the provider table of the category. Everything is set before
+// the event loop can see the socket. nullptr when out of memory or epoll
+// refuses the descriptor (fd is then closed).
 Socket* CreateSocket(Registration* registration, Category category,
-                     ADDRESS_FAMILY family, int fd);
+                     ADDRESS_FAMILY family, int fd, State state, PVOID context,
+                     const void* client_dispatch);
 
 // Takes one more hold on `s` (an IRP or a callback); the socket is not
 // finally closed while any hold remains. Caller holds s->mu.
