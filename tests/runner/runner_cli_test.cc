@@ -120,6 +120,10 @@ TEST(RunnerCliTest, SigintStopsTheRunAndTheReportIsStillWritten) {
   EXPECT_EQ(WEXITSTATUS(status), 1) << out;
   EXPECT_NE(out.find("10 cases"), std::string::npos) << out;
   EXPECT_NE(out.find("stopped"), std::string::npos) << out;
+  std::ifstream written(report);
+  std::string xml((std::istreambuf_iterator<char>(written)), std::istreambuf_iterator<char>());
+  EXPECT_NE(xml.find("Crashy.A9Passes"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("</testsuites>"), std::string::npos) << xml;
   std::filesystem::remove(report);
 }
 

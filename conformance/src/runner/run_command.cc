@@ -11,6 +11,7 @@
 
 #include "runner/plan.h"
 #include "runner/stop.h"
+#include "wskconf/reports/reports.h"
 #include "wskconf/runner.h"
 
 namespace wskconf::conformance {
@@ -84,6 +85,29 @@ class Progress {
   Totals totals_;
 };
 
+// Writes each report the options ask for; the first failure names its path.
+Status WriteReports(const reports::RunResult& run, const RunOptions& options,
+                    std::ostream& out) {
+  struct Report {
+    const std::optional<std::filesystem::path>& path;
+    std::string (*write)(const reports::RunResult&);
+    const char* what;
+  };
+  const Report wanted[] = {
+      {options.junit, [](const reports::RunResult& r) { return reports::WriteStrictJUnit(r); },
+       "strict JUnit"},
+      {options.junit_rich, [](const reports::RunResult& r) { return reports::WriteRichJUnit(r); },
+       "rich JUnit"},
+      {options.html, &reports::WriteHtmlSummary, "HTML summary"},
+  };
+  for (const Report& report : wanted) {
+    if (!report.path) continue;
+    WSKCONF_RETURN_IF_ERROR(reports::WriteTextFile(*report.path, report.write(run)));
+    out << fmt::format("{}: {}\n", report.what, report.path->string());
+  }
+  return OkStatus();
+}
+
 // SIGINT and SIGTERM stop the run instead of ending the process, for the
 // life of this object.
 class StopOnSignals {
@@ -150,6 +174,10 @@ int RunCommand(const RunOptions& options, std::ostream& out, std::ostream& err) 
   for (const reports::CaseResult& result : run->cases) totals.Add(result.verdict);
   out << fmt::format("{} cases against {} ({}): {}\n", run->cases.size(),
                      options.adapter, options.policy, totals.ToString());
+  if (Status written = WriteReports(*run, options, out); !written.ok()) {
+    err << "wskconf: error: " << written.message() << "\n";
+    return kRunExitUsage;
+  }
   const bool failed =
       totals.Count(Verdict::kFail) > 0 || totals.Count(Verdict::kError) > 0;
   return failed ? kRunExitFailed : kRunExitPass;

@@ -172,9 +172,13 @@ std::string ReadFile(const std::filesystem::path& path) {
 }
 
 // What each case printed: the lines after GoogleTest's "[ RUN      ] name"
-// up to the next one, keeping the last kMaxCaseOutputBytes.
+// up to its verdict line (or the next case, or the end of a crashed
+// process), keeping the last kMaxCaseOutputBytes. Nothing between cases is
+// kept, so the output of a case does not depend on how cases were batched.
 std::map<std::string, std::string> SplitOutput(const std::string& text) {
   static constexpr std::string_view kRun = "[ RUN      ] ";
+  static constexpr std::string_view kEnds[] = {"[       OK ] ", "[  FAILED  ] ",
+                                               "[  SKIPPED ] "};
   std::map<std::string, std::string> by_case;
   std::string* current = nullptr;
   std::size_t begin = 0;
@@ -187,6 +191,9 @@ std::map<std::string, std::string> SplitOutput(const std::string& text) {
     } else if (current != nullptr) {
       current->append(line);
       current->push_back('\n');
+      for (std::string_view end : kEnds) {
+        if (line.substr(0, end.size()) == end) current = nullptr;
+      }
     }
     begin = end + 1;
   }
