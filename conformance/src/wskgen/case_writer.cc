@@ -75,6 +75,9 @@ void RenderCase(const PlannedCase& planned, std::ostream& out) {
   out << fmt::format("      .spec_file = {},\n", Literal(planned.spec_file));
   out << fmt::format("      .spec_line = {},\n", clause.location.line);
   out << fmt::format("      .element = {},\n", Literal(planned.element->id));
+  if (const auto value = planned.element->Attribute("value"); !value.empty()) {
+    out << fmt::format("      .element_value = {},\n", Literal(value));
+  }
   out << fmt::format("      .category = SocketCategory::{},\n",
                      CategoryEnum(planned.category));
   out << fmt::format("      .address_family = {},\n",

@@ -193,6 +193,54 @@ const CaseRecipe kDatagrams[] = {
     {"WskReceiveFrom.RemoteAddressIsSender", "ReceiveDatagram", kFamilies},
 };
 
+// Options and IOCTLs through WskControlSocket (options.xml, ioctls.xml).
+const CaseRecipe kControl[] = {
+    {"SO_BROADCAST.DefaultOff", "OptionReadsZero", kElement},
+    {"SO_BROADCAST.SetThenGet", "OptionSetThenGet", kElement},
+    {"SO_CONDITIONAL_ACCEPT.DefaultOff", "OptionReadsZero", kElement},
+    {"SO_EXCLUSIVEADDRUSE.DefaultOff", "OptionReadsZero", kElement},
+    {"SO_EXCLUSIVEADDRUSE.WildcardOwnerBlocksEveryone", "BindAfterExclusiveWildcard",
+     kElement},
+    {"SO_EXCLUSIVEADDRUSE.AfterReuseWildcardDenied", "ExclusiveAfterReuseWildcard",
+     kElement},
+    {"SO_KEEPALIVE.DefaultOff", "OptionReadsZero", kElement},
+    {"SO_RCVBUF.DefaultTransportSpecific", "OptionReadsUlong", kElement},
+    {"SO_REUSEADDR.DefaultOff", "OptionReadsZero", kElement},
+    {"SO_REUSEADDR.DefaultSameWildcardInUse", "BindSameWildcardNoOptions", kElement},
+    {"SO_REUSEADDR.BothReuseWildcardShares", "BindSameWildcardBothReuse", kElement},
+    {"SO_REUSEADDR.BothReuseSpecificShares", "BindSameSpecificBothReuse", kElement},
+    {"SO_WSK_EVENT_CALLBACK.DisableIdleSucceeds", "DisableIdleEventCallback", kListed,
+     "listen datagram connection"},
+    {"WskSetOption.SetsOptionValue", "OptionSetThenGet", kListed, "datagram"},
+    {"SIO_WSK_REGISTER_EXTENSION.UnknownNpiNotSupported", "RegisterUnknownExtension",
+     kElement},
+    {"SIO_WSK_REGISTER_EXTENSION.NoneDefinedToday", "RegisterUnknownExtension",
+     kElement},
+    {"SIO_WSK_QUERY_INSPECT_ID.OtherSocketsRejected", "QueryInspectIdOnPlainSocket",
+     kElement},
+    {"SIO_WSK_QUERY_IDEAL_SEND_BACKLOG.ReturnsSize", "QueryIdealSendBacklog", kElement},
+    {"SIO_ADDRESS_LIST_QUERY.OverflowReportsSize", "AddressListTooSmall", kElement},
+    {"SIO_ADDRESS_LIST_QUERY.OutputLayout", "AddressListQuery", kElement},
+    {"SIO_ADDRESS_LIST_QUERY.AllSocketTypes", "AddressListQuery", kElement},
+};
+
+// Event callbacks, the client played by GMock mocks (events.xml).
+const CaseRecipe kEvents[] = {
+    {"Events.DisabledOnNewSocket", "NoReceiveEventUntilEnabled", kListed, kConnected},
+    {"Events.EnableDisableThroughOption", "ReceiveEventOnData", kListed, kConnected},
+    {"Events.CalledAtOrBelowDispatch", "ReceiveEventOnData", kListed, kConnected},
+    {"Events.AtDispatchFlagMatchesIrql", "ReceiveEventOnData", kListed, kConnected},
+    {"Events.SocketContextPassedBack", "ReceiveEventOnData", kListed, kConnected},
+    {"WskReceiveEvent.BytesIndicatedIsListTotal", "ReceiveEventOnData", kElement},
+    {"WSK_EVENT_RECEIVE.SelectsReceiveEvent", "ReceiveEventOnData", kListed, kConnected},
+    {"WskDisconnectEvent.OnRemoteDisconnect", "DisconnectEventGraceful", kElement},
+    {"WskDisconnectEvent.AbortiveFlag", "DisconnectEventAbortive", kElement},
+    {"WSK_EVENT_DISCONNECT.SelectsDisconnectEvent", "DisconnectEventGraceful", kListed,
+     kConnected},
+    {"WskAcceptEvent.AddressesMatchFamily", "AcceptEventOnConnect", kElement},
+    {"WSK_EVENT_ACCEPT.SelectsAcceptEvent", "AcceptEventOnConnect", kListed, kListening},
+};
+
 template <size_t N>
 void Append(std::vector<CaseRecipe>& all, const CaseRecipe (&part)[N]) {
   all.insert(all.end(), part, part + N);
@@ -210,6 +258,8 @@ const std::vector<CaseRecipe>& CaseRecipes() {
     Append(all, kConnections);
     Append(all, kListen);
     Append(all, kDatagrams);
+    Append(all, kControl);
+    Append(all, kEvents);
     return all;
   }();
   return recipes;

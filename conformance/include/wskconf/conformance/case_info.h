@@ -40,6 +40,9 @@ struct CaseInfo {
   const char* spec_file = "";  // spec/<file>.xml
   int spec_line = 0;
   const char* element = "";  // function or element the clause is about
+  // The element's `value` attribute (an option's or IOCTL's code, a flag's
+  // value), or "" when it has none.
+  const char* element_value = "";
   SocketCategory category = SocketCategory::kNone;
   ADDRESS_FAMILY address_family = 0;  // AF_INET, AF_INET6, or 0
   CaseExpect expect;

@@ -156,6 +156,48 @@ void ReceiveDatagram(const CaseInfo& info);
 void ReceiveDatagramPends(const CaseInfo& info);
 void CloseCancelsPendingReceiveFrom(const CaseInfo& info);
 
+// ---- Options and IOCTLs (options.xml, ioctls.xml); the code is the
+// element's value. ----
+// WskGetOption of a new socket reads 0 / succeeds with a ULONG; set 1 then 0
+// and read each back.
+void OptionReadsZero(const CaseInfo& info);
+void OptionReadsUlong(const CaseInfo& info);
+void OptionSetThenGet(const CaseInfo& info);
+// Two sockets on one port: no options, both SO_REUSEADDR (wildcard /
+// specific), an SO_EXCLUSIVEADDRUSE owner of the wildcard, SO_EXCLUSIVEADDRUSE
+// after an SO_REUSEADDR wildcard owner: the second bind's status.
+void BindSameWildcardNoOptions(const CaseInfo& info);
+void BindSameWildcardBothReuse(const CaseInfo& info);
+void BindSameSpecificBothReuse(const CaseInfo& info);
+void BindAfterExclusiveWildcard(const CaseInfo& info);
+void ExclusiveAfterReuseWildcard(const CaseInfo& info);
+// SO_WSK_EVENT_CALLBACK disabling the category's callback, none running.
+void DisableIdleEventCallback(const CaseInfo& info);
+// SIO_WSK_REGISTER_EXTENSION of an NPI nobody defines.
+void RegisterUnknownExtension(const CaseInfo& info);
+// SIO_WSK_QUERY_INSPECT_ID on a socket that was not accepted.
+void QueryInspectIdOnPlainSocket(const CaseInfo& info);
+// SIO_WSK_QUERY_IDEAL_SEND_BACKLOG on a connected socket: Information 8.
+void QueryIdealSendBacklog(const CaseInfo& info);
+// SIO_ADDRESS_LIST_QUERY with no buffer (size reported) and with one (a
+// SOCKET_ADDRESS_LIST of the family, entries inside the buffer).
+void AddressListTooSmall(const CaseInfo& info);
+void AddressListQuery(const CaseInfo& info);
+
+// ---- Event callbacks (events.xml), GMock mocks as the client. ----
+// WSK_EVENT_RECEIVE enabled: the peer's bytes are indicated, BytesIndicated
+// equals the list total, context/IRQL checked by the mock.
+void ReceiveEventOnData(const CaseInfo& info);
+// No callback enabled: data arrives (WskReceive gets it), no callback.
+void NoReceiveEventUntilEnabled(const CaseInfo& info);
+// WSK_EVENT_DISCONNECT enabled: the peer's graceful close / reset calls
+// WskDisconnectEvent without / with WSK_FLAG_ABORTIVE.
+void DisconnectEventGraceful(const CaseInfo& info);
+void DisconnectEventAbortive(const CaseInfo& info);
+// WSK_EVENT_ACCEPT enabled: a host connection calls WskAcceptEvent with
+// addresses of the listener's family and an AcceptSocket.
+void AcceptEventOnConnect(const CaseInfo& info);
+
 }  // namespace wskconf::conformance::checks
 
 #endif  // WSKCONF_CONFORMANCE_CHECKS_H_
