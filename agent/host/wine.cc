@@ -11,6 +11,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 #include "internal/child_process.h"
@@ -24,7 +27,6 @@ using conformance::OkStatus;
 using conformance::Status;
 
 constexpr auto kWinebootTimeout = std::chrono::minutes(3);
-constexpr auto kLockPollStep = std::chrono::milliseconds(200);
 
 std::string Env(const char* name) {
   const char* value = std::getenv(name);
@@ -52,8 +54,18 @@ std::string Locate(const char* env_name, const char* program) {
   return "";
 }
 
-// Takes an exclusive flock, retrying until `timeout`. The wait is for
-// another process to let go, which no event announces; the step is short.
+// What a blocking flock in a helper thread reports back. flock has no
+// timeout of its own; the thread waits, the caller waits on it with one.
+struct LockAttempt {
+  std::mutex mu;
+  std::condition_variable done_cv;
+  bool done = false;
+  bool abandoned = false;  // the caller gave up: the thread closes the fd
+  int result = -1;
+};
+
+// Takes an exclusive flock on `path`, waiting up to `timeout` for another
+// holder to let go.
 conformance::StatusOr<int> Lock(const std::string& path,
                                 std::chrono::milliseconds timeout) {
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -61,14 +73,28 @@ conformance::StatusOr<int> Lock(const std::string& path,
     return FailedPreconditionError(
         fmt::format("{}: cannot open lock file: {}", path, std::strerror(errno)));
   }
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    if (std::chrono::steady_clock::now() >= deadline) {
-      close(fd);
-      return FailedPreconditionError(fmt::format(
-          "{}: another wskconf process holds the Wine prefix", path));
-    }
-    std::this_thread::sleep_for(kLockPollStep);
+  auto attempt = std::make_shared<LockAttempt>();
+  std::thread([fd, attempt] {
+    int result;
+    do {
+      result = flock(fd, LOCK_EX);
+    } while (result != 0 && errno == EINTR);
+    std::lock_guard lock(attempt->mu);
+    attempt->done = true;
+    attempt->result = result;
+    if (attempt->abandoned) close(fd);
+    attempt->done_cv.notify_all();
+  }).detach();
+  std::unique_lock lock(attempt->mu);
+  if (!attempt->done_cv.wait_for(lock, timeout, [&] { return attempt->done; })) {
+    attempt->abandoned = true;
+    return FailedPreconditionError(fmt::format(
+        "{}: another wskconf process holds the Wine prefix", path));
+  }
+  if (attempt->result != 0) {
+    close(fd);
+    return FailedPreconditionError(
+        fmt::format("{}: flock: {}", path, std::strerror(errno)));
   }
   return fd;
 }
