@@ -34,8 +34,11 @@ typedef union _SOCKADDR_INET {
 } SOCKADDR_INET, *PSOCKADDR_INET;
 
 /* Initializers of well-known IN6_ADDRs: IN6_ADDR a = IN6ADDR_LOOPBACK_INIT. */
-#define IN6ADDR_ANY_INIT {{{0}}}
-#define IN6ADDR_LOOPBACK_INIT {{{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}}}
+/* glibc's <netinet/in.h> defines these two as well, so with
+ * WSKCONF_WS_PREFIX only the WS_ spellings exist. */
+#define WS_IN6ADDR_ANY_INIT {{{0}}}
+#define WS_IN6ADDR_LOOPBACK_INIT \
+  {{{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}}}
 #define IN6ADDR_ALLNODESONNODE_INIT \
   {{{0xff, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01}}}
 #define IN6ADDR_ALLNODESONLINK_INIT \
@@ -67,6 +70,8 @@ typedef union _SOCKADDR_INET {
 #define IN6ADDR_TEREDOPREFIX_LENGTH 32
 
 #ifndef WSKCONF_WS_PREFIX
+#define IN6ADDR_ANY_INIT WS_IN6ADDR_ANY_INIT
+#define IN6ADDR_LOOPBACK_INIT WS_IN6ADDR_LOOPBACK_INIT
 #define IPV6_V6ONLY WS_IPV6_V6ONLY
 #define TCP_FASTOPEN WS_TCP_FASTOPEN
 #endif
