@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DWSKCONF_BUILD_TESTS=OFF -DWSKCONF_BUILD_BENCH=ON >/dev/null
-cmake --build build-bench -j "$(nproc)" --target kernel_bench
+cmake --build build-bench -j "$(nproc)" --target kernel_bench reference_bench
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 build-bench/bench/kernel_bench --benchmark_repetitions=3 \
@@ -27,3 +27,43 @@ awk '
         printf "  %-22s / %-28s %8.2fx\n", p[1], p[2], time[p[1]] / time[p[2]]
     }
   }' "$out"
+
+# The reference provider against plain host sockets, inline policy, then
+# RoundTrip again under the pend policy.
+ref=$(mktemp)
+trap 'rm -f "$out" "$ref"' EXIT
+echo
+WSKCONF_POLICY=inline build-bench/bench/reference_bench --benchmark_repetitions=3 \
+  --benchmark_report_aggregates_only=true "$@" | tee "$ref"
+WSKCONF_POLICY=pend build-bench/bench/reference_bench --benchmark_repetitions=3 \
+  --benchmark_report_aggregates_only=true --benchmark_filter='^RoundTrip/reference' |
+  sed 's|^RoundTrip/reference|RoundTripPend/reference|' | tee -a "$ref"
+echo
+echo "reference / raw (median real time; throughput and rate as reference/raw):"
+awk '
+  $1 ~ /_median$/ {
+    name = $1; sub(/_median$/, "", name); sub(/\/real_time$/, "", name)
+    t = $2; if ($3 == "us") t *= 1000; else if ($3 == "ms") t *= 1000000
+    else if ($3 == "s") t *= 1000000000
+    time[name] = t
+  }
+  function ratio(a, b) { return (a in time) && (b in time) && time[b] > 0 ? time[a] / time[b] : -1 }
+  function line(label, value, target) {
+    if (value < 0) printf "  %-44s  (not measured)\n", label
+    else printf "  %-44s %8.2fx   target %s\n", label, value, target
+  }
+  END {
+    r = ratio("StreamThroughput/raw", "StreamThroughput/reference")
+    line("StreamThroughput bytes/s, reference / raw", r, ">= 0.9")
+    line("RoundTrip time, reference / raw (inline)", ratio("RoundTrip/reference", "RoundTrip/raw"), "<= 1.5")
+    line("RoundTrip time, reference / raw (pend)", ratio("RoundTripPend/reference", "RoundTrip/raw"), "(reported)")
+    line("AcceptRate accepts/s, reference / raw", ratio("AcceptRate/raw", "AcceptRate/reference"), ">= 0.7")
+    line("IrpCycle time, reference / raw", ratio("IrpCycle/reference", "IrpCycle/raw"), "(reported)")
+    for (n = 10; n <= 10000; n *= 10)
+      line("SendCost/" n " time, reference / raw", ratio("SendCost/reference/" n, "SendCost/raw/" n), "(reported)")
+    line("SendCost reference, 10000 sockets / 10", ratio("SendCost/reference/10000", "SendCost/reference/10"), "<= 1.2")
+    line("SendCost raw, 10000 sockets / 10", ratio("SendCost/raw/10000", "SendCost/raw/10"), "(reported)")
+  }' "$ref"
+echo "memory per socket (bytes_per_socket, heap growth per open socket):"
+grep -E '^SendCost/(reference|raw)/[0-9]+/real_time_median' "$ref" |
+  sed -E 's|^(SendCost/[a-z]+/[0-9]+)/real_time_median.*bytes_per_socket=([0-9.k]+).*|  \1 \2|'
