@@ -196,6 +196,12 @@ void BindAfterExclusiveWildcard(const CaseInfo& info) {
                              SO_REUSEADDR, true, false});
 }
 
+void WildcardAfterExclusiveWildcard(const CaseInfo& info) {
+  WSKCONF_BEGIN_CASE(info);
+  CheckSharing(info, Sharing{static_cast<ULONG>(SO_EXCLUSIVEADDRUSE), 0, true,
+                             true});
+}
+
 void ExclusiveAfterReuseWildcard(const CaseInfo& info) {
   WSKCONF_BEGIN_CASE(info);
   CheckSharing(info, Sharing{SO_REUSEADDR,

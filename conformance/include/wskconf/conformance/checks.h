@@ -163,13 +163,15 @@ void CloseCancelsPendingReceiveFrom(const CaseInfo& info);
 void OptionReadsZero(const CaseInfo& info);
 void OptionReadsUlong(const CaseInfo& info);
 void OptionSetThenGet(const CaseInfo& info);
-// Two sockets on one port: no options, both SO_REUSEADDR (wildcard /
-// specific), an SO_EXCLUSIVEADDRUSE owner of the wildcard, SO_EXCLUSIVEADDRUSE
-// after an SO_REUSEADDR wildcard owner: the second bind's status.
+// Two sockets on one port, the second bind's status: no options; both
+// SO_REUSEADDR (wildcard / specific); after an SO_EXCLUSIVEADDRUSE owner of
+// the wildcard, a specific bind with SO_REUSEADDR / a wildcard bind with no
+// options; SO_EXCLUSIVEADDRUSE on the wildcard after an SO_REUSEADDR owner.
 void BindSameWildcardNoOptions(const CaseInfo& info);
 void BindSameWildcardBothReuse(const CaseInfo& info);
 void BindSameSpecificBothReuse(const CaseInfo& info);
 void BindAfterExclusiveWildcard(const CaseInfo& info);
+void WildcardAfterExclusiveWildcard(const CaseInfo& info);
 void ExclusiveAfterReuseWildcard(const CaseInfo& info);
 // SO_WSK_EVENT_CALLBACK disabling the category's callback, none running.
 void DisableIdleEventCallback(const CaseInfo& info);
