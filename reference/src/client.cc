@@ -8,6 +8,7 @@
 
 #include "internal/address.h"
 #include "internal/client_level.h"
+#include "internal/datagram.h"
 #include "internal/errno_status.h"
 #include "internal/ops.h"
 #include "internal/registration.h"
@@ -23,16 +24,19 @@ bool CategoryFromFlags(ULONG flags, Category* category) {
     case WSK_FLAG_LISTEN_SOCKET: *category = Category::kListen; return true;
     case WSK_FLAG_CONNECTION_SOCKET: *category = Category::kConnection; return true;
     case WSK_FLAG_STREAM_SOCKET: *category = Category::kStream; return true;
+    case WSK_FLAG_DATAGRAM_SOCKET: *category = Category::kDatagram; return true;
     default: return false;
   }
 }
 
 // Whether the address-family pages list this type/protocol for the category
-// (WskSocket.UnsupportedCombinationFails): TCP streams for every offered
-// category; UDP and raw only for basic sockets.
+// (WskSocket.UnsupportedCombinationFails): TCP streams for every category
+// but datagram; UDP and raw only for basic and datagram sockets.
 bool CombinationSupported(Category category, USHORT type, ULONG protocol) {
-  if (type == WS_SOCK_STREAM) return protocol == WS_IPPROTO_TCP;
-  if (category != Category::kBasic) return false;
+  if (type == WS_SOCK_STREAM) {
+    return protocol == WS_IPPROTO_TCP && category != Category::kDatagram;
+  }
+  if (category != Category::kBasic && category != Category::kDatagram) return false;
   if (type == WS_SOCK_DGRAM) return protocol == WS_IPPROTO_UDP;
   return type == WS_SOCK_RAW;
 }
@@ -59,10 +63,6 @@ NTSTATUS WSKAPI WskSocketImpl(PWSK_CLIENT Client, ADDRESS_FAMILY AddressFamily,
   if (!TakeIrp(Irp, nullptr, OpKind::kNone)) return STATUS_INVALID_PARAMETER;
   Registration* registration = Registration::FromClient(Client);
   Category category;
-  if (registration != nullptr && Flags == WSK_FLAG_DATAGRAM_SOCKET) {
-    // This provider does not offer the datagram category.
-    return Finish(Irp, STATUS_NOT_SUPPORTED, 0);
-  }
   if (registration == nullptr || HostFamily(AddressFamily) < 0 ||
       !CategoryFromFlags(Flags, &category)) {
     return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
@@ -75,6 +75,10 @@ NTSTATUS WSKAPI WskSocketImpl(PWSK_CLIENT Client, ADDRESS_FAMILY AddressFamily,
   Socket* s = CreateSocket(registration, category, AddressFamily, fd, State::kUnbound,
                            SocketContext, Dispatch);
   if (s == nullptr) return Finish(Irp, STATUS_INSUFFICIENT_RESOURCES, 0);
+  if (category == Category::kDatagram && !InitDatagram(s)) {
+    DestroyUnpublished(s);
+    return Finish(Irp, STATUS_INSUFFICIENT_RESOURCES, 0);
+  }
   // WskSocket.CategoryFromFlags: Information is the new socket.
   return Finish(Irp, STATUS_SUCCESS, reinterpret_cast<ULONG_PTR>(s));
 }

@@ -3,6 +3,7 @@
 // (IoSetCancelRoutine(NULL) returning non-NULL) owns the IRP.
 #include "internal/completion.h"
 
+#include "internal/datagram.h"
 #include "internal/event_loop.h"
 #include "internal/registration.h"
 
@@ -62,6 +63,7 @@ void CompletePending(PIRP irp, NTSTATUS status, ULONG_PTR information) {
     CompleteNow(irp, status, information);
     return;
   }
+  FreeDatagramArgs(irp);  // what a queued datagram call kept, if anything
   CompleteNow(irp, status, information);
   if (s != nullptr) Release(s);
 }

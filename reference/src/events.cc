@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "internal/address.h"
+#include "internal/datagram.h"
 #include "internal/errno_status.h"
 #include "internal/event_loop.h"
 #include "internal/ops.h"
@@ -270,6 +271,10 @@ void OnSocketReady(Socket* s, uint32_t events) {
   IrpList done;
   std::unique_lock<std::mutex> lock(s->mu);
   if (s->closing) return;
+  if (s->category == Category::kDatagram) {
+    OnDatagramReady(s, lock);
+    return;
+  }
   if (s->state == State::kListening) {
     ProcessAccepts(s, done);
     lock.unlock();

@@ -20,6 +20,7 @@ ULONG AllowedEvents(Category category) {
     case Category::kListen: return WSK_EVENT_ACCEPT | kConnectionEvents;
     case Category::kConnection: return kConnectionEvents;
     case Category::kStream: return WSK_EVENT_ACCEPT | kConnectionEvents;
+    case Category::kDatagram: return WSK_EVENT_RECEIVE_FROM;
     case Category::kBasic: break;
   }
   return 0;

@@ -12,6 +12,7 @@
 #include <new>
 
 #include "internal/address.h"
+#include "internal/datagram.h"
 #include "internal/event_loop.h"
 #include "internal/ops.h"
 #include "internal/registration.h"
@@ -77,6 +78,16 @@ const WSK_PROVIDER_STREAM_DISPATCH kStreamDispatch = {
     .WskReceiveEx = ReceiveEx,
 };
 
+const WSK_PROVIDER_DATAGRAM_DISPATCH kDatagramDispatch = {
+    .Basic = {.WskControlSocket = ControlSocket, .WskCloseSocket = CloseSocket},
+    .WskBind = Bind,
+    .WskSendTo = SendTo,
+    .WskReceiveFrom = ReceiveFrom,
+    .WskRelease = ReleaseDatagrams,
+    .WskGetLocalAddress = GetLocalAddress,
+    .WskSendMessages = SendMessages,
+};
+
 }  // namespace
 
 const void* ProviderDispatchFor(Category category) {
@@ -84,6 +95,7 @@ const void* ProviderDispatchFor(Category category) {
     case Category::kListen: return &kListenDispatch;
     case Category::kConnection: return &kConnectionDispatch;
     case Category::kStream: return &kStreamDispatch;
+    case Category::kDatagram: return &kDatagramDispatch;
     case Category::kBasic: break;
   }
   return &kBasicDispatch;
@@ -127,6 +139,7 @@ Socket* CreateSocket(Registration* registration, Category category,
 }
 
 void FinishClose(Socket* s) {
+  FreeDatagramBacklog(s);
   LoopUnwatch(s);
   close(s->fd);
   s->fd = -1;

@@ -82,12 +82,6 @@ TEST_P(SocketTest, BadFlagsAndFamilyFail) {
             STATUS_INVALID_PARAMETER);  // Linux's AF_INET6 value is not Windows'
 }
 
-TEST_P(SocketTest, DatagramCategoryNotOffered) {
-  PWSK_SOCKET s;
-  EXPECT_EQ(Create(WS_SOCK_DGRAM, WS_IPPROTO_UDP, WSK_FLAG_DATAGRAM_SOCKET, &s),
-            STATUS_NOT_SUPPORTED);
-}
-
 TEST_P(SocketTest, BasicUdpSocket) {
   PWSK_SOCKET s = nullptr;
   ASSERT_EQ(Create(WS_SOCK_DGRAM, WS_IPPROTO_UDP, WSK_FLAG_BASIC_SOCKET, &s), STATUS_SUCCESS);

@@ -5,8 +5,9 @@
  * header holds the few knobs a host (test harness, benchmark, runner) needs
  * beyond that; it is C, and every function is exported by the .so.
  *
- * Supported today: socket categories basic, listen, connection and stream,
- * AF_INET and AF_INET6 with SOCK_STREAM/IPPROTO_TCP. */
+ * Supported today: socket categories basic, listen, connection and stream
+ * with SOCK_STREAM/IPPROTO_TCP, and datagram with SOCK_DGRAM/IPPROTO_UDP or
+ * SOCK_RAW, over AF_INET and AF_INET6. */
 #ifndef WSKCONF_REFERENCE_H_
 #define WSKCONF_REFERENCE_H_
 

@@ -21,6 +21,9 @@ enum class OpKind : uintptr_t {
   kConnect,         // WskConnect, WskConnectEx (buffer sent once connected)
   kSocketConnect,   // WskSocketConnect: the IRP carries the new socket
   kEventDisable,    // SO_WSK_EVENT_CALLBACK disable waiting for a callback
+  kSendTo,          // WskSendTo (datagram.cc)
+  kSendMessages,    // WskSendMessages: Argument1 is the WSK_BUF_LIST
+  kReceiveFrom,     // WskReceiveFrom
 };
 
 // Accessors over the IRP's provider-owned fields. Valid between TakeIrp and

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 
 namespace wskconf::reference::internal {
@@ -15,7 +16,13 @@ namespace wskconf::reference::internal {
 class Registration;
 struct Indication;
 
-enum class Category : uint8_t { kBasic, kListen, kConnection, kStream };
+enum class Category : uint8_t { kBasic, kListen, kConnection, kStream, kDatagram };
+
+// What a datagram socket keeps beyond the common fields (datagram.h).
+struct DatagramState;
+struct DatagramStateDeleter {
+  void operator()(DatagramState* state) const;
+};
 
 // Where a socket is in its life. Stream sockets commit to kListening or
 // kConnecting/kConnected; the other categories move along one path.
@@ -88,6 +95,9 @@ struct Socket {
   Socket* loop_next = nullptr;  // link in the event loop's posted list
   Indication* retained = nullptr;  // indications the client still holds
   SIZE_T reported_backlog = 0;  // last WskSendBacklogEvent figure (0: none)
+  // Datagram sockets only: fixed addresses and datagrams read but not yet
+  // taken by the client.
+  std::unique_ptr<DatagramState, DatagramStateDeleter> datagram;
 
   static constexpr uint32_t kLiveMagic = 0x6b73574c;    // "LWsk"
   static constexpr uint32_t kClosedMagic = 0x6b735743;  // "CWsk"
