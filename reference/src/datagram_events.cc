@@ -156,6 +156,70 @@ bool CanIndicate(Socket* s) {
          callbacks->WskReceiveFromEvent != nullptr;
 }
 
+// The retained datagram `entry` points at, found by address only (a pointer
+// the client made up is never dereferenced), or nullptr.
+DatagramIndication* FindRetained(DatagramState* state, PWSK_DATAGRAM_INDICATION entry) {
+  for (DatagramIndication* d = state->retained; d != nullptr; d = d->next_retained) {
+    if (&d->wsk == entry) return d;
+  }
+  return nullptr;
+}
+
+void Unretain(DatagramState* state, DatagramIndication* target) {
+  for (DatagramIndication** link = &state->retained; *link != nullptr;
+       link = &(*link)->next_retained) {
+    if (*link == target) {
+      *link = target->next_retained;
+      return;
+    }
+  }
+}
+
+// Links the chain into the retained list before the callback runs, so the
+// client may release it at once (even from another thread) after returning
+// STATUS_PENDING; `items` keeps the chain's own order.
+uint32_t RetainChain(DatagramState* state, DatagramIndication* chain,
+                     DatagramIndication** items) {
+  uint32_t n = 0;
+  for (auto* d = chain; d != nullptr; d = reinterpret_cast<DatagramIndication*>(d->wsk.Next)) {
+    items[n++] = d;
+    d->next_retained = state->retained;
+    state->retained = d;
+  }
+  return n;
+}
+
+// Takes back a chain the callback did not keep. False when the client
+// released part of it although it did not return STATUS_PENDING: what is
+// left is then freed rather than indicated again.
+bool UnretainChain(DatagramState* state, DatagramIndication** items, uint32_t n) {
+  bool intact = true;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (FindRetained(state, &items[i]->wsk) == nullptr) {
+      intact = false;
+      items[i] = nullptr;
+      continue;
+    }
+    Unretain(state, items[i]);
+  }
+  for (uint32_t i = 0; i < n; ++i) {  // relink in order (the client may have touched Next)
+    if (items[i] == nullptr) continue;
+    items[i]->wsk.Next = nullptr;
+    for (uint32_t j = i + 1; j < n; ++j) {
+      if (items[j] != nullptr) {
+        items[i]->wsk.Next = &items[j]->wsk;
+        break;
+      }
+    }
+  }
+  if (!intact) {
+    for (uint32_t i = 0; i < n; ++i) {
+      if (items[i] != nullptr) FreeDatagram(items[i]);
+    }
+  }
+  return intact;
+}
+
 void IndicateDatagrams(Socket* s, std::unique_lock<std::mutex>& lock) {
   DatagramState* state = s->datagram.get();
   while (CanIndicate(s)) {
@@ -170,23 +234,25 @@ void IndicateDatagrams(Socket* s, std::unique_lock<std::mutex>& lock) {
     PFN_WSK_RECEIVE_FROM_EVENT callback = DatagramCallbacks(s)->WskReceiveFromEvent;
     PVOID context = s->context;
     ULONG flags = WSK_FLAG_AT_DISPATCH_LEVEL | ChainCastFlags(chain);
-    if (!EnterCallback(s, lock)) {
+    if (s->closing) {
       ReturnToBacklog(state, chain, count);
       return;
     }
+    DatagramIndication* items[kChain];
+    uint32_t n = RetainChain(state, chain, items);
+    if (!EnterCallback(s, lock)) return;  // closing: see the check above
     KIRQL irql = KeRaiseIrqlToDpcLevel();
     NTSTATUS status = callback(context, flags, &chain->wsk);
     KeLowerIrql(irql);
     LeaveCallback(s, lock);
-    if (status == STATUS_PENDING) {  // WskReceiveFromEvent.MayCallAgainAfterPending
-      for (auto* d = chain; d != nullptr; d = reinterpret_cast<DatagramIndication*>(d->wsk.Next)) {
-        d->next_retained = state->retained;
-        state->retained = d;
-      }
-    } else if (status == STATUS_SUCCESS) {
-      FreeChain(chain);
+    // STATUS_PENDING: WskReceiveFromEvent.MayCallAgainAfterPending.
+    if (status == STATUS_PENDING || !UnretainChain(state, items, n)) continue;
+    DatagramIndication* first = nullptr;
+    for (uint32_t i = 0; i < n && first == nullptr; ++i) first = items[i];
+    if (status == STATUS_SUCCESS) {
+      FreeChain(first);
     } else {
-      ReturnToBacklog(state, chain, count);
+      ReturnToBacklog(state, first, n);
       s->event_mask &= ~static_cast<ULONG>(WSK_EVENT_RECEIVE_FROM);
       return;
     }
@@ -240,29 +306,6 @@ void OnDatagramReady(Socket* s, std::unique_lock<std::mutex>& lock) {
     if (s->closing || s->receive_queue.empty()) return;
   }
 }
-
-namespace {
-
-// The retained datagram `entry` points at, found by address only (a pointer
-// the client made up is never dereferenced), or nullptr.
-DatagramIndication* FindRetained(DatagramState* state, PWSK_DATAGRAM_INDICATION entry) {
-  for (DatagramIndication* d = state->retained; d != nullptr; d = d->next_retained) {
-    if (&d->wsk == entry) return d;
-  }
-  return nullptr;
-}
-
-void Unretain(DatagramState* state, DatagramIndication* target) {
-  for (DatagramIndication** link = &state->retained; *link != nullptr;
-       link = &(*link)->next_retained) {
-    if (*link == target) {
-      *link = target->next_retained;
-      return;
-    }
-  }
-}
-
-}  // namespace
 
 NTSTATUS WSKAPI ReleaseDatagrams(PWSK_SOCKET Socket, PWSK_DATAGRAM_INDICATION list) {
   internal::Socket* s = FromWsk(Socket);
