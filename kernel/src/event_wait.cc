@@ -23,6 +23,10 @@ namespace {
 
 struct Waiter;
 
+// The event this thread signalled with KeSetEvent(..., Wait TRUE) and has not
+// yet waited after, or null.
+thread_local const KEVENT* set_with_wait = nullptr;
+
 // `entry` must stay first: list entries are cast back to blocks.
 struct WaitBlock {
   LIST_ENTRY entry;
@@ -189,6 +193,16 @@ void WakeWaitersLocked(DISPATCHER_HEADER* header) {
   }
 }
 
+void CheckNoWaitAfterSet(const char* routine) {
+  const KEVENT* event = set_with_wait;
+  if (event == nullptr) return;
+  set_with_wait = nullptr;
+  WskconfReportViolation(WskconfRuleEventSetWaitNotFollowedByWait, event,
+                         "KeSetEvent(%p, Wait TRUE) was followed by %s "
+                         "instead of a KeWaitXxx call",
+                         static_cast<const void*>(event), routine);
+}
+
 NTSTATUS WaitUnchecked(DISPATCHER_HEADER* object, PLARGE_INTEGER timeout) {
   return Wait("wait", {object}, WaitAny, timeout);
 }
@@ -217,17 +231,22 @@ VOID KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State) {
 
 LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait) {
   (void)Increment;
-  (void)Wait;
+  ki::CheckNoWaitAfterSet("KeSetEvent");
   if (!ki::RequireNonNull(Event, "KeSetEvent", "Event")) return 0;
   ki::RequireAtMost(DISPATCH_LEVEL, "KeSetEvent");
-  std::lock_guard lock(ki::DispatcherLock());
-  LONG previous = Event->Header.SignalState;
-  // A synchronization event is reset again by the first waiter it releases.
-  ki::SignalNotificationLocked(&Event->Header);
+  LONG previous;
+  {
+    std::lock_guard lock(ki::DispatcherLock());
+    previous = Event->Header.SignalState;
+    // A synchronization event is reset again by the first waiter it releases.
+    ki::SignalNotificationLocked(&Event->Header);
+  }
+  if (Wait) ki::set_with_wait = Event;
   return previous;
 }
 
 LONG KeResetEvent(PRKEVENT Event) {
+  ki::CheckNoWaitAfterSet("KeResetEvent");
   if (!ki::RequireNonNull(Event, "KeResetEvent", "Event")) return 0;
   ki::RequireAtMost(DISPATCH_LEVEL, "KeResetEvent");
   std::lock_guard lock(ki::DispatcherLock());
@@ -237,6 +256,7 @@ LONG KeResetEvent(PRKEVENT Event) {
 }
 
 VOID KeClearEvent(PRKEVENT Event) {
+  ki::CheckNoWaitAfterSet("KeClearEvent");
   if (!ki::RequireNonNull(Event, "KeClearEvent", "Event")) return;
   std::lock_guard lock(ki::DispatcherLock());
   Event->Header.SignalState = 0;
@@ -254,6 +274,7 @@ NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason,
   (void)WaitReason;
   (void)WaitMode;
   (void)Alertable;
+  ki::set_with_wait = nullptr;  // the wait KeSetEvent(..., TRUE) promised
   if (!ki::RequireNonNull(Object, "KeWaitForSingleObject", "Object")) {
     return STATUS_INVALID_PARAMETER;
   }
@@ -270,14 +291,15 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[],
   (void)WaitReason;
   (void)WaitMode;
   (void)Alertable;
+  ki::set_with_wait = nullptr;
   if (Count == 0 || Count > MAXIMUM_WAIT_OBJECTS ||
       (Count > THREAD_WAIT_OBJECTS && WaitBlockArray == nullptr) ||
       (WaitType != WaitAll && WaitType != WaitAny)) {
-    std::fprintf(stderr,
-                 "wskconf: KeWaitForMultipleObjects: Count %u, WaitType %d "
-                 "and WaitBlockArray %p do not fit together\n",
-                 Count, static_cast<int>(WaitType),
-                 static_cast<void*>(WaitBlockArray));
+    WskconfReportViolation(WskconfRuleKernelInvalidParameter, Object,
+                           "KeWaitForMultipleObjects: Count %u, WaitType %d "
+                           "and WaitBlockArray %p do not fit together",
+                           Count, static_cast<int>(WaitType),
+                           static_cast<void*>(WaitBlockArray));
     return STATUS_INVALID_PARAMETER;
   }
   if (!ki::RequireNonNull(Object, "KeWaitForMultipleObjects", "Object")) {

@@ -58,10 +58,10 @@ void ReleaseRundown(PEX_RUNDOWN_REF ref, ULONG count) {
   ULONG_PTR wanted = 0;
   do {
     if (value / kRundownUnit < count) {
-      std::fprintf(stderr,
-                   "wskconf: ExReleaseRundownProtection(%p): more releases "
-                   "than acquires; ignored\n",
-                   static_cast<void*>(ref));
+      WskconfReportViolation(WskconfRuleRundownReleasedTooOften, ref,
+                             "ExReleaseRundownProtection(%p): more releases "
+                             "than acquires; ignored",
+                             static_cast<void*>(ref));
       return;
     }
     wanted = value - kRundownUnit * count;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "internal/dispatcher.h"
 #include "internal/irp_tracker.h"
 #include "internal/irql.h"
 #include "internal/verifier.h"
@@ -166,6 +167,7 @@ VOID IoSetNextIrpStackLocation(PIRP Irp) {
 }
 
 NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
+  internal::CheckNoWaitAfterSet("IoCallDriver");
   internal::RequireAtMost(DISPATCH_LEVEL, "IoCallDriver");
   if (!internal::RequireNonNull(Irp, "IoCallDriver", "Irp") ||
       !internal::RequireNonNull(DeviceObject, "IoCallDriver", "DeviceObject") ||

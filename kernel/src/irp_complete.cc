@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "internal/dispatcher.h"
 #include "internal/irp_tracker.h"
 #include "internal/irql.h"
 #include "internal/verifier.h"
@@ -121,6 +122,7 @@ EXTERN_C_START
 
 VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost) {
   UNREFERENCED_PARAMETER(PriorityBoost);
+  internal::CheckNoWaitAfterSet("IoCompleteRequest");
   if (!internal::RequireNonNull(Irp, "IoCompleteRequest", "Irp")) return;
   internal::RequireAtMost(DISPATCH_LEVEL, "IoCompleteRequest");
   std::optional<internal::IrpInfo> info = internal::LookupIrp(Irp);

@@ -4,6 +4,7 @@
 #include <wskconf/ke.h>
 #include <wskconf/verifier.h>
 
+#include "internal/dispatcher.h"
 #include "internal/irql.h"
 
 namespace wskconf::kernel::internal {
@@ -50,6 +51,7 @@ extern "C" {
 KIRQL KeGetCurrentIrql(VOID) { return ki::current_irql; }
 
 KIRQL KfRaiseIrql(KIRQL NewIrql) {
+  ki::CheckNoWaitAfterSet("KeRaiseIrql");
   KIRQL old = ki::current_irql;
   if (NewIrql < old || NewIrql > HIGH_LEVEL) {
     WskconfReportViolation(WskconfRuleIrqlInvalidLower, nullptr,
@@ -63,6 +65,7 @@ KIRQL KfRaiseIrql(KIRQL NewIrql) {
 }
 
 VOID KeLowerIrql(KIRQL NewIrql) {
+  ki::CheckNoWaitAfterSet("KeLowerIrql");
   KIRQL current = ki::current_irql;
   if (NewIrql > current) {
     WskconfReportViolation(WskconfRuleIrqlInvalidLower, nullptr,

@@ -327,28 +327,29 @@ VOID IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl, PVOID VirtualAddress,
   }
   if (start < source_start || start > source_end ||
       Length > source_end - start) {
-    // No verifier rule covers this (Windows stops the system): say so on
-    // stderr, as the runtime does for other unruled misuse, and refuse.
-    std::fprintf(stderr,
-                 "wskconf: IoBuildPartialMdl: %u bytes at %p are not inside "
-                 "source MDL %p (%u bytes at %p); target left alone\n",
-                 Length, VirtualAddress, static_cast<void*>(SourceMdl),
-                 SourceMdl->ByteCount, reinterpret_cast<void*>(source_start));
+    // Windows stops the system here; the runtime reports and refuses.
+    WskconfReportViolation(WskconfRuleMdlPartialInvalid, TargetMdl,
+                           "IoBuildPartialMdl: %u bytes at %p are not inside "
+                           "source MDL %p (%u bytes at %p); target left alone",
+                           Length, VirtualAddress,
+                           static_cast<void*>(SourceMdl), SourceMdl->ByteCount,
+                           reinterpret_cast<void*>(source_start));
     return;
   }
   if (MmSizeOfMdl(VirtualAddress, Length) > internal::MdlCapacity(TargetMdl)) {
-    std::fprintf(stderr,
-                 "wskconf: IoBuildPartialMdl: target MDL %p is too small to "
-                 "describe %u bytes at %p; target left alone\n",
-                 static_cast<void*>(TargetMdl), Length, VirtualAddress);
+    WskconfReportViolation(WskconfRuleMdlPartialInvalid, TargetMdl,
+                           "IoBuildPartialMdl: target MDL %p is too small to "
+                           "describe %u bytes at %p; target left alone",
+                           static_cast<void*>(TargetMdl), Length,
+                           VirtualAddress);
     return;
   }
   if (!(SourceMdl->MdlFlags &
         (MDL_PAGES_LOCKED | MDL_SOURCE_IS_NONPAGED_POOL | MDL_PARTIAL))) {
-    std::fprintf(stderr,
-                 "wskconf: IoBuildPartialMdl: source MDL %p is neither locked "
-                 "nor built for nonpaged pool\n",
-                 static_cast<void*>(SourceMdl));
+    WskconfReportViolation(WskconfRuleMdlPartialInvalid, SourceMdl,
+                           "IoBuildPartialMdl: source MDL %p is neither locked "
+                           "nor built for nonpaged pool",
+                           static_cast<void*>(SourceMdl));
   }
   CSHORT keep = TargetMdl->MdlFlags & MDL_ALLOCATED_FIXED_SIZE;
   CSHORT inherit = SourceMdl->MdlFlags & (MDL_SOURCE_IS_NONPAGED_POOL |

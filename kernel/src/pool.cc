@@ -4,7 +4,6 @@
 // wild frees are reported without ever reading freed memory.
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -16,6 +15,7 @@
 #include <wskconf/ke.h>
 #include <wskconf/verifier.h>
 
+#include "internal/dispatcher.h"
 #include "internal/irql.h"
 #include "internal/pool.h"
 #include "internal/verifier.h"
@@ -74,6 +74,7 @@ void ForgetFreedBlock(void* p) {
 // Shared by every allocator once the type is known to be valid.
 PVOID Allocate(bool paged, bool cache_aligned, SIZE_T bytes, ULONG tag,
                bool zero, const char* routine) {
+  CheckNoWaitAfterSet(routine);
   RequireAtMost(paged ? APC_LEVEL : DISPATCH_LEVEL, routine);
   if (ShouldFailAllocation(WskconfAllocPool)) return nullptr;
   const SIZE_T alignment = cache_aligned ? 64 : 16;
@@ -90,6 +91,7 @@ PVOID Allocate(bool paged, bool cache_aligned, SIZE_T bytes, ULONG tag,
 }
 
 void Free(PVOID p, bool check_tag, ULONG tag, const char* routine) {
+  CheckNoWaitAfterSet(routine);
   if (!RequireNonNull(p, routine, "P")) return;
   PoolState& state = State();
   Block block{};
@@ -143,8 +145,10 @@ PVOID AllocateTyped(POOL_TYPE type, SIZE_T bytes, ULONG tag, bool zero,
   bool paged = false;
   bool cache_aligned = false;
   if (!DecodePoolType(type, &paged, &cache_aligned)) {
-    std::fprintf(stderr, "wskconf: %s: invalid POOL_TYPE %d\n", routine,
-                 static_cast<int>(type));
+    WskconfReportViolation(WskconfRulePoolInvalidType, nullptr,
+                           "%s: POOL_TYPE %d is reserved or unknown; nothing "
+                           "allocated",
+                           routine, static_cast<int>(type));
     return nullptr;
   }
   return Allocate(paged, cache_aligned, bytes, tag, zero, routine);
@@ -227,8 +231,10 @@ PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes, ULONG Tag) {
   // Unknown optional bits (above 32) are ignored, as documented for them.
   if (kind == 0 || (kind & (kind - 1)) != 0 ||
       (Flags & required_range & ~known_required) != 0) {
-    std::fprintf(stderr, "wskconf: ExAllocatePool2: invalid flags 0x%llx\n",
-                 static_cast<unsigned long long>(Flags));
+    WskconfReportViolation(WskconfRulePoolInvalidType, nullptr,
+                           "ExAllocatePool2: flags 0x%llx name no memory kind, "
+                           "several, or a reserved bit; nothing allocated",
+                           static_cast<unsigned long long>(Flags));
     return nullptr;
   }
   return ki::Allocate(kind == POOL_FLAG_PAGED,

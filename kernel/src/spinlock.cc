@@ -2,12 +2,12 @@
 // holds the owner's token while held. Acquiring raises the modelled IRQL to
 // DISPATCH_LEVEL as on Windows.
 #include <cstdint>
-#include <cstdio>
 #include <thread>
 
 #include <wskconf/ke.h>
 #include <wskconf/verifier.h>
 
+#include "internal/dispatcher.h"
 #include "internal/irql.h"
 #include "internal/verifier.h"
 
@@ -21,15 +21,17 @@ ULONG_PTR OwnerToken() {
 }
 
 // Spins, then yields: host threads at "DISPATCH_LEVEL" can be preempted, so
-// pure spinning on two cores would waste the holder's time slice.
+// pure spinning on two cores would waste the holder's time slice. A thread
+// that already holds the lock is reported and then spins for ever, as it does
+// on Windows: the caller's time limit turns the hang into a failure.
 void Acquire(PKSPIN_LOCK lock, const char* routine) {
   const ULONG_PTR self = OwnerToken();
+  CheckNoWaitAfterSet(routine);
   if (__atomic_load_n(lock, __ATOMIC_RELAXED) == self) {
-    std::fprintf(stderr,
-                 "wskconf: %s: spin lock %p is already held by this thread "
-                 "(a deadlock on Windows); not acquired again\n",
-                 routine, static_cast<void*>(lock));
-    return;
+    WskconfReportViolation(WskconfRuleSpinLockAcquiredRecursively, lock,
+                           "%s: spin lock %p is already held by this thread; "
+                           "it now deadlocks, as on Windows",
+                           routine, static_cast<void*>(lock));
   }
   for (unsigned spins = 0;; ++spins) {
     ULONG_PTR expected = 0;
@@ -41,11 +43,17 @@ void Acquire(PKSPIN_LOCK lock, const char* routine) {
   }
 }
 
+// Releasing a lock this thread does not hold is reported and leaves the lock
+// as it is: freeing another thread's lock would break its exclusion.
 void Release(PKSPIN_LOCK lock, const char* routine) {
+  CheckNoWaitAfterSet(routine);
   const ULONG_PTR holder = __atomic_load_n(lock, __ATOMIC_RELAXED);
-  if (holder == 0) {
-    std::fprintf(stderr, "wskconf: %s: spin lock %p is not held\n", routine,
-                 static_cast<void*>(lock));
+  if (holder != OwnerToken()) {
+    WskconfReportViolation(WskconfRuleSpinLockReleasedNotHeld, lock,
+                           "%s: spin lock %p is %s; left as it is", routine,
+                           static_cast<void*>(lock),
+                           holder == 0 ? "not held"
+                                       : "held by another thread");
     return;
   }
   __atomic_store_n(lock, ULONG_PTR{0}, __ATOMIC_RELEASE);

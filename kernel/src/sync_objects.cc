@@ -1,7 +1,6 @@
 // Mutexes, semaphores and fast mutexes on top of the wait engine in
 // event_wait.cc: they differ from events only in how a wait consumes them
 // and in how they are released.
-#include <cstdio>
 #include <mutex>
 
 #include <wskconf/ke.h>
@@ -49,6 +48,7 @@ VOID KeInitializeMutex(PRKMUTEX Mutex, ULONG Level) {
 
 LONG KeReleaseMutex(PRKMUTEX Mutex, BOOLEAN Wait) {
   (void)Wait;
+  ki::CheckNoWaitAfterSet("KeReleaseMutex");
   if (!ki::RequireNonNull(Mutex, "KeReleaseMutex", "Mutex")) return 0;
   ki::RequireAtMost(DISPATCH_LEVEL, "KeReleaseMutex");
   PKTHREAD self = KeGetCurrentThread();
@@ -56,10 +56,11 @@ LONG KeReleaseMutex(PRKMUTEX Mutex, BOOLEAN Wait) {
   DISPATCHER_HEADER* header = &Mutex->Header;
   LONG previous = header->SignalState;
   if (Mutex->OwnerThread != self || previous > 0) {
-    std::fprintf(stderr,
-                 "wskconf: KeReleaseMutex(%p): the calling thread does not "
-                 "own it (STATUS_MUTANT_NOT_OWNED on Windows); ignored\n",
-                 static_cast<void*>(Mutex));
+    WskconfReportViolation(WskconfRuleMutexReleasedNotOwned, Mutex,
+                           "KeReleaseMutex(%p): the calling thread does not "
+                           "own it (STATUS_MUTANT_NOT_OWNED on Windows); "
+                           "ignored",
+                           static_cast<void*>(Mutex));
     return previous;
   }
   if (++header->SignalState == 1) {
@@ -89,6 +90,7 @@ LONG KeReleaseSemaphore(PRKSEMAPHORE Semaphore, KPRIORITY Increment,
                         LONG Adjustment, BOOLEAN Wait) {
   (void)Increment;
   (void)Wait;
+  ki::CheckNoWaitAfterSet("KeReleaseSemaphore");
   if (!ki::RequireNonNull(Semaphore, "KeReleaseSemaphore", "Semaphore")) {
     return 0;
   }
@@ -97,11 +99,12 @@ LONG KeReleaseSemaphore(PRKSEMAPHORE Semaphore, KPRIORITY Increment,
   DISPATCHER_HEADER* header = &Semaphore->Header;
   LONG previous = header->SignalState;
   if (Adjustment <= 0 || previous > Semaphore->Limit - Adjustment) {
-    std::fprintf(stderr,
-                 "wskconf: KeReleaseSemaphore(%p, %d): count %d would pass "
-                 "the limit %d (STATUS_SEMAPHORE_LIMIT_EXCEEDED); ignored\n",
-                 static_cast<void*>(Semaphore), Adjustment, previous,
-                 Semaphore->Limit);
+    WskconfReportViolation(WskconfRuleSemaphoreLimitExceeded, Semaphore,
+                           "KeReleaseSemaphore(%p, %d): count %d would pass "
+                           "the limit %d (STATUS_SEMAPHORE_LIMIT_EXCEEDED); "
+                           "ignored",
+                           static_cast<void*>(Semaphore), Adjustment, previous,
+                           Semaphore->Limit);
     return previous;
   }
   header->SignalState = previous + Adjustment;
@@ -136,11 +139,11 @@ VOID ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex) {
   }
   PKTHREAD self = KeGetCurrentThread();
   if (__atomic_load_n(&FastMutex->Owner, __ATOMIC_ACQUIRE) == self) {
-    std::fprintf(stderr,
-                 "wskconf: ExAcquireFastMutex(%p): already owned by the "
-                 "calling thread (a deadlock on Windows); not acquired\n",
-                 static_cast<void*>(FastMutex));
-    return;
+    // Then wait for ever on the mutex this thread holds, as Windows does.
+    WskconfReportViolation(WskconfRuleMutexAcquiredRecursively, FastMutex,
+                           "ExAcquireFastMutex(%p): already owned by the "
+                           "calling thread; it now deadlocks, as on Windows",
+                           static_cast<void*>(FastMutex));
   }
   if (ki::WaitForever(&FastMutex->Event) == STATUS_SUCCESS) {
     __atomic_store_n(&FastMutex->Count, 0, __ATOMIC_RELAXED);
@@ -155,10 +158,10 @@ VOID ExReleaseFastMutexUnsafe(PFAST_MUTEX FastMutex) {
   }
   if (__atomic_load_n(&FastMutex->Owner, __ATOMIC_ACQUIRE) !=
       static_cast<PVOID>(KeGetCurrentThread())) {
-    std::fprintf(stderr,
-                 "wskconf: ExReleaseFastMutex(%p): not owned by the calling "
-                 "thread; ignored\n",
-                 static_cast<void*>(FastMutex));
+    WskconfReportViolation(WskconfRuleMutexReleasedNotOwned, FastMutex,
+                           "ExReleaseFastMutex(%p): not owned by the calling "
+                           "thread; ignored",
+                           static_cast<void*>(FastMutex));
     return;
   }
   __atomic_store_n(&FastMutex->Owner, static_cast<PVOID>(nullptr),

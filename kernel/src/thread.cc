@@ -3,11 +3,13 @@
 // object is a dispatcher object, signalled when its thread ends.
 #include <atomic>
 #include <cstdint>
-#include <cstdio>
+#include <cstdlib>
 #include <mutex>
+#include <new>
 #include <system_error>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <wskconf/ke.h>
 #include <wskconf/verifier.h>
@@ -45,6 +47,9 @@ constexpr uintptr_t kFirstHandle = 0xFFFFFFFF80000004ULL;
 struct ObjectManager {
   std::mutex mutex;
   std::unordered_map<_ETHREAD*, bool> objects;  // every live thread object
+  // Objects whose last reference is gone, while their memory is quarantined:
+  // one more dereference is reported, never performed.
+  std::unordered_set<const _ETHREAD*> deleted;
   std::unordered_map<HANDLE, _ETHREAD*> handles;
   uintptr_t next_handle = kFirstHandle;
   uintptr_t next_thread_id = 0x1000;
@@ -60,8 +65,19 @@ struct TerminateThread {};
 
 thread_local _ETHREAD* current_thread = nullptr;
 
+// Quarantine eviction hook: the address may be handed out again.
+void ForgetDeletedThread(void* thread) {
+  ObjectManager& objects = Objects();
+  std::lock_guard lock(objects.mutex);
+  objects.deleted.erase(static_cast<const _ETHREAD*>(thread));
+}
+
 _ETHREAD* NewThreadObject(bool system, LONG_PTR references) {
-  auto* thread = new _ETHREAD{};
+  // From malloc, so the quarantine can release it (_ETHREAD is trivially
+  // destructible).
+  void* memory = std::calloc(1, sizeof(_ETHREAD));
+  if (memory == nullptr) throw std::bad_alloc();
+  auto* thread = new (memory) _ETHREAD{};
   DISPATCHER_HEADER& header = thread->header;
   header.Type = kThreadObjectType;
   header.Size = static_cast<UCHAR>(sizeof(DISPATCHER_HEADER) / sizeof(LONG));
@@ -75,6 +91,7 @@ _ETHREAD* NewThreadObject(bool system, LONG_PTR references) {
   thread->id = reinterpret_cast<HANDLE>(objects.next_thread_id);
   objects.next_thread_id += 4;
   objects.objects.emplace(thread, true);
+  objects.deleted.erase(thread);
   return thread;
 }
 
@@ -85,9 +102,12 @@ LONG_PTR Release(_ETHREAD* thread) {
   {
     std::lock_guard lock(objects.mutex);
     remaining = --thread->references;
-    if (remaining == 0) objects.objects.erase(thread);
+    if (remaining == 0) {
+      objects.objects.erase(thread);
+      objects.deleted.insert(thread);
+    }
   }
-  if (remaining == 0) delete thread;
+  if (remaining == 0) QuarantineFree(thread, ForgetDeletedThread);
   return remaining;
 }
 
@@ -124,12 +144,13 @@ void SystemThreadEntry(_ETHREAD* thread) {
   } catch (const TerminateThread&) {
     // PsTerminateSystemThread: the exit status is already recorded.
   }
+  CheckNoWaitAfterSet("the end of a system thread");
   if (KeGetCurrentIrql() != PASSIVE_LEVEL) {
-    std::fprintf(stderr,
-                 "wskconf: system thread %p ended at IRQL %u, not "
-                 "PASSIVE_LEVEL\n",
-                 static_cast<void*>(thread),
-                 static_cast<unsigned>(KeGetCurrentIrql()));
+    WskconfReportViolation(WskconfRuleIrqlInvalidLower, thread,
+                           "system thread %p ended at IRQL %u, not "
+                           "PASSIVE_LEVEL",
+                           static_cast<void*>(thread),
+                           static_cast<unsigned>(KeGetCurrentIrql()));
   }
   current_thread = nullptr;
   MarkEnded(thread);
@@ -254,22 +275,37 @@ NTSTATUS ObReferenceObjectByHandle(HANDLE Handle, ACCESS_MASK DesiredAccess,
 
 LONG_PTR ObfReferenceObject(PVOID Object) {
   if (!ki::RequireNonNull(Object, "ObReferenceObject", "Object")) return 0;
-  ki::ObjectManager& objects = ki::Objects();
-  std::lock_guard lock(objects.mutex);
   auto* thread = static_cast<_ETHREAD*>(Object);
-  if (objects.objects.count(thread) == 0) return 1;  // not ours: left alone
-  return ++thread->references;
+  {
+    ki::ObjectManager& objects = ki::Objects();
+    std::lock_guard lock(objects.mutex);
+    if (objects.objects.count(thread) != 0) return ++thread->references;
+    if (objects.deleted.count(thread) == 0) return 1;  // not ours: left alone
+  }
+  WskconfReportViolation(WskconfRuleObjectDereferencedTooOften, Object,
+                         "ObReferenceObject(%p): its last reference was "
+                         "already released and the object deleted",
+                         Object);
+  return 0;
 }
 
 LONG_PTR ObfDereferenceObject(PVOID Object) {
   if (!ki::RequireNonNull(Object, "ObDereferenceObject", "Object")) return 0;
   auto* thread = static_cast<_ETHREAD*>(Object);
+  bool known = false;
   {
     ki::ObjectManager& objects = ki::Objects();
     std::lock_guard lock(objects.mutex);
-    if (objects.objects.count(thread) == 0) return 1;  // not ours
+    known = objects.objects.count(thread) != 0;
+    if (!known && objects.deleted.count(thread) == 0) return 1;  // not ours
   }
-  return ki::Release(thread);
+  if (known) return ki::Release(thread);
+  WskconfReportViolation(WskconfRuleObjectDereferencedTooOften, Object,
+                         "ObDereferenceObject(%p): one dereference too many: "
+                         "its last reference was already released and the "
+                         "object deleted",
+                         Object);
+  return 0;
 }
 
 NTSTATUS ZwClose(HANDLE Handle) {

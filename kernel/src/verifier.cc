@@ -12,6 +12,8 @@
 #include <mutex>
 #include <vector>
 
+#include "internal/dispatcher.h"
+
 namespace wskconf::kernel::internal {
 
 // Provided by the pool allocator (kernel/src/internal/pool.h). Weak so that
@@ -233,6 +235,7 @@ BOOLEAN WskconfSetViolationEcho(BOOLEAN Echo) {
 }
 
 ULONG WskconfCheckLeaks(VOID) {
+  internal::CheckNoWaitAfterSet("the end of the test (WskconfCheckLeaks)");
   ULONG count = 0;
   if (internal::ReportPoolLeaks != nullptr) internal::ReportPoolLeaks(&count);
   if (internal::ReportIrpLeaks != nullptr) internal::ReportIrpLeaks(&count);

@@ -2,17 +2,17 @@
 // run routines at PASSIVE_LEVEL. A worker is added whenever every worker is
 // busy, so a routine that waits for another work item cannot starve it.
 #include <condition_variable>
-#include <cstdio>
 #include <deque>
 #include <mutex>
-#include <set>
 #include <new>
+#include <set>
 #include <system_error>
 #include <thread>
 
 #include <wskconf/ke.h>
 #include <wskconf/verifier.h>
 
+#include "internal/dispatcher.h"
 #include "internal/irql.h"
 #include "internal/pool.h"
 #include "internal/verifier.h"
@@ -59,6 +59,7 @@ void RunItem(_IO_WORKITEM* item, std::unique_lock<std::mutex>& lock) {
   } else {
     routine_ex(device, context, item);
   }
+  CheckNoWaitAfterSet("the end of a work item routine");
   if (KeGetCurrentIrql() != PASSIVE_LEVEL) {
     WskconfReportViolation(WskconfRuleIrqlInvalidLower, nullptr,
                            "work item routine returned at IRQL %u, not "
@@ -93,16 +94,20 @@ void Enqueue(PIO_WORKITEM item, PIO_WORKITEM_ROUTINE routine,
              const char* name) {
   RequireAtMost(DISPATCH_LEVEL, name);
   if (!IsLivePoolBlock(item) && !IsCallerItem(item)) {
-    std::fprintf(stderr, "wskconf: %s: %p is not an allocated work item\n",
-                 name, static_cast<void*>(item));
+    WskconfReportViolation(WskconfRuleWorkItemNotAllocated, item,
+                           "%s: %p is not a work item from IoAllocateWorkItem "
+                           "or IoInitializeWorkItem (never allocated, or "
+                           "freed); not queued",
+                           name, static_cast<void*>(item));
     return;
   }
   WorkerPool& pool = Pool();
   std::lock_guard lock(pool.mutex);
   if (item->queued) {
-    std::fprintf(stderr,
-                 "wskconf: %s: work item %p is already queued; ignored\n",
-                 name, static_cast<void*>(item));
+    WskconfReportViolation(WskconfRuleWorkItemQueuedTwice, item,
+                           "%s: work item %p is already queued and its routine "
+                           "has not started; not queued again",
+                           name, static_cast<void*>(item));
     return;
   }
   item->routine = routine;
@@ -170,10 +175,10 @@ VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem) {
     ki::WorkerPool& pool = ki::Pool();
     std::lock_guard lock(pool.mutex);
     if (IoWorkItem->queued) {
-      std::fprintf(stderr,
-                   "wskconf: IoFreeWorkItem: work item %p is still queued; "
-                   "not freed\n",
-                   static_cast<void*>(IoWorkItem));
+      WskconfReportViolation(WskconfRuleWorkItemFreedWhileQueued, IoWorkItem,
+                             "IoFreeWorkItem: work item %p is still queued; "
+                             "not freed",
+                             static_cast<void*>(IoWorkItem));
       return;
     }
   }
@@ -201,10 +206,10 @@ VOID IoUninitializeWorkItem(PIO_WORKITEM IoWorkItem) {
   ki::WorkerPool& pool = ki::Pool();
   std::lock_guard lock(pool.mutex);
   if (IoWorkItem->queued) {
-    std::fprintf(stderr,
-                 "wskconf: IoUninitializeWorkItem: work item %p is still "
-                 "queued; left initialized\n",
-                 static_cast<void*>(IoWorkItem));
+    WskconfReportViolation(WskconfRuleWorkItemFreedWhileQueued, IoWorkItem,
+                           "IoUninitializeWorkItem: work item %p is still "
+                           "queued; left initialized",
+                           static_cast<void*>(IoWorkItem));
     return;
   }
   pool.caller_items.erase(IoWorkItem);

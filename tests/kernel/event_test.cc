@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -284,11 +285,13 @@ TEST_F(EventTest, WaitMultipleChecksCountAndWaitBlocks) {
   EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER,
                      WaitMultiple(objects, WaitAny, kExpectNoCompletion))
       << "more than THREAD_WAIT_OBJECTS need a wait block array";
+  ExpectViolation("Kernel.InvalidParameter");
   KWAIT_BLOCK blocks[4];
   EXPECT_NTSTATUS_EQ(STATUS_WAIT_0,
                      WaitMultiple(objects, WaitAny, kExpectNoCompletion, blocks));
   EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER,
                      WaitMultiple({}, WaitAny, kExpectNoCompletion));
+  ExpectViolation("Kernel.InvalidParameter");
 }
 
 TEST_F(EventTest, WaitMultipleAtDispatchIsReported) {
@@ -299,6 +302,65 @@ TEST_F(EventTest, WaitMultipleAtDispatchIsReported) {
                      WaitMultiple({&event}, WaitAny, kExpectCompletion));
   KeLowerIrql(old);
   ExpectViolation("Irql.WaitAtDispatch");
+}
+
+TEST_F(EventTest, SetWithWaitFollowedByAWaitIsSilent) {
+  KEVENT signalled;
+  KEVENT other;
+  KeInitializeEvent(&signalled, NotificationEvent, FALSE);
+  KeInitializeEvent(&other, NotificationEvent, TRUE);
+  KeSetEvent(&signalled, IO_NO_INCREMENT, TRUE);
+  LARGE_INTEGER timeout = RelativeTimeout(kExpectNoCompletion);
+  EXPECT_NTSTATUS_EQ(STATUS_SUCCESS,
+                     KeWaitForSingleObject(&other, Executive, KernelMode,
+                                           FALSE, &timeout));
+  KeSetEvent(&signalled, IO_NO_INCREMENT, FALSE);  // no wait promised
+  KeResetEvent(&signalled);
+  EXPECT_EQ(0u, WskconfGetViolationCount());
+}
+
+TEST_F(EventTest, SetWithWaitFollowedBySomethingElseIsReported) {
+  KEVENT first;
+  KEVENT second;
+  KeInitializeEvent(&first, NotificationEvent, FALSE);
+  KeInitializeEvent(&second, NotificationEvent, FALSE);
+  KeSetEvent(&first, IO_NO_INCREMENT, TRUE);
+  KeSetEvent(&second, IO_NO_INCREMENT, FALSE);
+  WSKCONF_VIOLATION violation =
+      ExpectViolation("Event.SetWithWaitNotFollowedByWait");
+  EXPECT_EQ(&first, violation.Object);
+  EXPECT_NE(std::string(violation.Message).find("KeSetEvent"),
+            std::string::npos)
+      << violation.Message;
+}
+
+TEST_F(EventTest, SetWithWaitAtTheEndOfAThreadIsReported) {
+  KEVENT event;
+  KeInitializeEvent(&event, NotificationEvent, FALSE);
+  KeSetEvent(&event, IO_NO_INCREMENT, TRUE);
+  EXPECT_EQ(0u, WskconfCheckLeaks());
+  ExpectViolation("Event.SetWithWaitNotFollowedByWait");
+}
+
+TEST_F(EventTest, WaitForMultipleWithImpossibleParametersIsReported) {
+  KEVENT event;
+  KeInitializeEvent(&event, NotificationEvent, TRUE);
+  PVOID objects[1] = {&event};
+  EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER,
+                     KeWaitForMultipleObjects(0, objects, WaitAny, Executive,
+                                              KernelMode, FALSE, nullptr,
+                                              nullptr));
+  ExpectViolation("Kernel.InvalidParameter");
+  EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER,
+                     KeWaitForMultipleObjects(1, objects,
+                                              static_cast<WAIT_TYPE>(7),
+                                              Executive, KernelMode, FALSE,
+                                              nullptr, nullptr));
+  ExpectViolation("Kernel.InvalidParameter");
+  EXPECT_NTSTATUS_EQ(STATUS_WAIT_0,
+                     KeWaitForMultipleObjects(1, objects, WaitAny, Executive,
+                                              KernelMode, FALSE, nullptr,
+                                              nullptr));
 }
 
 }  // namespace

@@ -63,6 +63,7 @@ TEST_F(ExecutiveTest, RundownExtraReleaseIsIgnored) {
   EX_RUNDOWN_REF ref;
   ExInitializeRundownProtection(&ref);
   ExReleaseRundownProtection(&ref);
+  ExpectViolation("Rundown.ReleasedMoreThanAcquired");
   EXPECT_EQ(0u, ref.Count);
 }
 
@@ -179,6 +180,18 @@ TEST_F(ExecutiveTest, ByteSwaps) {
 
 TEST(ExecutiveDeathTest, BugCheckAbortsWithTheCode) {
   EXPECT_DEATH(KeBugCheckEx(0xD1, 1, 2, 3, 4), "KeBugCheckEx\\(0x000000D1");
+}
+
+TEST_F(ExecutiveTest, ReleasingRundownMoreThanAcquiredIsReported) {
+  EX_RUNDOWN_REF ref;
+  ExInitializeRundownProtection(&ref);
+  ASSERT_TRUE(ExAcquireRundownProtection(&ref));
+  ExReleaseRundownProtection(&ref);
+  EXPECT_EQ(0u, WskconfGetViolationCount()) << "one release per acquire";
+  ExReleaseRundownProtection(&ref);
+  EXPECT_EQ(&ref, ExpectViolation("Rundown.ReleasedMoreThanAcquired").Object);
+  EXPECT_TRUE(ExAcquireRundownProtection(&ref)) << "the count did not wrap";
+  ExReleaseRundownProtection(&ref);
 }
 
 }  // namespace

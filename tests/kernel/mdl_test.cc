@@ -321,10 +321,11 @@ TEST_F(MdlTest, PartialMdlOutsideTheSourceLeavesTheTargetAlone) {
   MdlPtr source(IoAllocateMdl(buffer_, 100, FALSE, FALSE, nullptr));
   MmBuildMdlForNonPagedPool(source.get());
   MdlPtr part(IoAllocateMdl(buffer_ + 50, 100, FALSE, FALSE, nullptr));
-  ::testing::internal::CaptureStderr();
   IoBuildPartialMdl(source.get(), part.get(), buffer_ + 50, 100);
-  std::string err = ::testing::internal::GetCapturedStderr();
-  EXPECT_NE(err.find("not inside source MDL"), std::string::npos) << err;
+  WSKCONF_VIOLATION violation = ExpectViolation("Mdl.PartialBuildInvalid");
+  EXPECT_NE(std::string(violation.Message).find("not inside source MDL"),
+            std::string::npos)
+      << violation.Message;
   EXPECT_FALSE(part->MdlFlags & MDL_PARTIAL);
 }
 
@@ -332,11 +333,20 @@ TEST_F(MdlTest, PartialMdlIntoATooSmallTargetLeavesItAlone) {
   MdlPtr source(IoAllocateMdl(buffer_, 3 * PAGE_SIZE, FALSE, FALSE, nullptr));
   MmBuildMdlForNonPagedPool(source.get());
   MdlPtr part(IoAllocateMdl(buffer_, 8, FALSE, FALSE, nullptr));  // 1 page
-  ::testing::internal::CaptureStderr();
   IoBuildPartialMdl(source.get(), part.get(), buffer_, 3 * PAGE_SIZE);
-  std::string err = ::testing::internal::GetCapturedStderr();
-  EXPECT_NE(err.find("too small"), std::string::npos) << err;
+  WSKCONF_VIOLATION violation = ExpectViolation("Mdl.PartialBuildInvalid");
+  EXPECT_NE(std::string(violation.Message).find("too small"),
+            std::string::npos)
+      << violation.Message;
   EXPECT_EQ(MmGetMdlByteCount(part.get()), 8u);
+}
+
+TEST_F(MdlTest, PartialMdlOfASourceNotLockedDownIsReported) {
+  MdlPtr source(IoAllocateMdl(buffer_, 100, FALSE, FALSE, nullptr));
+  MdlPtr part(IoAllocateMdl(buffer_, 100, FALSE, FALSE, nullptr));
+  IoBuildPartialMdl(source.get(), part.get(), buffer_ + 10, 20);
+  WSKCONF_VIOLATION violation = ExpectViolation("Mdl.PartialBuildInvalid");
+  EXPECT_EQ(source.get(), violation.Object);
 }
 
 TEST_F(MdlTest, PartialMdlWithFreedOrNullMdlIsReported) {

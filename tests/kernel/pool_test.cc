@@ -79,7 +79,9 @@ TEST_F(PoolTest, CacheAlignedTypeIs64ByteAligned) {
 
 TEST_F(PoolTest, MustSucceedTypesAreRejected) {
   EXPECT_EQ(nullptr, ExAllocatePoolWithTag(NonPagedPoolMustSucceed, 8, kTag));
+  ExpectViolation("Pool.InvalidTypeOrFlags");
   EXPECT_EQ(nullptr, ExAllocatePoolWithTag(static_cast<POOL_TYPE>(3), 8, kTag));
+  ExpectViolation("Pool.InvalidTypeOrFlags");
 }
 
 TEST_F(PoolTest, ZeroSizeAllocationIsAValidBlock) {
@@ -119,6 +121,7 @@ TEST_F(PoolTest, AllocatePool2RejectsInvalidFlags) {
   EXPECT_EQ(nullptr, ExAllocatePool2(POOL_FLAG_NON_PAGED | 0x1000, 8, kTag))
       << "unknown required flag";
   EXPECT_EQ(0u, WskconfPoolLiveCount(kTag));
+  for (int i = 0; i < 4; ++i) ExpectViolation("Pool.InvalidTypeOrFlags");
 }
 
 TEST_F(PoolTest, AllocatePool2IgnoresUnknownOptionalFlags) {

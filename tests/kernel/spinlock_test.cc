@@ -1,5 +1,6 @@
 // Tests of kernel/src/spinlock.cc: IRQL effects of the spin lock routines
 // and real mutual exclusion between host threads.
+#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -7,6 +8,7 @@
 
 #include <wskconf/ke.h>
 
+#include "deadlock_test_util.h"
 #include "kernel_test_util.h"
 
 namespace wskconf::kernel {
@@ -103,6 +105,62 @@ TEST_F(SpinLockTest, NullLockIsReported) {
   KeReleaseSpinLock(nullptr, old);
   ExpectViolation("Kernel.NullArgument");
   EXPECT_EQ(PASSIVE_LEVEL, KeGetCurrentIrql());
+}
+
+TEST_F(SpinLockTest, ReleasingAFreeLockIsReported) {
+  KSPIN_LOCK lock;
+  KeInitializeSpinLock(&lock);
+  KIRQL old = 0;
+  KeRaiseIrql(DISPATCH_LEVEL, &old);
+  KeReleaseSpinLock(&lock, old);
+  WSKCONF_VIOLATION violation = ExpectViolation("SpinLock.ReleasedNotHeld");
+  EXPECT_EQ(&lock, violation.Object);
+  EXPECT_NE(nullptr, std::strstr(violation.Message, "not held"))
+      << violation.Message;
+  EXPECT_EQ(PASSIVE_LEVEL, KeGetCurrentIrql());
+}
+
+TEST_F(SpinLockTest, ReleasingAnotherThreadsLockIsReportedAndKeepsItHeld) {
+  KSPIN_LOCK lock;
+  KeInitializeSpinLock(&lock);
+  KIRQL old = 0;
+  KeAcquireSpinLock(&lock, &old);
+  std::thread([&] {
+    KeReleaseSpinLockFromDpcLevel(&lock);
+  }).join();
+  WSKCONF_VIOLATION violation = ExpectViolation("SpinLock.ReleasedNotHeld");
+  EXPECT_NE(nullptr, std::strstr(violation.Message, "another thread"))
+      << violation.Message;
+  EXPECT_FALSE(KeTryToAcquireSpinLockAtDpcLevel(&lock)) << "still held";
+  KeReleaseSpinLock(&lock, old);
+}
+
+TEST_F(SpinLockTest, AcquiringAHeldLockAgainIsReportedThenDeadlocks) {
+  ::wskconf::testing::ExpectReportThenDeadlock(
+      "SpinLock.AcquiredRecursively", [] {
+        KSPIN_LOCK lock;
+        KeInitializeSpinLock(&lock);
+        KIRQL first = 0;
+        KIRQL second = 0;
+        KeAcquireSpinLock(&lock, &first);
+        KeAcquireSpinLock(&lock, &second);
+      });
+}
+
+TEST_F(SpinLockTest, NestedDistinctLocksAndQueuedLocksAreSilent) {
+  KSPIN_LOCK outer;
+  KSPIN_LOCK inner;
+  KeInitializeSpinLock(&outer);
+  KeInitializeSpinLock(&inner);
+  KIRQL old = 0;
+  KeAcquireSpinLock(&outer, &old);
+  KeAcquireSpinLockAtDpcLevel(&inner);
+  KeReleaseSpinLockFromDpcLevel(&inner);
+  KeReleaseSpinLock(&outer, old);
+  KLOCK_QUEUE_HANDLE handle;
+  KeAcquireInStackQueuedSpinLock(&outer, &handle);
+  KeReleaseInStackQueuedSpinLock(&handle);
+  EXPECT_EQ(0u, WskconfGetViolationCount());
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include <wskconf/ke.h>
 
+#include "deadlock_test_util.h"
 #include "kernel_test_util.h"
 
 namespace wskconf::kernel {
@@ -71,11 +72,22 @@ TEST_F(SyncObjectsTest, ReleasedMutexGoesToWaiter) {
   EXPECT_EQ(1, KeReadStateMutex(&mutex));
 }
 
-TEST_F(SyncObjectsTest, ReleasingUnownedMutexIsIgnored) {
+TEST_F(SyncObjectsTest, ReleasingUnownedMutexIsReportedAndIgnored) {
   KMUTEX mutex;
   KeInitializeMutex(&mutex, 0);
   EXPECT_EQ(1, KeReleaseMutex(&mutex, FALSE));
+  EXPECT_EQ(&mutex, ExpectViolation("Mutex.ReleasedNotOwned").Object);
   EXPECT_EQ(1, KeReadStateMutex(&mutex));
+}
+
+TEST_F(SyncObjectsTest, ReleasingAnotherThreadsMutexIsReported) {
+  KMUTEX mutex;
+  KeInitializeMutex(&mutex, 0);
+  ASSERT_NTSTATUS_EQ(STATUS_SUCCESS, WaitFor(&mutex, kExpectNoCompletion));
+  std::thread([&] { KeReleaseMutex(&mutex, FALSE); }).join();
+  ExpectViolation("Mutex.ReleasedNotOwned");
+  EXPECT_EQ(0, KeReleaseMutex(&mutex, FALSE)) << "the owner may release it";
+  EXPECT_EQ(0u, WskconfGetViolationCount());
 }
 
 TEST_F(SyncObjectsTest, SemaphoreCountsWaits) {
@@ -89,11 +101,14 @@ TEST_F(SyncObjectsTest, SemaphoreCountsWaits) {
   EXPECT_EQ(3, KeReadStateSemaphore(&semaphore));
 }
 
-TEST_F(SyncObjectsTest, SemaphoreLimitIsEnforced) {
+TEST_F(SyncObjectsTest, SemaphoreLimitIsEnforcedAndReported) {
   KSEMAPHORE semaphore;
   KeInitializeSemaphore(&semaphore, 1, 1);
   EXPECT_EQ(1, KeReleaseSemaphore(&semaphore, IO_NO_INCREMENT, 1, FALSE));
+  EXPECT_EQ(&semaphore, ExpectViolation("Semaphore.LimitExceeded").Object);
   EXPECT_EQ(1, KeReadStateSemaphore(&semaphore));
+  EXPECT_EQ(1, KeReleaseSemaphore(&semaphore, IO_NO_INCREMENT, 0, FALSE));
+  ExpectViolation("Semaphore.LimitExceeded");
 }
 
 TEST_F(SyncObjectsTest, SemaphoreReleaseWakesWaiter) {
@@ -148,6 +163,26 @@ TEST_F(SyncObjectsTest, FastMutexAtDispatchIsReported) {
   ExpectViolation("Irql.PassiveOnlyCallAtRaisedIrql");
   ExReleaseFastMutex(&mutex);
   KeLowerIrql(old);
+}
+
+TEST_F(SyncObjectsTest, ReleasingAFastMutexNotOwnedIsReported) {
+  FAST_MUTEX mutex;
+  ExInitializeFastMutex(&mutex);
+  ExReleaseFastMutexUnsafe(&mutex);
+  EXPECT_EQ(&mutex, ExpectViolation("Mutex.ReleasedNotOwned").Object);
+  ExAcquireFastMutex(&mutex);
+  ExReleaseFastMutex(&mutex);
+  EXPECT_EQ(0u, WskconfGetViolationCount()) << "acquire then release is fine";
+}
+
+TEST_F(SyncObjectsTest, AcquiringAnOwnedFastMutexIsReportedThenDeadlocks) {
+  ::wskconf::testing::ExpectReportThenDeadlock(
+      "Mutex.FastMutexAcquiredRecursively", [] {
+        FAST_MUTEX mutex;
+        ExInitializeFastMutex(&mutex);
+        ExAcquireFastMutex(&mutex);
+        ExAcquireFastMutex(&mutex);
+      });
 }
 
 }  // namespace

@@ -240,5 +240,34 @@ TEST_F(ThreadTest, ZwCloseOfUnknownHandleFails) {
                      ZwClose(reinterpret_cast<HANDLE>(uintptr_t{0x1234})));
 }
 
+// A host thread's object: one reference of ours, the thread's own released
+// when the thread ends.
+PVOID ReferencedObjectOfEndedHostThread() {
+  PVOID object = nullptr;
+  std::thread([&] {
+    object = PsGetCurrentThread();
+    ObReferenceObject(object);
+  }).join();
+  return object;
+}
+
+TEST_F(ThreadTest, DereferencingOnceTooOftenIsReported) {
+  PVOID object = ReferencedObjectOfEndedHostThread();
+  ObDereferenceObject(object);  // the last reference: deleted
+  EXPECT_EQ(0u, WskconfGetViolationCount());
+  ObDereferenceObject(object);
+  EXPECT_EQ(object, ExpectViolation("Object.DereferencedTooOften").Object);
+  ObReferenceObject(object);
+  ExpectViolation("Object.DereferencedTooOften");
+}
+
+TEST_F(ThreadTest, BalancedReferencesAreSilent) {
+  PVOID object = ReferencedObjectOfEndedHostThread();
+  ObReferenceObject(object);
+  ObDereferenceObject(object);
+  ObDereferenceObject(object);
+  EXPECT_EQ(0u, WskconfGetViolationCount());
+}
+
 }  // namespace
 }  // namespace wskconf::kernel

@@ -13,6 +13,7 @@ namespace wskconf::kernel {
 namespace {
 
 using ::wskconf::testing::kExpectCompletion;
+using ::wskconf::testing::kExpectNoCompletion;
 using ::wskconf::testing::RelativeTimeout;
 using WorkItemTest = ::wskconf::testing::KernelTest;
 
@@ -170,6 +171,97 @@ TEST_F(WorkItemTest, FreeingTwiceIsReportedWithoutTouchingTheItem) {
   IoFreeWorkItem(item);
   IoFreeWorkItem(item);
   ExpectViolation("Pool.FreedTwice");
+}
+
+// Keeps every worker of the runtime busy (it runs at most 64, one per
+// routine that has not returned) so that the next item stays queued.
+class BusyWorkers {
+ public:
+  static constexpr int kWorkerLimit = 64;
+
+  explicit BusyWorkers(_DEVICE_OBJECT* device) {
+    KeInitializeEvent(&release_, NotificationEvent, FALSE);
+    KeInitializeEvent(&all_started_, NotificationEvent, FALSE);
+    KeInitializeEvent(&all_finished_, NotificationEvent, FALSE);
+    for (PIO_WORKITEM& item : items_) {
+      item = IoAllocateWorkItem(device);
+      IoQueueWorkItem(item, Block, DelayedWorkQueue, this);
+    }
+  }
+  ~BusyWorkers() {
+    KeSetEvent(&release_, IO_NO_INCREMENT, FALSE);
+    EXPECT_NTSTATUS_EQ(STATUS_SUCCESS,
+                       WaitFor(&all_finished_, kExpectCompletion));
+    for (PIO_WORKITEM item : items_) IoFreeWorkItem(item);
+  }
+  NTSTATUS WaitAllStarted() { return WaitFor(&all_started_, kExpectCompletion); }
+
+ private:
+  static void Block(_DEVICE_OBJECT*, PVOID context) {
+    auto* self = static_cast<BusyWorkers*>(context);
+    if (++self->started_ == kWorkerLimit) {
+      KeSetEvent(&self->all_started_, IO_NO_INCREMENT, FALSE);
+    }
+    WaitFor(&self->release_, kExpectCompletion);
+    if (++self->finished_ == kWorkerLimit) {
+      KeSetEvent(&self->all_finished_, IO_NO_INCREMENT, FALSE);
+    }
+  }
+
+  KEVENT release_;
+  KEVENT all_started_;
+  KEVENT all_finished_;
+  std::atomic<int> started_{0};
+  std::atomic<int> finished_{0};
+  PIO_WORKITEM items_[kWorkerLimit];
+};
+
+TEST_F(WorkItemTest, QueuingAQueuedItemOrFreeingItIsReportedAndRefused) {
+  FakeDevice device;
+  Observed observed;
+  PIO_WORKITEM item = IoAllocateWorkItem(AsDevice(&device));
+  ASSERT_NE(nullptr, item);
+  {
+    BusyWorkers busy(AsDevice(&device));
+    ASSERT_NTSTATUS_EQ(STATUS_SUCCESS, busy.WaitAllStarted());
+    IoQueueWorkItem(item, Record, DelayedWorkQueue, &observed);
+    IoQueueWorkItem(item, Record, DelayedWorkQueue, &observed);
+    EXPECT_EQ(item, ExpectViolation("WorkItem.QueuedTwice").Object);
+    IoFreeWorkItem(item);
+    EXPECT_EQ(item, ExpectViolation("WorkItem.FreedWhileQueued").Object);
+    EXPECT_NTSTATUS_EQ(STATUS_TIMEOUT,
+                       WaitFor(&observed.done, kExpectNoCompletion))
+        << "every worker is busy, so the item is still queued";
+  }
+  ASSERT_NTSTATUS_EQ(STATUS_SUCCESS, WaitFor(&observed.done, kExpectCompletion));
+  IoFreeWorkItem(item);
+}
+
+TEST_F(WorkItemTest, RequeuingFromItsOwnRoutineIsSilent) {
+  FakeDevice device;
+  Chain chain;
+  KeInitializeEvent(&chain.inner_done, NotificationEvent, FALSE);
+  KeInitializeEvent(&chain.outer_done, NotificationEvent, FALSE);
+  chain.inner = IoAllocateWorkItem(AsDevice(&device));
+  // OuterRoutine queues chain.inner; here the item queues itself again.
+  PIO_WORKITEM item = chain.inner;
+  IoQueueWorkItem(item, OuterRoutine, DelayedWorkQueue, &chain);
+  ASSERT_NTSTATUS_EQ(STATUS_SUCCESS, WaitFor(&chain.outer_done, kExpectCompletion));
+  EXPECT_NTSTATUS_EQ(STATUS_SUCCESS, chain.inner_wait);
+  IoFreeWorkItem(item);
+  EXPECT_EQ(0u, WskconfGetViolationCount());
+}
+
+TEST_F(WorkItemTest, QueuingWhatIsNotAWorkItemIsReported) {
+  FakeDevice device;
+  PIO_WORKITEM freed = IoAllocateWorkItem(AsDevice(&device));
+  IoFreeWorkItem(freed);
+  IoQueueWorkItem(freed, Record, DelayedWorkQueue, nullptr);
+  EXPECT_EQ(freed, ExpectViolation("WorkItem.NotAllocated").Object);
+  alignas(16) unsigned char not_an_item[64] = {};
+  IoQueueWorkItem(reinterpret_cast<PIO_WORKITEM>(not_an_item), Record,
+                  DelayedWorkQueue, nullptr);
+  ExpectViolation("WorkItem.NotAllocated");
 }
 
 TEST_F(WorkItemTest, AllocationFailureReturnsNull) {

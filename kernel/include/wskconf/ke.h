@@ -65,13 +65,17 @@ NTKERNELAPI VOID KeInitializeSpinLock(PKSPIN_LOCK SpinLock);
 
 /* Raises to DISPATCH_LEVEL, acquires SpinLock and returns the previous IRQL.
  * IRQL <= DISPATCH_LEVEL. KeAcquireSpinLock stores the previous IRQL through
- * its second argument, as the WDK macro does. */
+ * its second argument, as the WDK macro does. A thread that already holds
+ * SpinLock is reported (SpinLock.AcquiredRecursively) and then spins for
+ * ever, as on Windows. */
 NTKERNELAPI KIRQL KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock);
 #define KeAcquireSpinLock(SpinLock, OldIrql) \
   (*(OldIrql) = KeAcquireSpinLockRaiseToDpc(SpinLock))
 
 /* Releases SpinLock and lowers the IRQL to NewIrql (the value saved by
- * KeAcquireSpinLock). IRQL == DISPATCH_LEVEL. */
+ * KeAcquireSpinLock). IRQL == DISPATCH_LEVEL. A lock the calling thread
+ * does not hold is reported (SpinLock.ReleasedNotHeld) and left as it is;
+ * the IRQL is lowered all the same. */
 NTKERNELAPI VOID KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql);
 
 /* Acquire/release without changing the IRQL. The caller is at
@@ -164,9 +168,12 @@ NTKERNELAPI VOID KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type,
 
 /* Signals Event and returns its previous state (0 or 1). A notification event
  * releases every waiter; a synchronization event releases one waiter and
- * stays non-signalled, or stays signalled when nobody waits. Increment and
- * Wait are accepted and ignored (Wait TRUE does not keep the dispatcher
- * lock). IRQL <= DISPATCH_LEVEL. */
+ * stays non-signalled, or stays signalled when nobody waits. Increment is
+ * ignored. Wait TRUE does not keep the dispatcher lock, but the thread must
+ * call KeWaitXxx next: reaching another routine of the runtime (KeSetEvent,
+ * spin locks, IRQL changes, IoCallDriver, IoCompleteRequest, pool, ...), the
+ * end of a work item or system thread, or WskconfCheckLeaks first reports
+ * Event.SetWithWaitNotFollowedByWait. IRQL <= DISPATCH_LEVEL. */
 NTKERNELAPI LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait);
 
 /* Sets Event non-signalled and returns its previous state. IRQL <=
@@ -283,7 +290,9 @@ NTKERNELAPI NTSTATUS ObReferenceObjectByHandle(
 
 /* Add / drop one reference; the object is deleted when the last reference
  * (handles included) goes. Return the new count. Objects the runtime did not
- * create are left alone (return 1). IRQL <= DISPATCH_LEVEL. */
+ * create are left alone (return 1). Either call on an object whose last
+ * reference is already gone (its memory still quarantined) is reported as
+ * Object.DereferencedTooOften and returns 0. IRQL <= DISPATCH_LEVEL. */
 NTKERNELAPI LONG_PTR ObfReferenceObject(PVOID Object);
 NTKERNELAPI LONG_PTR ObfDereferenceObject(PVOID Object);
 #define ObReferenceObject(Object) ObfReferenceObject(Object)
@@ -326,8 +335,9 @@ NTKERNELAPI PIO_WORKITEM IoAllocateWorkItem(struct _DEVICE_OBJECT *DeviceObject)
 /* Queues IoWorkItem: a worker thread later calls
  * WorkerRoutine(DeviceObject, Context) at PASSIVE_LEVEL. The routine may free
  * the item. A NULL item or routine is reported as Kernel.NullArgument and
- * ignored; queuing an item that is still queued is printed to stderr and
- * ignored. IRQL <= DISPATCH_LEVEL. */
+ * ignored; queuing an item that is still queued (WorkItem.QueuedTwice) or a
+ * pointer that is not a live work item (WorkItem.NotAllocated) is reported
+ * and ignored. IRQL <= DISPATCH_LEVEL. */
 NTKERNELAPI VOID IoQueueWorkItem(PIO_WORKITEM IoWorkItem,
                                  PIO_WORKITEM_ROUTINE WorkerRoutine,
                                  WORK_QUEUE_TYPE QueueType, PVOID Context);
@@ -339,6 +349,7 @@ NTKERNELAPI VOID IoQueueWorkItemEx(PIO_WORKITEM IoWorkItem,
                                    WORK_QUEUE_TYPE QueueType, PVOID Context);
 
 /* Frees a work item that is not queued (a routine may free its own item).
+ * A queued item is reported (WorkItem.FreedWhileQueued) and not freed.
  * IRQL <= DISPATCH_LEVEL. */
 NTKERNELAPI VOID IoFreeWorkItem(PIO_WORKITEM IoWorkItem);
 

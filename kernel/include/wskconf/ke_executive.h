@@ -30,7 +30,8 @@ NTKERNELAPI BOOLEAN ExAcquireRundownProtection(PEX_RUNDOWN_REF RunRef);
 NTKERNELAPI BOOLEAN ExAcquireRundownProtectionEx(PEX_RUNDOWN_REF RunRef,
                                                  ULONG Count);
 /* Drops one (Count) holder(s); the last one wakes the rundown waiter. A
- * release without a holder is printed and ignored. IRQL <= DISPATCH_LEVEL. */
+ * release without a holder is reported (Rundown.ReleasedMoreThanAcquired)
+ * and ignored. IRQL <= DISPATCH_LEVEL. */
 NTKERNELAPI VOID ExReleaseRundownProtection(PEX_RUNDOWN_REF RunRef);
 NTKERNELAPI VOID ExReleaseRundownProtectionEx(PEX_RUNDOWN_REF RunRef,
                                               ULONG Count);

@@ -71,8 +71,8 @@ typedef ULONG64 POOL_FLAGS;
 /* Allocates NumberOfBytes (0 is allowed) of uninitialized memory (filled
  * with a non-zero pattern so code that assumes zeroed memory misbehaves
  * visibly), 16-byte aligned (64 for *CacheAligned types). Returns NULL when
- * fault injection fires, when PoolType is not a valid type, or when the host
- * is out of memory. Nonpaged pool: IRQL <= DISPATCH_LEVEL; paged pool: IRQL
+ * fault injection fires, when PoolType is not a valid type (reported as
+ * Pool.InvalidTypeOrFlags), or when the host is out of memory. Nonpaged pool: IRQL <= DISPATCH_LEVEL; paged pool: IRQL
  * <= APC_LEVEL (a higher IRQL is reported as Irql.PassiveOnlyCallAtRaisedIrql
  * and the block is still allocated). */
 NTKERNELAPI PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType,
@@ -88,9 +88,10 @@ NTKERNELAPI PVOID ExAllocatePoolUninitialized(POOL_TYPE PoolType,
                                               SIZE_T NumberOfBytes, ULONG Tag);
 
 /* Allocates zero-filled memory unless POOL_FLAG_UNINITIALIZED is set.
- * Returns NULL for an invalid combination of Flags (not exactly one of
- * POOL_FLAG_NON_PAGED / NON_PAGED_EXECUTE / PAGED, an unknown required flag,
- * a reserved flag), on fault injection and when out of memory. POOL_FLAG_RAISE_ON_FAILURE cannot
+ * Returns NULL, reporting Pool.InvalidTypeOrFlags, for an invalid
+ * combination of Flags (not exactly one of POOL_FLAG_NON_PAGED /
+ * NON_PAGED_EXECUTE / PAGED, an unknown required flag, a reserved flag);
+ * returns NULL on fault injection and when out of memory. POOL_FLAG_RAISE_ON_FAILURE cannot
  * raise here: the call returns NULL. IRQL as ExAllocatePoolWithTag. */
 NTKERNELAPI PVOID ExAllocatePool2(POOL_FLAGS Flags, SIZE_T NumberOfBytes,
                                   ULONG Tag);

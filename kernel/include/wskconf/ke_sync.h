@@ -40,8 +40,8 @@ typedef struct _KWAIT_BLOCK {
  * WaitAll (every object is acquired at once, atomically), or STATUS_TIMEOUT.
  * Count must be 1..MAXIMUM_WAIT_OBJECTS and WaitBlockArray non-NULL when
  * Count > THREAD_WAIT_OBJECTS; otherwise, or for another WaitType, the call
- * prints why and returns STATUS_INVALID_PARAMETER. IRQL rules (and the
- * Irql.WaitAtDispatch report) as for KeWaitForSingleObject. */
+ * reports Kernel.InvalidParameter and returns STATUS_INVALID_PARAMETER. IRQL
+ * rules (and the Irql.WaitAtDispatch report) as for KeWaitForSingleObject. */
 NTKERNELAPI NTSTATUS KeWaitForMultipleObjects(
     ULONG Count, PVOID Object[], WAIT_TYPE WaitType, KWAIT_REASON WaitReason,
     KPROCESSOR_MODE WaitMode, BOOLEAN Alertable, PLARGE_INTEGER Timeout,
@@ -63,8 +63,8 @@ typedef struct _KMUTANT {
 NTKERNELAPI VOID KeInitializeMutex(PRKMUTEX Mutex, ULONG Level);
 
 /* Releases one level of ownership; returns the previous SignalState. A
- * release by a thread that does not own the mutex is printed and ignored
- * (a bug check on Windows). Wait is ignored. IRQL <= DISPATCH_LEVEL. */
+ * release by a thread that does not own the mutex is reported
+ * (Mutex.ReleasedNotOwned) and ignored (a bug check on Windows). Wait is ignored. IRQL <= DISPATCH_LEVEL. */
 NTKERNELAPI LONG KeReleaseMutex(PRKMUTEX Mutex, BOOLEAN Wait);
 
 /* 1 when the mutex is free. */
@@ -87,7 +87,8 @@ NTKERNELAPI VOID KeInitializeSemaphore(PRKSEMAPHORE Semaphore, LONG Count,
 
 /* Adds Adjustment to the count, releasing waiters; returns the previous
  * count. An Adjustment that is not positive or would pass the limit is
- * printed and ignored (Windows raises STATUS_SEMAPHORE_LIMIT_EXCEEDED).
+ * reported (Semaphore.LimitExceeded) and ignored (Windows raises
+ * STATUS_SEMAPHORE_LIMIT_EXCEEDED).
  * IRQL <= DISPATCH_LEVEL. */
 NTKERNELAPI LONG KeReleaseSemaphore(PRKSEMAPHORE Semaphore,
                                     KPRIORITY Increment, LONG Adjustment,
@@ -111,12 +112,14 @@ typedef struct _FAST_MUTEX {
 /* Any IRQL. */
 NTKERNELAPI VOID ExInitializeFastMutex(PFAST_MUTEX FastMutex);
 /* IRQL <= APC_LEVEL (else Irql.PassiveOnlyCallAtRaisedIrql; the mutex is
- * still acquired). Acquiring a fast mutex the caller already owns would
- * deadlock: it is printed and the call returns without acquiring. */
+ * still acquired). Acquiring a fast mutex the caller already owns is
+ * reported (Mutex.FastMutexAcquiredRecursively) and then waits for ever, as
+ * on Windows. */
 NTKERNELAPI VOID ExAcquireFastMutex(PFAST_MUTEX FastMutex);
 /* TRUE when acquired without waiting. */
 NTKERNELAPI BOOLEAN ExTryToAcquireFastMutex(PFAST_MUTEX FastMutex);
-/* Release by a thread that does not own the mutex is printed and ignored. */
+/* Release by a thread that does not own the mutex is reported
+ * (Mutex.ReleasedNotOwned) and ignored. */
 NTKERNELAPI VOID ExReleaseFastMutex(PFAST_MUTEX FastMutex);
 NTKERNELAPI VOID ExAcquireFastMutexUnsafe(PFAST_MUTEX FastMutex);
 NTKERNELAPI VOID ExReleaseFastMutexUnsafe(PFAST_MUTEX FastMutex);

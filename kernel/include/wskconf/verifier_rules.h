@@ -53,6 +53,47 @@
                "an MDL was used or freed again after IoFreeMdl")              \
   WSKCONF_RULE(MdlProbeInvalidAddress, "Mdl.ProbeInvalidAddress",              \
                "MmProbeAndLockPages was given an address range that is not "   \
-               "mapped (Windows raises STATUS_ACCESS_VIOLATION)")
+               "mapped (Windows raises STATUS_ACCESS_VIOLATION)")              \
+  WSKCONF_RULE(SpinLockReleasedNotHeld, "SpinLock.ReleasedNotHeld",            \
+               "a spin lock was released that the calling thread does not "    \
+               "hold")                                                         \
+  WSKCONF_RULE(SpinLockAcquiredRecursively, "SpinLock.AcquiredRecursively",    \
+               "a thread acquired a spin lock it already holds (it deadlocks, " \
+               "as on Windows)")                                               \
+  WSKCONF_RULE(WorkItemQueuedTwice, "WorkItem.QueuedTwice",                    \
+               "a work item was queued again before its routine started")      \
+  WSKCONF_RULE(WorkItemFreedWhileQueued, "WorkItem.FreedWhileQueued",          \
+               "IoFreeWorkItem was called on a work item still queued")        \
+  WSKCONF_RULE(WorkItemNotAllocated, "WorkItem.NotAllocated",                  \
+               "a work item routine was given a pointer that is not a live "   \
+               "work item from IoAllocateWorkItem")                            \
+  WSKCONF_RULE(ObjectDereferencedTooOften, "Object.DereferencedTooOften",      \
+               "an object was dereferenced (or referenced) after its last "    \
+               "reference was released")                                       \
+  WSKCONF_RULE(EventSetWaitNotFollowedByWait,                                  \
+               "Event.SetWithWaitNotFollowedByWait",                           \
+               "KeSetEvent with Wait TRUE was not followed at once by a "      \
+               "KeWaitXxx call on the same thread")                            \
+  WSKCONF_RULE(MutexReleasedNotOwned, "Mutex.ReleasedNotOwned",                \
+               "a mutex or fast mutex was released by a thread that does not " \
+               "own it")                                                       \
+  WSKCONF_RULE(MutexAcquiredRecursively, "Mutex.FastMutexAcquiredRecursively", \
+               "a thread acquired a fast mutex it already owns (it deadlocks, " \
+               "as on Windows)")                                               \
+  WSKCONF_RULE(SemaphoreLimitExceeded, "Semaphore.LimitExceeded",              \
+               "KeReleaseSemaphore would raise the count past the limit, or "  \
+               "was given an adjustment that is not positive")                 \
+  WSKCONF_RULE(RundownReleasedTooOften, "Rundown.ReleasedMoreThanAcquired",    \
+               "run-down protection was released more often than acquired")    \
+  WSKCONF_RULE(PoolInvalidType, "Pool.InvalidTypeOrFlags",                     \
+               "a pool allocation named a POOL_TYPE or POOL_FLAGS value that " \
+               "is reserved, unknown or contradictory")                        \
+  WSKCONF_RULE(MdlPartialInvalid, "Mdl.PartialBuildInvalid",                   \
+               "IoBuildPartialMdl was given a range outside the source MDL, "  \
+               "a target MDL too small for it, or a source whose pages are "   \
+               "not locked down")                                              \
+  WSKCONF_RULE(KernelInvalidParameter, "Kernel.InvalidParameter",              \
+               "a kernel routine was given parameter values its documentation " \
+               "rules out")
 
 #endif /* WSKCONF_VERIFIER_RULES_H_ */

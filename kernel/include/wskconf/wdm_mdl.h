@@ -165,10 +165,10 @@ NTKERNELAPI PVOID MmGetSystemAddressForMdlSafe(PMDL Mdl, ULONG Priority);
  * MDL (MDL_PARTIAL) shares the source's pages: it is mapped when the source
  * is nonpaged or mapped, otherwise MmGetSystemAddressForMdlSafe maps it on
  * demand (MDL_PARTIAL_HAS_BEEN_MAPPED). Reported, leaving the target alone:
- * a freed MDL (Mdl.UsedAfterFree), NULL (Kernel.NullArgument). No rule
- * covers a range outside the source or a target too small: they are
- * printed to stderr and the target is left alone; a source neither locked
- * nor nonpaged is printed too. IRQL <= DISPATCH_LEVEL. */
+ * a freed MDL (Mdl.UsedAfterFree), NULL (Kernel.NullArgument), a range
+ * outside the source or a target too small (Mdl.PartialBuildInvalid). A
+ * source neither locked nor nonpaged is reported under
+ * Mdl.PartialBuildInvalid too, and the partial MDL is built. IRQL <= DISPATCH_LEVEL. */
 NTKERNELAPI VOID IoBuildPartialMdl(PMDL SourceMdl, PMDL TargetMdl,
                                    PVOID VirtualAddress, ULONG Length);
 

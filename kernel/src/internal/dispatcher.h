@@ -39,6 +39,12 @@ NTSTATUS WaitUnchecked(DISPATCHER_HEADER* object, PLARGE_INTEGER timeout);
 // object does (all of them). Caller holds DispatcherLock().
 void SignalNotificationLocked(DISPATCHER_HEADER* header);
 
+// KeSetEvent with Wait TRUE promises that the same thread calls KeWaitXxx
+// next. Routines of the runtime that such a thread must not reach first
+// call CheckNoWaitAfterSet, which reports Event.SetWithWaitNotFollowedByWait
+// (once) and forgets the promise; KeWaitXxx keeps it.
+void CheckNoWaitAfterSet(const char* routine);
+
 // System time now, in 100 ns units since 1601-01-01 UTC.
 LONGLONG SystemTimeNow();
 
