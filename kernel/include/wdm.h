@@ -355,18 +355,13 @@ NTKERNELAPI NTSTATUS IoSetCompletionRoutineEx(
     BOOLEAN InvokeOnSuccess, BOOLEAN InvokeOnError, BOOLEAN InvokeOnCancel);
 
 /* Marks the current stack location pending (SL_PENDING_RETURNED); the
- * dispatch routine must then return STATUS_PENDING. An IRP whose creator
- * owns no stack location is reported as Irp.NoStackLocation. */
-FORCEINLINE VOID IoMarkIrpPending(PIRP Irp) {
-  if (Irp == NULL || Irp->CurrentLocation > Irp->StackCount) {
-    WskconfReportViolation(WskconfRuleIrpNoStackLocation, Irp,
-                           "IoMarkIrpPending: IRP %p has no current stack "
-                           "location (its creator must not mark it pending)",
-                           (void *)Irp);
-    return;
-  }
-  IoGetCurrentIrpStackLocation(Irp)->Control |= SL_PENDING_RETURNED;
-}
+ * dispatch routine must then return STATUS_PENDING (checked when IoCallDriver
+ * runs it: Irp.MarkedPendingButNotReturned). Reported, leaving the IRP
+ * alone: an IRP whose creator owns no stack location (Irp.NoStackLocation),
+ * a freed IRP (Irp.SentAfterFree), an IRP the calling dispatch routine has
+ * already passed on or completed (Irp.TouchedAfterHandOff). Any IRQL. */
+NTKERNELAPI VOID WskconfIoMarkIrpPending(PIRP Irp);
+FORCEINLINE VOID IoMarkIrpPending(PIRP Irp) { WskconfIoMarkIrpPending(Irp); }
 
 /* ------------------------------------------------------------------------
  * Sending and completing.

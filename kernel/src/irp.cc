@@ -4,8 +4,10 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 #include "internal/dispatcher.h"
+#include "internal/irp_dispatch.h"
 #include "internal/irp_tracker.h"
 #include "internal/irql.h"
 #include "internal/verifier.h"
@@ -118,6 +120,7 @@ VOID IoReuseIrp(PIRP Irp, NTSTATUS Iostatus) {
 
 BOOLEAN WskconfIrpHasNextStackLocation(PIRP Irp, const char* Routine) {
   if (!internal::RequireNonNull(Irp, Routine, "Irp")) return FALSE;
+  if (!internal::CheckIrpStillOwned(Irp, Routine)) return FALSE;
   if (internal::IsIrpFreed(Irp)) {
     WskconfReportViolation(WskconfRuleIrpSentAfterFree, Irp,
                            "%s: IRP %p was freed with IoFreeIrp", Routine,
@@ -175,9 +178,12 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
                                 "DeviceObject->DriverObject")) {
     return STATUS_INVALID_PARAMETER;
   }
-  if (!internal::BeginSend(Irp, "IoCallDriver")) {
+  if (!internal::CheckIrpStillOwned(Irp, "IoCallDriver") ||
+      !internal::BeginSend(Irp, "IoCallDriver")) {
     return STATUS_INVALID_PARAMETER;
   }
+  internal::DispatchFrame* caller =
+      internal::NoteIrpHandedOff(Irp, /*forwarded=*/true);
   Irp->CurrentLocation--;
   PIO_STACK_LOCATION stack = --Irp->Tail.Overlay.CurrentStackLocation;
   stack->DeviceObject = DeviceObject;
@@ -185,14 +191,27 @@ NTSTATUS IofCallDriver(PDEVICE_OBJECT DeviceObject, PIRP Irp) {
   if (stack->MajorFunction <= IRP_MJ_MAXIMUM_FUNCTION) {
     dispatch = DeviceObject->DriverObject->MajorFunction[stack->MajorFunction];
   }
+  NTSTATUS status;
   if (dispatch == nullptr) {
     // What the I/O manager's default dispatch routine does.
     Irp->IoStatus.Status = STATUS_INVALID_DEVICE_REQUEST;
     Irp->IoStatus.Information = 0;
     IoCompleteRequest(Irp, IO_NO_INCREMENT);
-    return STATUS_INVALID_DEVICE_REQUEST;
+    status = STATUS_INVALID_DEVICE_REQUEST;
+  } else {
+    // The frame lets the verifier see what the routine does with the IRP;
+    // after the call the IRP may be gone, so only the frame is read.
+    internal::DispatchFrame frame;
+    frame.irp = Irp;
+    frame.location = Irp->CurrentLocation;
+    frame.thread = std::this_thread::get_id();
+    internal::PushDispatchFrame(&frame);
+    status = dispatch(DeviceObject, Irp);
+    internal::PopDispatchFrame(&frame);
+    internal::CheckDispatchReturn(frame, status);
   }
-  return dispatch(DeviceObject, Irp);
+  internal::NoteForwardResult(caller, status);
+  return status;
 }
 
 EXTERN_C_END

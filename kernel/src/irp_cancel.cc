@@ -5,6 +5,7 @@
 #include <atomic>
 #include <thread>
 
+#include "internal/irp_dispatch.h"
 #include "internal/irp_tracker.h"
 #include "internal/verifier.h"
 
@@ -37,7 +38,8 @@ VOID IoReleaseCancelSpinLock(KIRQL Irql) {
 }
 
 PDRIVER_CANCEL IoSetCancelRoutine(PIRP Irp, PDRIVER_CANCEL CancelRoutine) {
-  if (!internal::RequireNonNull(Irp, "IoSetCancelRoutine", "Irp")) {
+  if (!internal::RequireNonNull(Irp, "IoSetCancelRoutine", "Irp") ||
+      !internal::CheckIrpStillOwned(Irp, "IoSetCancelRoutine")) {
     return nullptr;
   }
   if (internal::IsIrpFreed(Irp)) {

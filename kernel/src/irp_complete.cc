@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "internal/dispatcher.h"
+#include "internal/irp_dispatch.h"
 #include "internal/irp_tracker.h"
 #include "internal/irql.h"
 #include "internal/verifier.h"
@@ -52,9 +53,43 @@ bool ShouldInvoke(PIRP irp, UCHAR control) {
   return (control & SL_INVOKE_ON_ERROR) != 0;
 }
 
+// The I/O manager's own checks of an IRP handed to IoCompleteRequest; the
+// completion goes on after them, as it does on Windows.
+void CheckCompletionStatus(PIRP irp) {
+  if (irp->IoStatus.Status == STATUS_PENDING) {
+    WskconfReportViolation(WskconfRuleIrpCompletedWithStatusPending, irp,
+                           "IoCompleteRequest: IRP %p is completed with "
+                           "IoStatus.Status STATUS_PENDING",
+                           static_cast<void*>(irp));
+  }
+  PDRIVER_CANCEL cancel = __atomic_load_n(&irp->CancelRoutine, __ATOMIC_ACQUIRE);
+  if (cancel != nullptr) {
+    WskconfReportViolation(WskconfRuleIrpCompletedWithCancelRoutine, irp,
+                           "IoCompleteRequest: IRP %p still has cancel routine "
+                           "%p set (clear it with IoSetCancelRoutine(Irp, "
+                           "NULL) first)",
+                           static_cast<void*>(irp),
+                           reinterpret_cast<void*>(cancel));
+  }
+}
+
+// A completion routine of a driver that owns a stack location saw
+// PendingReturned and did not stop completion: it must have marked its own
+// location pending, or the drivers above never learn that the IRP pended.
+void CheckPendingPropagated(PIRP irp, PIO_COMPLETION_ROUTINE routine) {
+  if (IsIrpFreed(irp)) return;
+  if (IoGetCurrentIrpStackLocation(irp)->Control & SL_PENDING_RETURNED) return;
+  WskconfReportViolation(
+      WskconfRuleIrpPendingNotPropagated, irp,
+      "IoCompleteRequest: completion routine %p saw PendingReturned on IRP %p "
+      "and returned without calling IoMarkIrpPending",
+      reinterpret_cast<void*>(routine), static_cast<void*>(irp));
+}
+
 // Completion routines run at DISPATCH_LEVEL, as on Windows.
 NTSTATUS CallAtDispatch(PIO_COMPLETION_ROUTINE routine, PDEVICE_OBJECT device,
                         PIRP irp, PVOID context) {
+  ScopedCompletionRoutine owner(irp);
   KIRQL old_irql = KeGetCurrentIrql();
   if (old_irql < DISPATCH_LEVEL) KeRaiseIrql(DISPATCH_LEVEL, &old_irql);
   NTSTATUS status = routine(device, irp, context);
@@ -123,10 +158,15 @@ EXTERN_C_START
 VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost) {
   UNREFERENCED_PARAMETER(PriorityBoost);
   internal::CheckNoWaitAfterSet("IoCompleteRequest");
-  if (!internal::RequireNonNull(Irp, "IoCompleteRequest", "Irp")) return;
+  if (!internal::RequireNonNull(Irp, "IoCompleteRequest", "Irp") ||
+      !internal::CheckIrpStillOwned(Irp, "IoCompleteRequest")) {
+    return;
+  }
   internal::RequireAtMost(DISPATCH_LEVEL, "IoCompleteRequest");
   std::optional<internal::IrpInfo> info = internal::LookupIrp(Irp);
   if (!internal::CheckCompletable(Irp, info)) return;
+  internal::CheckCompletionStatus(Irp);
+  internal::NoteIrpHandedOff(Irp, /*forwarded=*/false);
   std::uint64_t generation = internal::SetIrpState(Irp, IrpState::kCompleting);
   internal::WalkResult walk;
   while (Irp->CurrentLocation <= Irp->StackCount) {
@@ -147,6 +187,12 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost) {
           caller_has_location ? IoGetCurrentIrpStackLocation(Irp)->DeviceObject
                               : nullptr;
       walk.last_routine = routine;
+      const CHAR location = Irp->CurrentLocation;
+      const bool pending_returned = Irp->PendingReturned != FALSE;
+      // The routine's driver owns the IRP while the routine runs; a dispatch
+      // routine of that driver waiting on another thread may act on it as
+      // soon as the routine signals, before it returns.
+      internal::SetIrpHandedOff(Irp, location, false);
       walk.last_result =
           internal::CallAtDispatch(routine, device, Irp, context);
       if (!caller_has_location) {
@@ -160,6 +206,10 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost) {
         // pending"; a driver with a location left may still complete it on.
         internal::SetIrpStateIf(Irp, generation, IrpState::kCompleted);
         return;
+      }
+      internal::SetIrpHandedOff(Irp, location, true);
+      if (pending_returned && caller_has_location) {
+        internal::CheckPendingPropagated(Irp, routine);
       }
       if (internal::IsIrpFreed(Irp)) break;
     } else if (Irp->PendingReturned && caller_has_location) {

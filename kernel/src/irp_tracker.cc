@@ -76,6 +76,17 @@ bool BeginSend(PIRP irp, const char* routine) {
         irp->CurrentLocation);
     return false;
   }
+  // A completed IRP unwound to its creator is reinitialised before it is
+  // sent again; a driver with a stack location of its own (a completion
+  // routine that stopped completion) may send it on as it is.
+  std::optional<IrpInfo> info = LookupIrp(irp);
+  if (info && info->state == IrpState::kCompleted &&
+      irp->CurrentLocation > irp->StackCount) {
+    WskconfReportViolation(WskconfRuleIrpSentAgainWithoutReuse, irp,
+                           "%s: IRP %p was completed and is sent again without "
+                           "IoReuseIrp (or IoInitializeIrp) first",
+                           routine, static_cast<void*>(irp));
+  }
   SetIrpState(irp, IrpState::kInFlight);
   return true;
 }

@@ -407,6 +407,7 @@ TEST_F(IrpCompleteTest, CompletingAboveDispatchLevelIsReported) {
   PIRP held = nullptr;
   lower_.set_dispatch([&](PDEVICE_OBJECT, PIRP irp) {
     held = irp;
+    IoMarkIrpPending(irp);
     return STATUS_PENDING;
   });
   IrpPtr irp = AllocateIrp(1);
@@ -431,6 +432,7 @@ TEST_F(IrpCompleteTest, CompletingAtDispatchLevelIsAllowed) {
   PIRP held = nullptr;
   lower_.set_dispatch([&](PDEVICE_OBJECT, PIRP irp) {
     held = irp;
+    IoMarkIrpPending(irp);
     return STATUS_PENDING;
   });
   IrpPtr irp = AllocateIrp(1);

@@ -94,6 +94,28 @@
                "not locked down")                                              \
   WSKCONF_RULE(KernelInvalidParameter, "Kernel.InvalidParameter",              \
                "a kernel routine was given parameter values its documentation " \
-               "rules out")
+               "rules out")                                                    \
+  WSKCONF_RULE(IrpPendingReturnedWithoutMark,                                  \
+               "Irp.PendingReturnedWithoutMark",                               \
+               "a dispatch routine returned STATUS_PENDING without calling "   \
+               "IoMarkIrpPending")                                             \
+  WSKCONF_RULE(IrpMarkedPendingButNotReturned,                                 \
+               "Irp.MarkedPendingButNotReturned",                              \
+               "a dispatch routine called IoMarkIrpPending and returned "      \
+               "something other than STATUS_PENDING")                          \
+  WSKCONF_RULE(IrpCompletedWithStatusPending, "Irp.CompletedWithStatusPending", \
+               "IoCompleteRequest was called with IoStatus.Status "            \
+               "STATUS_PENDING")                                               \
+  WSKCONF_RULE(IrpCompletedWithCancelRoutine, "Irp.CompletedWithCancelRoutine", \
+               "IoCompleteRequest was called on an IRP whose cancel routine "  \
+               "is still set")                                                 \
+  WSKCONF_RULE(IrpSentAgainWithoutReuse, "Irp.SentAgainWithoutReuse",          \
+               "a completed IRP was sent again without IoReuseIrp")            \
+  WSKCONF_RULE(IrpTouchedAfterHandOff, "Irp.TouchedAfterHandOff",              \
+               "a dispatch routine used an IRP after passing it on with "      \
+               "IoCallDriver or completing it")                                \
+  WSKCONF_RULE(IrpPendingNotPropagated, "Irp.PendingReturnedNotPropagated",    \
+               "a completion routine of a driver with a stack location saw "   \
+               "PendingReturned and returned without IoMarkIrpPending")
 
 #endif /* WSKCONF_VERIFIER_RULES_H_ */
