@@ -6,7 +6,6 @@
 // drops, a mutex gets an owner).
 #include <chrono>
 #include <condition_variable>
-#include <cstdio>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -149,12 +148,11 @@ NTSTATUS Wait(const char* routine, std::vector<DISPATCHER_HEADER*> objects,
   Deadline deadline = DeadlineFromTimeout(timeout);
   std::unique_lock lock(DispatcherLock());
   for (DISPATCHER_HEADER* object : waiter.objects) {
-    if (!IsKnownObjectType(object->Type)) {
-      std::fprintf(stderr,
-                   "wskconf: %s: %p is not a dispatcher object this runtime "
-                   "knows (type %u)\n",
-                   routine, static_cast<void*>(object),
-                   static_cast<unsigned>(object->Type));
+    ObjectState state = ObjectStateLocked(object);
+    if (state != ObjectState::kLive || !IsKnownObjectType(object->Type)) {
+      lock.unlock();
+      if (state == ObjectState::kLive) state = ObjectState::kNeverInitialized;
+      ReportUnlessLive(state, object, routine);
       return STATUS_INVALID_PARAMETER;
     }
   }
@@ -222,6 +220,7 @@ VOID KeInitializeEvent(PRKEVENT Event, EVENT_TYPE Type, BOOLEAN State) {
   if (!ki::RequireNonNull(Event, "KeInitializeEvent", "Event")) return;
   std::lock_guard lock(ki::DispatcherLock());
   DISPATCHER_HEADER* header = &Event->Header;
+  ki::RegisterObjectLocked(header);
   header->Lock = 0;
   header->Type = static_cast<UCHAR>(Type);
   header->Size = static_cast<UCHAR>(sizeof(KEVENT) / sizeof(LONG));
@@ -236,7 +235,13 @@ LONG KeSetEvent(PRKEVENT Event, KPRIORITY Increment, BOOLEAN Wait) {
   ki::RequireAtMost(DISPATCH_LEVEL, "KeSetEvent");
   LONG previous;
   {
-    std::lock_guard lock(ki::DispatcherLock());
+    std::unique_lock lock(ki::DispatcherLock());
+    if (ki::ObjectState state = ki::ObjectStateLocked(&Event->Header);
+        state != ki::ObjectState::kLive) {
+      lock.unlock();
+      ki::ReportUnlessLive(state, Event, "KeSetEvent");
+      return 0;
+    }
     previous = Event->Header.SignalState;
     // A synchronization event is reset again by the first waiter it releases.
     ki::SignalNotificationLocked(&Event->Header);
@@ -249,6 +254,7 @@ LONG KeResetEvent(PRKEVENT Event) {
   ki::CheckNoWaitAfterSet("KeResetEvent");
   if (!ki::RequireNonNull(Event, "KeResetEvent", "Event")) return 0;
   ki::RequireAtMost(DISPATCH_LEVEL, "KeResetEvent");
+  if (!ki::RequireLiveObject(&Event->Header, "KeResetEvent")) return 0;
   std::lock_guard lock(ki::DispatcherLock());
   LONG previous = Event->Header.SignalState;
   Event->Header.SignalState = 0;
@@ -257,13 +263,19 @@ LONG KeResetEvent(PRKEVENT Event) {
 
 VOID KeClearEvent(PRKEVENT Event) {
   ki::CheckNoWaitAfterSet("KeClearEvent");
-  if (!ki::RequireNonNull(Event, "KeClearEvent", "Event")) return;
+  if (!ki::RequireNonNull(Event, "KeClearEvent", "Event") ||
+      !ki::RequireLiveObject(&Event->Header, "KeClearEvent")) {
+    return;
+  }
   std::lock_guard lock(ki::DispatcherLock());
   Event->Header.SignalState = 0;
 }
 
 LONG KeReadStateEvent(PRKEVENT Event) {
-  if (!ki::RequireNonNull(Event, "KeReadStateEvent", "Event")) return 0;
+  if (!ki::RequireNonNull(Event, "KeReadStateEvent", "Event") ||
+      !ki::RequireLiveObject(&Event->Header, "KeReadStateEvent")) {
+    return 0;
+  }
   std::lock_guard lock(ki::DispatcherLock());
   return Event->Header.SignalState;
 }

@@ -50,6 +50,7 @@ PIRP IoAllocateIrp(CCHAR StackSize, BOOLEAN ChargeQuota) {
   PIRP irp = static_cast<PIRP>(memory);
   internal::InitializeIrpMemory(irp, size, StackSize);
   internal::TrackIrp(irp, /*owns_memory=*/true);
+  internal::SetIrpAllocationBytes(irp, size + sizeof(IO_STACK_LOCATION));
   return irp;
 }
 
@@ -76,6 +77,8 @@ VOID IoFreeIrp(PIRP Irp) {
                            "completed",
                            static_cast<void*>(Irp));
   }
+  // The size IoAllocateIrp allocated: the IRP and its spare location.
+  internal::PoisonFreedIrp(Irp, before->alloc_bytes);
   internal::QuarantineFree(Irp, internal::ForgetFreedIrp);
 }
 

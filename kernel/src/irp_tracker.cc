@@ -2,8 +2,10 @@
 // report built from it.
 #include "internal/irp_tracker.h"
 
+#include <cstring>
 #include <mutex>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "internal/verifier.h"
@@ -22,6 +24,31 @@ IrpTable& Table() {
   return *table;
 }
 
+constexpr unsigned char kFreedIrpFill = 0xDF;
+
+// The offset of the first byte of a freed, filled IRP that is no longer the
+// fill; marks it reported. Caller holds the table lock.
+std::optional<std::size_t> FindWriteLocked(const IRP* irp, IrpInfo& info) {
+  if (info.write_reported) return std::nullopt;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(irp);
+  for (std::size_t i = 0; i < info.poisoned_bytes; ++i) {
+    if (bytes[i] != kFreedIrpFill) {
+      info.write_reported = true;
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+
+void ReportIrpWrite(const void* irp, std::size_t bytes, std::size_t offset) {
+  WskconfReportViolation(WskconfRuleIrpWrittenAfterFree, irp,
+                         "IRP %p (%zu bytes) was written at offset %zu%s after "
+                         "IoFreeIrp",
+                         irp, bytes, offset,
+                         offset < sizeof(IRP) ? " (in the IRP header)"
+                                              : " (in a stack location)");
+}
+
 }  // namespace
 
 void TrackIrp(const IRP* irp, bool owns_memory) {
@@ -29,8 +56,17 @@ void TrackIrp(const IRP* irp, bool owns_memory) {
   std::lock_guard lock(table.mutex);
   IrpInfo& info = table.irps[irp];
   info.state = IrpState::kIdle;
+  info.poisoned_bytes = 0;
+  info.write_reported = false;
   info.owns_memory = owns_memory;
   info.generation = table.next_generation++;
+}
+
+void SetIrpAllocationBytes(const IRP* irp, std::size_t bytes) {
+  IrpTable& table = Table();
+  std::lock_guard lock(table.mutex);
+  auto it = table.irps.find(irp);
+  if (it != table.irps.end()) it->second.alloc_bytes = bytes;
 }
 
 std::optional<IrpInfo> LookupIrp(const IRP* irp) {
@@ -109,13 +145,48 @@ bool IsIrpFreed(const IRP* irp) {
   return info && info->state == IrpState::kFreed;
 }
 
-void ForgetFreedIrp(void* irp) {
+void PoisonFreedIrp(PIRP irp, std::size_t bytes) {
   IrpTable& table = Table();
   std::lock_guard lock(table.mutex);
-  auto it = table.irps.find(static_cast<const IRP*>(irp));
-  if (it != table.irps.end() && it->second.state == IrpState::kFreed) {
+  auto it = table.irps.find(irp);
+  if (it == table.irps.end() || it->second.state != IrpState::kFreed) return;
+  std::memset(static_cast<void*>(irp), kFreedIrpFill, bytes);
+  it->second.poisoned_bytes = bytes;
+}
+
+void ForgetFreedIrp(void* irp) {
+  std::optional<std::size_t> written;
+  std::size_t bytes = 0;
+  {
+    IrpTable& table = Table();
+    std::lock_guard lock(table.mutex);
+    auto it = table.irps.find(static_cast<const IRP*>(irp));
+    if (it == table.irps.end() || it->second.state != IrpState::kFreed) return;
+    written = FindWriteLocked(static_cast<const IRP*>(irp), it->second);
+    bytes = it->second.poisoned_bytes;
     table.irps.erase(it);
   }
+  if (written) ReportIrpWrite(irp, bytes, *written);
+}
+
+ULONG CheckFreedIrps() {
+  std::vector<std::pair<const IRP*, std::size_t>> writes;
+  std::vector<std::size_t> sizes;
+  {
+    IrpTable& table = Table();
+    std::lock_guard lock(table.mutex);
+    for (auto& [irp, info] : table.irps) {
+      if (info.state != IrpState::kFreed) continue;
+      if (std::optional<std::size_t> at = FindWriteLocked(irp, info)) {
+        writes.emplace_back(irp, *at);
+        sizes.push_back(info.poisoned_bytes);
+      }
+    }
+  }
+  for (std::size_t i = 0; i < writes.size(); ++i) {
+    ReportIrpWrite(writes[i].first, sizes[i], writes[i].second);
+  }
+  return static_cast<ULONG>(writes.size());
 }
 
 void ReportIrpLeaks(ULONG* count) {

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -35,6 +36,10 @@ namespace {
 // Filled into uninitialized allocations so code that assumes zeroed pool
 // memory fails visibly.
 constexpr int kUninitializedFill = 0xA5;
+// Filled into freed blocks while they are quarantined: a byte that differs
+// when the block leaves the quarantine (or at WskconfCheckLeaks) was written
+// after the free.
+constexpr unsigned char kFreedFill = 0xDF;
 constexpr ULONG kTagNone = 0x656E6F4E;  // 'enoN': "None" in memory
 
 struct Block {
@@ -42,7 +47,39 @@ struct Block {
   ULONG tag;
   bool paged;
   uint64_t sequence;
+  bool filled = false;    // freed and filled with kFreedFill
+  bool reported = false;  // a write after the free was reported
 };
+
+// A write into a freed block, found by CheckFreedLocked.
+struct WriteAfterFree {
+  void* block;
+  SIZE_T size;
+  ULONG tag;
+  SIZE_T offset;
+};
+
+// The first byte of a filled freed block that is no longer kFreedFill.
+// Caller holds the pool lock; the block must be unpoisoned (ASan).
+std::optional<WriteAfterFree> CheckFreedLocked(void* p, Block& block) {
+  if (!block.filled || block.reported) return std::nullopt;
+  const auto* bytes = static_cast<const unsigned char*>(p);
+  for (SIZE_T i = 0; i < block.size; ++i) {
+    if (bytes[i] != kFreedFill) {
+      block.reported = true;
+      return WriteAfterFree{p, block.size, block.tag, i};
+    }
+  }
+  return std::nullopt;
+}
+
+void ReportWriteAfterFree(const WriteAfterFree& write) {
+  WskconfReportViolation(WskconfRulePoolWrittenAfterFree, write.block,
+                         "pool block %p of %zu bytes with tag '%s' was written "
+                         "at offset %zu after it was freed",
+                         write.block, write.size,
+                         PoolTagString(write.tag).c_str(), write.offset);
+}
 
 struct PoolState {
   std::mutex mutex;
@@ -60,15 +97,20 @@ bool SameTag(ULONG a, ULONG b) {
   return (a & ~PROTECTED_POOL) == (b & ~PROTECTED_POOL);
 }
 
-// Called by the quarantine just before it returns the block to malloc.
+// Called by the quarantine just before it returns the block to malloc: the
+// last chance to see a write into it.
 void ForgetFreedBlock(void* p) {
   PoolState& state = State();
-  std::lock_guard lock(state.mutex);
-  auto it = state.freed.find(p);
-  if (it != state.freed.end()) {
+  std::optional<WriteAfterFree> write;
+  {
+    std::lock_guard lock(state.mutex);
+    auto it = state.freed.find(p);
+    if (it == state.freed.end()) return;
     WSKCONF_UNPOISON_(p, it->second.size == 0 ? 1 : it->second.size);
+    write = CheckFreedLocked(p, it->second);
     state.freed.erase(it);
   }
+  if (write) ReportWriteAfterFree(*write);
 }
 
 // Shared by every allocator once the type is known to be valid.
@@ -113,7 +155,17 @@ void Free(PVOID p, bool check_tag, ULONG tag, const char* routine) {
     block = it->second;
     state.live.erase(it);
     state.freed[p] = block;
-    WSKCONF_POISON_(p, block.size == 0 ? 1 : block.size);
+  }
+  // Fill and poison, unless a dispatcher object in the block still has
+  // waiters linked into it (reported; its memory must stay as it is).
+  if (!ForgetObjectsIn(p, block.size, routine)) {
+    std::lock_guard lock(state.mutex);
+    auto it = state.freed.find(p);
+    if (it != state.freed.end()) {
+      std::memset(p, kFreedFill, block.size);
+      it->second.filled = true;
+      WSKCONF_POISON_(p, block.size == 0 ? 1 : block.size);
+    }
   }
   RequireAtMost(block.paged ? APC_LEVEL : DISPATCH_LEVEL, routine);
   if (check_tag && !SameTag(tag, block.tag)) {
@@ -163,6 +215,22 @@ std::string PoolTagString(ULONG tag) {
     text.push_back(c >= 0x20 && c < 0x7F ? c : '.');
   }
   return text;
+}
+
+ULONG CheckFreedPool() {
+  std::vector<WriteAfterFree> writes;
+  {
+    PoolState& state = State();
+    std::lock_guard lock(state.mutex);
+    for (auto& [p, block] : state.freed) {
+      WSKCONF_UNPOISON_(p, block.size == 0 ? 1 : block.size);
+      std::optional<WriteAfterFree> write = CheckFreedLocked(p, block);
+      WSKCONF_POISON_(p, block.size == 0 ? 1 : block.size);
+      if (write) writes.push_back(*write);
+    }
+  }
+  for (const WriteAfterFree& write : writes) ReportWriteAfterFree(write);
+  return static_cast<ULONG>(writes.size());
 }
 
 bool IsLivePoolBlock(const void* p) {

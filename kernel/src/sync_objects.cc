@@ -15,6 +15,7 @@ namespace {
 
 void InitializeHeaderLocked(DISPATCHER_HEADER* header, UCHAR type,
                             size_t object_size, LONG state) {
+  RegisterObjectLocked(header);
   header->Lock = 0;
   header->Type = type;
   header->Size = static_cast<UCHAR>(object_size / sizeof(LONG));
@@ -51,6 +52,7 @@ LONG KeReleaseMutex(PRKMUTEX Mutex, BOOLEAN Wait) {
   ki::CheckNoWaitAfterSet("KeReleaseMutex");
   if (!ki::RequireNonNull(Mutex, "KeReleaseMutex", "Mutex")) return 0;
   ki::RequireAtMost(DISPATCH_LEVEL, "KeReleaseMutex");
+  if (!ki::RequireLiveObject(&Mutex->Header, "KeReleaseMutex")) return 0;
   PKTHREAD self = KeGetCurrentThread();
   std::lock_guard lock(ki::DispatcherLock());
   DISPATCHER_HEADER* header = &Mutex->Header;
@@ -71,7 +73,10 @@ LONG KeReleaseMutex(PRKMUTEX Mutex, BOOLEAN Wait) {
 }
 
 LONG KeReadStateMutex(PRKMUTEX Mutex) {
-  if (!ki::RequireNonNull(Mutex, "KeReadStateMutex", "Mutex")) return 0;
+  if (!ki::RequireNonNull(Mutex, "KeReadStateMutex", "Mutex") ||
+      !ki::RequireLiveObject(&Mutex->Header, "KeReadStateMutex")) {
+    return 0;
+  }
   std::lock_guard lock(ki::DispatcherLock());
   return Mutex->Header.SignalState;
 }
@@ -95,6 +100,9 @@ LONG KeReleaseSemaphore(PRKSEMAPHORE Semaphore, KPRIORITY Increment,
     return 0;
   }
   ki::RequireAtMost(DISPATCH_LEVEL, "KeReleaseSemaphore");
+  if (!ki::RequireLiveObject(&Semaphore->Header, "KeReleaseSemaphore")) {
+    return 0;
+  }
   std::lock_guard lock(ki::DispatcherLock());
   DISPATCHER_HEADER* header = &Semaphore->Header;
   LONG previous = header->SignalState;
@@ -113,7 +121,8 @@ LONG KeReleaseSemaphore(PRKSEMAPHORE Semaphore, KPRIORITY Increment,
 }
 
 LONG KeReadStateSemaphore(PRKSEMAPHORE Semaphore) {
-  if (!ki::RequireNonNull(Semaphore, "KeReadStateSemaphore", "Semaphore")) {
+  if (!ki::RequireNonNull(Semaphore, "KeReadStateSemaphore", "Semaphore") ||
+      !ki::RequireLiveObject(&Semaphore->Header, "KeReadStateSemaphore")) {
     return 0;
   }
   std::lock_guard lock(ki::DispatcherLock());

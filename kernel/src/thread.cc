@@ -86,6 +86,10 @@ _ETHREAD* NewThreadObject(bool system, LONG_PTR references) {
   thread->references = references;
   thread->system = system;
   thread->exit_status = STATUS_SUCCESS;
+  {
+    std::lock_guard lock(DispatcherLock());
+    RegisterObjectLocked(&thread->header);
+  }
   ObjectManager& objects = Objects();
   std::lock_guard lock(objects.mutex);
   thread->id = reinterpret_cast<HANDLE>(objects.next_thread_id);
@@ -107,7 +111,10 @@ LONG_PTR Release(_ETHREAD* thread) {
       objects.deleted.insert(thread);
     }
   }
-  if (remaining == 0) QuarantineFree(thread, ForgetDeletedThread);
+  if (remaining == 0) {
+    ForgetObjectsIn(thread, sizeof(_ETHREAD), "ObDereferenceObject");
+    QuarantineFree(thread, ForgetDeletedThread);
+  }
   return remaining;
 }
 

@@ -115,13 +115,27 @@ void AddTimerLocked(TimerQueue& timers, PKTIMER timer, Clock::time_point at) {
 // The timer is read before it is signalled and never touched after: a
 // waiter may free a one-shot timer as soon as its wait returns.
 void ExpireLocked(TimerQueue& timers, PKTIMER timer) {
-  PKDPC dpc = timer->Dpc;
-  const ULONG period = timer->Period;
+  PKDPC dpc = nullptr;
+  ULONG period = 0;
   ULARGE_INTEGER when;
   when.QuadPart = static_cast<ULONGLONG>(SystemTimeNow());
+  bool live;
   {
     std::lock_guard lock(DispatcherLock());
-    SignalNotificationLocked(&timer->Header);
+    live = ObjectStateLocked(&timer->Header) == ObjectState::kLive;
+    if (live) {
+      dpc = timer->Dpc;
+      period = timer->Period;
+      SignalNotificationLocked(&timer->Header);
+    }
+  }
+  if (!live) {
+    // Its memory was freed (or reinitialised away) while it was set.
+    WskconfReportViolation(WskconfRuleDispatcherObjectFreed, timer,
+                           "timer %p expired after its memory was freed "
+                           "(KeCancelTimer it first); not signalled",
+                           static_cast<void*>(timer));
+    return;
   }
   if (dpc != nullptr) {
     InsertDpc(dpc, reinterpret_cast<PVOID>(uintptr_t{when.LowPart}),
@@ -157,7 +171,10 @@ void TimerThreadMain() {
 
 BOOLEAN SetTimer(PKTIMER timer, LARGE_INTEGER due_time, LONG period,
                  PKDPC dpc, const char* routine) {
-  if (!RequireNonNull(timer, routine, "Timer")) return FALSE;
+  if (!RequireNonNull(timer, routine, "Timer") ||
+      !RequireLiveObject(&timer->Header, routine)) {
+    return FALSE;
+  }
   RequireAtMost(DISPATCH_LEVEL, routine);
   Deadline deadline = DeadlineFromTimeout(&due_time);
   Clock::time_point at = deadline.poll ? Clock::now()
@@ -188,6 +205,7 @@ void InitializeTimer(PKTIMER timer, TIMER_TYPE type, const char* routine) {
   if (!RequireNonNull(timer, routine, "Timer")) return;
   std::lock_guard lock(DispatcherLock());
   DISPATCHER_HEADER& header = timer->Header;
+  RegisterObjectLocked(&header);
   header.Lock = 0;
   header.Type = type == SynchronizationTimer ? kTimerSynchronizationObjectType
                                              : kTimerNotificationObjectType;
@@ -292,7 +310,10 @@ BOOLEAN KeCancelTimer(PKTIMER Timer) {
 }
 
 BOOLEAN KeReadStateTimer(PKTIMER Timer) {
-  if (!ki::RequireNonNull(Timer, "KeReadStateTimer", "Timer")) return FALSE;
+  if (!ki::RequireNonNull(Timer, "KeReadStateTimer", "Timer") ||
+      !ki::RequireLiveObject(&Timer->Header, "KeReadStateTimer")) {
+    return FALSE;
+  }
   std::lock_guard lock(ki::DispatcherLock());
   return Timer->Header.SignalState > 0 ? TRUE : FALSE;
 }

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -205,11 +206,34 @@ TEST_F(EventTest, SetAtDispatchIsAllowed) {
   EXPECT_EQ(1, KeReadStateEvent(&event));
 }
 
-TEST_F(EventTest, ZeroedEventWithoutInitializeStillWorks) {
-  KEVENT event{};
-  std::thread setter([&] { KeSetEvent(&event, IO_NO_INCREMENT, FALSE); });
-  EXPECT_NTSTATUS_EQ(STATUS_SUCCESS, WaitFor(&event, kExpectCompletion));
-  setter.join();
+TEST_F(EventTest, EventNeverInitializedIsReportedAndNotTouched) {
+  KEVENT event;
+  std::memset(&event, 0x5A, sizeof(event));  // garbage, as on a stack
+  EXPECT_EQ(0, KeSetEvent(&event, IO_NO_INCREMENT, FALSE));
+  EXPECT_EQ(&event, ExpectViolation("Dispatcher.ObjectNotInitialized").Object);
+  EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER,
+                     WaitFor(&event, kExpectNoCompletion));
+  ExpectViolation("Dispatcher.ObjectNotInitialized");
+  KeResetEvent(&event);
+  KeClearEvent(&event);
+  EXPECT_EQ(0, KeReadStateEvent(&event));
+  for (int i = 0; i < 3; ++i) ExpectViolation("Dispatcher.ObjectNotInitialized");
+  const unsigned char* bytes = reinterpret_cast<unsigned char*>(&event);
+  for (size_t i = 0; i < sizeof(event); ++i) EXPECT_EQ(0x5A, bytes[i]) << i;
+}
+
+TEST_F(EventTest, EventInFreedPoolIsReportedAsFreed) {
+  auto* event = static_cast<PKEVENT>(
+      ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(KEVENT), 'tvEK'));
+  ASSERT_NE(nullptr, event);
+  KeInitializeEvent(event, NotificationEvent, FALSE);
+  KeSetEvent(event, IO_NO_INCREMENT, FALSE);
+  ExFreePoolWithTag(event, 'tvEK');
+  EXPECT_EQ(0u, WskconfGetViolationCount()) << "used while alive: silent";
+  KeSetEvent(event, IO_NO_INCREMENT, FALSE);
+  EXPECT_EQ(event, ExpectViolation("Dispatcher.ObjectFreed").Object);
+  EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER, Poll(event));
+  ExpectViolation("Dispatcher.ObjectFreed");
 }
 
 TEST_F(EventTest, NullObjectIsReported) {

@@ -204,6 +204,9 @@ TEST_F(IrpCompleteTest, CompletingAfterFreeIsReported) {
   IoCompleteRequest(held, IO_NO_INCREMENT);
   ExpectViolation("Irp.CompletedAfterFree");
   EXPECT_EQ(probe.calls, 0);
+  EXPECT_EQ(0u, WskconfCheckLeaks());
+  WSKCONF_VIOLATION write = ExpectViolation("Irp.WrittenAfterFree");
+  EXPECT_EQ(held, write.Object) << "the IoStatus store into freed memory";
 }
 
 TEST_F(IrpCompleteTest, CompletingAnUnsentIrpIsReported) {

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <wdm.h>
 
+#include <cstddef>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 #include "io_test_util.h"
@@ -454,6 +456,29 @@ TEST_F(IrpTest, FaultInjectionLoopEndsCleanlyForEveryKind) {
     }
     EXPECT_EQ(injected_runs, 1) << "kind " << kind;
   }
+}
+
+TEST_F(IrpTest, WriteIntoAFreedIrpIsReported) {
+  PIRP irp = IoAllocateIrp(2, FALSE);
+  ASSERT_NE(nullptr, irp);
+  IoFreeIrp(irp);
+  ::wskconf::testing::WriteIntoFreedMemory(
+      irp, offsetof(IRP, IoStatus), 0x01);  // the classic late status store
+  EXPECT_EQ(0u, WskconfCheckLeaks());
+  WSKCONF_VIOLATION violation = ExpectViolation("Irp.WrittenAfterFree");
+  EXPECT_EQ(irp, violation.Object);
+  EXPECT_NE(std::string(violation.Message).find("IRP header"),
+            std::string::npos)
+      << violation.Message;
+}
+
+TEST_F(IrpTest, AFreedIrpLeftAloneIsSilent) {
+  PIRP irp = IoAllocateIrp(2, FALSE);
+  ASSERT_NE(nullptr, irp);
+  irp->IoStatus.Status = STATUS_SUCCESS;
+  IoFreeIrp(irp);
+  EXPECT_EQ(0u, WskconfCheckLeaks());
+  EXPECT_EQ(0u, WskconfGetViolationCount());
 }
 
 }  // namespace

@@ -50,6 +50,14 @@ inline void PrintTo(const NtStatus& status, std::ostream* os) {
   ASSERT_EQ(::wskconf::testing::NtStatus{expected}, \
             ::wskconf::testing::NtStatus{actual})
 
+// Writes `value` at `offset` into memory the runtime freed (and quarantined),
+// as buggy client code does. Not instrumented by AddressSanitizer: the
+// verifier, not the sanitizer, is what these tests check.
+__attribute__((no_sanitize("address"), noinline)) inline void
+WriteIntoFreedMemory(void* memory, size_t offset, unsigned char value) {
+  static_cast<volatile unsigned char*>(memory)[offset] = value;
+}
+
 // Every test of the runtime starts with no recorded violation and ends with
 // none left: violations a test expects it consumes with ExpectViolation; any
 // other one, and any leaked IRP, MDL or pool block, fails the test.

@@ -2,6 +2,7 @@
 // Pool.* rules, quarantine, fault injection and leak reporting.
 #include <cstdint>
 #include <cstring>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -229,6 +230,44 @@ TEST_F(PoolTest, LeakIsReportedWithTagAsText) {
       << violation.Message;
   ExFreePoolWithTag(p, kTag);
   EXPECT_EQ(0u, WskconfCheckLeaks());
+}
+
+constexpr ULONG kUafTag = 0x66417755;  // 'fAwU': "UwAf" in memory
+
+TEST_F(PoolTest, WriteAfterFreeIsReportedWithTheTagAndOffset) {
+  void* p = ExAllocatePoolWithTag(NonPagedPoolNx, 64, kUafTag);
+  ASSERT_NE(nullptr, p);
+  ExFreePoolWithTag(p, kUafTag);
+  ::wskconf::testing::WriteIntoFreedMemory(p, 10, 0x42);
+  EXPECT_EQ(0u, WskconfCheckLeaks());
+  WSKCONF_VIOLATION violation = ExpectViolation("Pool.WrittenAfterFree");
+  EXPECT_EQ(p, violation.Object);
+  std::string message = violation.Message;
+  EXPECT_NE(message.find("'UwAf'"), std::string::npos) << message;
+  EXPECT_NE(message.find("offset 10"), std::string::npos) << message;
+  WskconfCheckLeaks();
+  EXPECT_EQ(0u, WskconfGetViolationCount()) << "reported once";
+}
+
+TEST_F(PoolTest, WriteAfterFreeIsReportedWhenTheBlockLeavesQuarantine) {
+  void* p = ExAllocatePoolWithTag(PagedPool, 16, kUafTag);
+  ASSERT_NE(nullptr, p);
+  ExFreePoolWithTag(p, kUafTag);
+  ::wskconf::testing::WriteIntoFreedMemory(p, 15, 0);
+  for (int i = 0; i < 5000; ++i) {  // more than the quarantine holds
+    ExFreePoolWithTag(ExAllocatePoolWithTag(PagedPool, 8, kTag), kTag);
+  }
+  EXPECT_EQ(p, ExpectViolation("Pool.WrittenAfterFree").Object);
+}
+
+TEST_F(PoolTest, MemoryUsedOnlyBeforeItsFreeIsSilent) {
+  auto* p = static_cast<unsigned char*>(
+      ExAllocatePoolWithTag(NonPagedPoolNx, 32, kUafTag));
+  ASSERT_NE(nullptr, p);
+  std::memset(p, 0x11, 32);
+  ExFreePoolWithTag(p, kUafTag);
+  EXPECT_EQ(0u, WskconfCheckLeaks());
+  EXPECT_EQ(0u, WskconfGetViolationCount());
 }
 
 }  // namespace

@@ -185,5 +185,20 @@ TEST_F(SyncObjectsTest, AcquiringAnOwnedFastMutexIsReportedThenDeadlocks) {
       });
 }
 
+TEST_F(SyncObjectsTest, UninitializedMutexAndSemaphoreAreReported) {
+  KMUTEX mutex{};
+  KSEMAPHORE semaphore{};
+  EXPECT_EQ(0, KeReleaseMutex(&mutex, FALSE));
+  ExpectViolation("Dispatcher.ObjectNotInitialized");
+  EXPECT_EQ(0, KeReleaseSemaphore(&semaphore, IO_NO_INCREMENT, 1, FALSE));
+  ExpectViolation("Dispatcher.ObjectNotInitialized");
+  EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER,
+                     WaitFor(&semaphore, kExpectNoCompletion));
+  ExpectViolation("Dispatcher.ObjectNotInitialized");
+  KeInitializeSemaphore(&semaphore, 0, 1);
+  EXPECT_EQ(0, KeReleaseSemaphore(&semaphore, IO_NO_INCREMENT, 1, FALSE));
+  EXPECT_EQ(0u, WskconfGetViolationCount()) << "initialised: silent";
+}
+
 }  // namespace
 }  // namespace wskconf::kernel

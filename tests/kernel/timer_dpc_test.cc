@@ -188,5 +188,32 @@ TEST_F(TimerDpcTest, WaitWithTimeoutInsideDpcIsReported) {
   ExpectViolation("Irql.WaitAtDispatch");
 }
 
+TEST_F(TimerDpcTest, TimerFreedWhileSetIsReportedWhenDueNotSignalled) {
+  auto* doomed = static_cast<PKTIMER>(
+      ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(KTIMER), 'mTeK'));
+  ASSERT_NE(nullptr, doomed);
+  KeInitializeTimer(doomed);
+  KTIMER later;
+  KeInitializeTimer(&later);
+  LARGE_INTEGER soon = RelativeTimeout(std::chrono::milliseconds(1));
+  LARGE_INTEGER after = RelativeTimeout(std::chrono::milliseconds(2));
+  KeSetTimer(doomed, soon, nullptr);
+  KeSetTimer(&later, after, nullptr);
+  ExFreePoolWithTag(doomed, 'mTeK');  // bug: still set
+  // Timers expire in due order: once `later` fired, `doomed` was due.
+  ASSERT_NTSTATUS_EQ(STATUS_SUCCESS, WaitFor(&later, kExpectCompletion));
+  EXPECT_EQ(doomed, ExpectViolation("Dispatcher.ObjectFreed").Object);
+  EXPECT_EQ(0u, WskconfCheckLeaks()) << "and nothing wrote into it";
+}
+
+TEST_F(TimerDpcTest, UninitializedTimerIsReportedAndNotSet) {
+  KTIMER timer{};
+  LARGE_INTEGER soon = RelativeTimeout(std::chrono::milliseconds(1));
+  EXPECT_FALSE(KeSetTimer(&timer, soon, nullptr));
+  ExpectViolation("Dispatcher.ObjectNotInitialized");
+  EXPECT_FALSE(KeReadStateTimer(&timer));
+  ExpectViolation("Dispatcher.ObjectNotInitialized");
+}
+
 }  // namespace
 }  // namespace wskconf::kernel

@@ -74,7 +74,11 @@ NTKERNELAPI BOOLEAN WskconfSetViolationEcho(BOOLEAN Echo);
 
 /* Reports Leak.Pool, Leak.Irp and Leak.Mdl once per object still allocated
  * and returns how many were reported. Objects stay allocated (and are reported
- * again by a later call) until the caller frees them. PASSIVE_LEVEL. */
+ * again by a later call) until the caller frees them. Also reports, once per
+ * block and without counting them, Pool.WrittenAfterFree and
+ * Irp.WrittenAfterFree for freed memory (still quarantined) that was written
+ * after its free, and Event.SetWithWaitNotFollowedByWait for the calling
+ * thread. PASSIVE_LEVEL. */
 NTKERNELAPI ULONG WskconfCheckLeaks(VOID);
 
 /* Number of IRPs (from IoAllocateIrp) and MDLs (from IoAllocateMdl) still

@@ -116,6 +116,17 @@
                "IoCallDriver or completing it")                                \
   WSKCONF_RULE(IrpPendingNotPropagated, "Irp.PendingReturnedNotPropagated",    \
                "a completion routine of a driver with a stack location saw "   \
-               "PendingReturned and returned without IoMarkIrpPending")
+               "PendingReturned and returned without IoMarkIrpPending")        \
+  WSKCONF_RULE(DispatcherObjectNotInitialized,                                 \
+               "Dispatcher.ObjectNotInitialized",                              \
+               "an event, timer, mutex or semaphore was used that was never "  \
+               "initialised")                                                  \
+  WSKCONF_RULE(DispatcherObjectFreed, "Dispatcher.ObjectFreed",                \
+               "an event, timer, mutex or semaphore was used (or its memory "  \
+               "freed while waited on or set) after its memory was freed")     \
+  WSKCONF_RULE(PoolWrittenAfterFree, "Pool.WrittenAfterFree",                  \
+               "pool memory was written after it was freed")                   \
+  WSKCONF_RULE(IrpWrittenAfterFree, "Irp.WrittenAfterFree",                    \
+               "an IRP's memory was written after IoFreeIrp")
 
 #endif /* WSKCONF_VERIFIER_RULES_H_ */

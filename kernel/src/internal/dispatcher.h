@@ -26,6 +26,28 @@ std::mutex& DispatcherLock();
 // A zeroed object that was never initialised gets an empty wait list.
 void EnsureWaitListLocked(DISPATCHER_HEADER* header);
 
+// The registry of dispatcher objects initialised by KeInitializeXxx (and the
+// runtime's thread objects), so a use of one that was never initialised, or
+// whose memory was freed, is reported instead of followed into garbage.
+enum class ObjectState { kLive, kNeverInitialized, kFreed };
+// Records `header` as a live object (again). Caller holds DispatcherLock().
+void RegisterObjectLocked(const DISPATCHER_HEADER* header);
+// The state of `header`. Caller holds DispatcherLock().
+ObjectState ObjectStateLocked(const DISPATCHER_HEADER* header);
+// Reports Dispatcher.ObjectNotInitialized or Dispatcher.ObjectFreed for a
+// `state` other than kLive and returns false; true for kLive. Call it after
+// releasing DispatcherLock().
+bool ReportUnlessLive(ObjectState state, const void* object,
+                      const char* routine);
+// Takes DispatcherLock(), checks `header` and reports: the usual check of
+// a routine that is about to act on an object.
+bool RequireLiveObject(const DISPATCHER_HEADER* header, const char* routine);
+// Memory [start, start + size) is being freed: objects in it are no longer
+// live. Returns true when one of them still has waiters (its memory must
+// then stay intact: the waiters' wait blocks are linked into it); reports
+// Dispatcher.ObjectFreed for each such object. Takes DispatcherLock().
+bool ForgetObjectsIn(const void* start, size_t size, const char* routine);
+
 // After the object's state rose, completes every waiter that can now be
 // satisfied, in wait order (consuming the object as its type requires).
 // Caller holds DispatcherLock().

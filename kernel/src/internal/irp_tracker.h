@@ -8,6 +8,7 @@
 
 #include <wdm.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 
@@ -21,10 +22,19 @@ struct IrpInfo {
   // Every transition bumps the generation, so code that let go of the IRP
   // (a completion routine ran) can tell whether someone else has since.
   std::uint64_t generation = 0;
+  // Freed: how many bytes of its memory were filled with the freed pattern,
+  // and whether a write into them was reported.
+  std::size_t alloc_bytes = 0;  // from IoAllocateIrp: how much it allocated
+  std::size_t poisoned_bytes = 0;
+  bool write_reported = false;
 };
 
-// Starts (or restarts) tracking `irp` as idle and caller-allocated.
+// Starts (or restarts) tracking `irp` as idle and caller-allocated; an
+// allocation size recorded before is kept.
 void TrackIrp(const IRP* irp, bool owns_memory);
+
+// Records how many bytes IoAllocateIrp allocated for `irp`.
+void SetIrpAllocationBytes(const IRP* irp, std::size_t bytes);
 
 // The record of `irp`, if the runtime knows it.
 std::optional<IrpInfo> LookupIrp(const IRP* irp);
@@ -47,8 +57,17 @@ std::optional<IrpInfo> MarkIrpFreed(const IRP* irp);
 // True if `irp` is recorded as freed.
 bool IsIrpFreed(const IRP* irp);
 
-// Quarantine eviction hook: forget a freed IRP's address.
+// Fills the first `bytes` of freed IRP `irp` with the freed pattern, so a
+// later write into it is seen (Irp.WrittenAfterFree).
+void PoisonFreedIrp(PIRP irp, std::size_t bytes);
+
+// Quarantine eviction hook: reports a write into the freed IRP, then
+// forgets its address.
 void ForgetFreedIrp(void* irp);
+
+// Reports Irp.WrittenAfterFree once for each quarantined IRP written since
+// IoFreeIrp; returns how many were reported.
+ULONG CheckFreedIrps();
 
 }  // namespace wskconf::kernel::internal
 

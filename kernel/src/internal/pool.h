@@ -13,6 +13,10 @@ namespace wskconf::kernel::internal {
 // address, size and tag) and adds the number of blocks to *count.
 void ReportPoolLeaks(ULONG* count);
 
+// Reports Pool.WrittenAfterFree once for each quarantined freed block that
+// was written since its free; returns how many were reported.
+ULONG CheckFreedPool();
+
 // True when `p` is the start of a live (allocated, not freed) pool block.
 // Lets owners of pool-backed objects check a pointer before reading it.
 bool IsLivePoolBlock(const void* p);
