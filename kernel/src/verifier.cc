@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <cstdint>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <vector>
 
@@ -53,6 +55,12 @@ struct VerifierState {
   bool echo = EchoFromEnvironment();
   ULONG fail_countdown[WskconfAllocKindCount] = {};
   ULONG injected[WskconfAllocKindCount] = {};
+  // The exit report's log: findings by sequence number; `sequences` runs
+  // parallel to `violations`, so consuming one drops it from the log too.
+  std::map<std::uint64_t, Finding> findings;
+  std::vector<std::uint64_t> sequences;
+  std::uint64_t next_sequence = 0;
+  size_t dropped = 0;
 };
 
 VerifierState& State() {
@@ -120,6 +128,18 @@ void DrainQuarantine() {
   for (const QuarantineEntry& entry : blocks) Release(entry);
 }
 
+FindingLog CopyFindings() {
+  VerifierState& state = State();
+  std::lock_guard lock(state.mutex);
+  FindingLog log;
+  log.findings.reserve(state.findings.size());
+  for (const auto& [sequence, finding] : state.findings) {
+    log.findings.push_back(finding);
+  }
+  log.dropped = state.dropped;
+  return log;
+}
+
 bool RequireNonNull(const void* pointer, const char* routine,
                     const char* argument) {
   if (pointer != nullptr) return true;
@@ -173,8 +193,16 @@ VOID WskconfReportViolation(WSKCONF_RULE Rule, const void* Object,
   {
     std::lock_guard lock(state.mutex);
     ++state.count;
+    const std::uint64_t sequence = state.next_sequence++;
     if (state.violations.size() < WSKCONF_MAX_RECORDED_VIOLATIONS) {
       state.violations.push_back(violation);
+      state.sequences.push_back(sequence);
+    }
+    if (state.findings.size() < internal::kMaxFindings) {
+      state.findings.emplace(sequence,
+                             internal::Finding{Rule, violation.Message});
+    } else {
+      ++state.dropped;
     }
     handler = state.handler;
     context = state.handler_context;
@@ -206,6 +234,7 @@ VOID WskconfClearViolations(VOID) {
   internal::VerifierState& state = internal::State();
   std::lock_guard lock(state.mutex);
   state.violations.clear();
+  state.sequences.clear();
   state.count = 0;
 }
 
@@ -214,6 +243,8 @@ BOOLEAN WskconfConsumeViolation(ULONG Index) {
   std::lock_guard lock(state.mutex);
   if (Index >= state.violations.size()) return FALSE;
   state.violations.erase(state.violations.begin() + Index);
+  state.findings.erase(state.sequences[Index]);
+  state.sequences.erase(state.sequences.begin() + Index);
   --state.count;
   return TRUE;
 }

@@ -4,7 +4,12 @@
 #include <gtest/gtest.h>
 #include <wskconf/kernel.h>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -151,6 +156,41 @@ TEST(NtStatusPrintTest, PrintsHexAndNameWhenKnown) {
   std::string text = ::testing::PrintToString(
       wskconf::testing::NtStatus{static_cast<NTSTATUS>(0xC000000D)});
   EXPECT_NE(text.find("0xC000000D"), std::string::npos) << text;
+}
+
+std::string ReadWholeFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST_F(VerifierTest, JUnitReportKeepsClearedFindingsAndDropsConsumedOnes) {
+  WskconfReportViolation(WskconfRuleLeakMdl, nullptr, "kept after a clear");
+  WskconfClearViolations();
+  WskconfReportViolation(WskconfRuleLeakIrp, nullptr, "expected by the test");
+  ExpectViolation("Leak.Irp");
+  char path[] = "/tmp/wskconf-junit-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_NE(-1, fd);
+  close(fd);
+  EXPECT_NTSTATUS_EQ(STATUS_SUCCESS, WskconfWriteVerifierJUnit(path));
+  const std::string xml = ReadWholeFile(path);
+  std::remove(path);
+  EXPECT_NE(xml.find("Leak.Mdl: kept after a clear"), std::string::npos)
+      << xml;
+  EXPECT_EQ(xml.find("expected by the test"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testcase name=\"Irp.CompletedTwice\""),
+            std::string::npos)
+      << "every rule is a test case";
+}
+
+TEST_F(VerifierTest, JUnitReportNeedsAWritablePath) {
+  EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER,
+                     WskconfWriteVerifierJUnit(nullptr));
+  EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER, WskconfWriteVerifierJUnit(""));
+  EXPECT_NTSTATUS_EQ(STATUS_UNSUCCESSFUL,
+                     WskconfWriteVerifierJUnit("/nonexistent/dir/report.xml"));
 }
 
 }  // namespace

@@ -72,6 +72,22 @@ WskconfSetViolationHandler(PWSKCONF_VIOLATION_HANDLER Handler, void *Context);
  * Returns the previous setting. */
 NTKERNELAPI BOOLEAN WskconfSetViolationEcho(BOOLEAN Echo);
 
+/* Writes the verifier's findings to Path as a JUnit XML report that
+ * validates against the Ant and the Jenkins xUnit JUnit schemas: one test
+ * case per rule (classname "wskconf.verifier", name = the rule id, which is
+ * also the id of its spec clause), passing when the rule found nothing. A
+ * rule's first finding is a <failure> (type = the rule id, message = "<rule
+ * id>: <message>") in its test case; each further finding is a test case of
+ * its own named "<rule id> #n". Findings are every violation reported since
+ * the process started, except those consumed with WskconfConsumeViolation
+ * (a test's expected violations); WskconfClearViolations does not remove
+ * them. When the environment variable WSKCONF_VERIFIER_JUNIT names a file at
+ * process start, the report is written there at exit (atexit; not after
+ * _exit or a crash). Returns STATUS_SUCCESS, STATUS_INVALID_PARAMETER (NULL
+ * or empty Path) or STATUS_UNSUCCESSFUL (the file cannot be written).
+ * PASSIVE_LEVEL. */
+NTKERNELAPI NTSTATUS WskconfWriteVerifierJUnit(const char *Path);
+
 /* Reports Leak.Pool, Leak.Irp and Leak.Mdl once per object still allocated
  * and returns how many were reported. Objects stay allocated (and are reported
  * again by a later call) until the caller frees them. Also reports, once per

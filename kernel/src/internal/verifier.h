@@ -5,6 +5,10 @@
 
 #include <wskconf/verifier.h>
 
+#include <cstddef>
+#include <string>
+#include <vector>
+
 namespace wskconf::kernel::internal {
 
 // True when fault injection says this allocation of `kind` must fail; counts
@@ -28,6 +32,21 @@ void DrainQuarantine();
 // is NULL". Returns true when the pointer is non-null (the call may go on).
 bool RequireNonNull(const void* pointer, const char* routine,
                     const char* argument);
+
+// The findings a report at exit publishes: every violation reported since
+// the process started, in order, except those a test consumed as expected
+// (WskconfConsumeViolation). WskconfClearViolations does not forget them.
+// At most kMaxFindings are kept; `dropped` counts the rest.
+inline constexpr size_t kMaxFindings = 100000;
+struct Finding {
+  WSKCONF_RULE rule;
+  std::string message;
+};
+struct FindingLog {
+  std::vector<Finding> findings;
+  size_t dropped = 0;
+};
+FindingLog CopyFindings();
 
 // Leak reporters consulted by WskconfCheckLeaks; each reports one violation
 // per live object it owns and adds the number to *count.
