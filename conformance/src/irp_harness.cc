@@ -165,6 +165,13 @@ bool TrackedIrp::CancelAndWait() {
                     : "; not even IoCancelIrp completed it, so it is leaked");
   }
   const IrpCompletion done = completion();
+  // The provider clause names this fault more precisely than the verifier's
+  // client-side Irp.CompletedWithStatusPending, which also fires for it.
+  if (done.status == STATUS_PENDING) {
+    return ::testing::AssertionFailure()
+           << call_ << " completed its IRP with STATUS_PENDING "
+           << "(Irp.CompletionContract.FinalStatusNotPending)";
+  }
   if (auto misuse = VerifierFindings(); !misuse.empty()) {
     return ::testing::AssertionFailure()
            << "the kernel verifier reported misuse of the IRP of " << call_
@@ -178,11 +185,6 @@ bool TrackedIrp::CancelAndWait() {
   if (done.status == kPoisonStatus) {
     return ::testing::AssertionFailure()
            << call_ << " completed its IRP without setting IoStatus.Status";
-  }
-  if (done.status == STATUS_PENDING) {
-    return ::testing::AssertionFailure()
-           << call_ << " completed its IRP with STATUS_PENDING "
-           << "(Irp.CompletionContract.FinalStatusNotPending)";
   }
   if (returned != STATUS_PENDING && returned != done.status) {
     return ::testing::AssertionFailure()
