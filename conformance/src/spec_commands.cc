@@ -62,7 +62,8 @@ std::optional<std::filesystem::path> DocsRootOrReport(
 int RunSpecLint(const std::filesystem::path& spec_dir,
                 const std::optional<std::filesystem::path>& docs,
                 std::ostream& out, std::ostream& err,
-                bool require_case_coverage) {
+                bool require_case_coverage,
+                bool require_client_marking) {
   std::optional<Spec> spec = internal::LoadSpecOrReport(spec_dir, err);
   if (!spec) return kExitUnusable;
   std::optional<std::filesystem::path> docs_root =
@@ -70,6 +71,7 @@ int RunSpecLint(const std::filesystem::path& spec_dir,
   if (!docs_root) return kExitUnusable;
   LintOptions options;
   options.docs_root = *docs_root;
+  options.require_client_marking = require_client_marking;
   // Coverage by generated cases is checked when wskgen's recipes fit this
   // spec (they are written for spec/; a fixture spec is linted without
   // them unless coverage is required). Stale recipes stop wskgen itself.

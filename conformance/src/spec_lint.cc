@@ -263,18 +263,40 @@ class Linter {
     }
     CheckMarking(clause, what);
     CheckCaseCoverage(clause, what);
-    if (clause.checked_by == "verifier" &&
-        std::find(options_.verifier_rules.begin(), options_.verifier_rules.end(),
-                  clause.id) == options_.verifier_rules.end()) {
+    if (clause.checked_by == "verifier" && clause.rules.empty() &&
+        !IsRule(clause.id)) {
       Add(at, fmt::format("{} has checked-by=\"verifier\" but no verifier rule "
                           "has that id (a runtime rule no code checks)", what));
     }
   }
 
-  // checked-by="untestable" and its untestable-reason come together; a
-  // client clause is checked by the verifier or explained as untestable.
+  bool IsRule(const std::string& id) const {
+    return std::find(options_.verifier_rules.begin(),
+                     options_.verifier_rules.end(),
+                     id) != options_.verifier_rules.end();
+  }
+
+  // checked-by="untestable" and its untestable-reason come together; rule=
+  // names existing rules of a verifier-checked clause; a client clause is
+  // checked by the verifier or explained as untestable.
   void CheckMarking(const Clause& clause, const std::string& what) {
     const SourceLocation& at = clause.location;
+    for (const std::string& rule : clause.rules) {
+      if (!IsRule(rule)) {
+        Add(at, fmt::format("{} names '{}' in rule=, which is not a verifier "
+                            "rule", what, rule));
+      }
+    }
+    if (!clause.rules.empty() && clause.checked_by != "verifier") {
+      Add(at, fmt::format("{} has rule= but is not checked-by=\"verifier\"",
+                          what));
+    }
+    if (options_.require_client_marking && clause.side == Side::kClient &&
+        clause.checked_by != "verifier" && clause.checked_by != "untestable") {
+      Add(at, fmt::format("client {} is neither checked by the verifier "
+                          "(checked-by=\"verifier\") nor marked "
+                          "checked-by=\"untestable\" with a reason", what));
+    }
     const bool untestable = clause.checked_by == "untestable";
     if (untestable && clause.untestable_reason.empty()) {
       Add(at, fmt::format("{} is checked-by=\"untestable\" but has no "

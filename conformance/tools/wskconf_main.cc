@@ -27,6 +27,10 @@ int main(int argc, char** argv) {
   lint->add_option("--docs", docs_dir,
                    "WSK documentation folder (default: $WSKCONF_DOCS, else "
                    "<spec>/../../shared/wsk-docs)");
+  bool require_client_marking = false;
+  lint->add_flag("--require-client-marking", require_client_marking,
+                 "also report each client-side clause that is neither "
+                 "checked by the verifier nor marked untestable");
 
   bool require_coverage = false;
   lint->add_flag("--require-coverage", require_coverage,
@@ -66,7 +70,7 @@ int main(int argc, char** argv) {
   if (!docs_dir.empty()) docs = docs_dir;
   if (lint->parsed()) {
     return wc::RunSpecLint(spec_dir, docs, std::cout, std::cerr,
-                           require_coverage);
+                           require_coverage, require_client_marking);
   }
   if (coverage->parsed()) {
     return wc::RunSpecCoverage(spec_dir, docs, std::cout, std::cerr,

@@ -39,7 +39,7 @@ std::vector<std::string> LintFolder(const std::filesystem::path& dir) {
 
 // One folder under fixtures/lint per lint rule.
 const std::vector<std::string> kLintFixtures = {
-    "checked_by_verifier_without_rule", "clause_id_prefix",
+    "checked_by_verifier_without_rule", "clause_id_prefix", "client_marking",
     "clause_without_side_or_text", "clause_without_source",
     "clause_without_strength", "conflict_taken", "dangling_event_table",
     "dangling_member_ref", "dangling_param_flags", "dangling_refs",
@@ -81,6 +81,25 @@ INSTANTIATE_TEST_SUITE_P(
       }
       return name;
     });
+
+TEST(LintClientMarkingTest, NeitherVerifierNorUntestableIsReportedOnRequest) {
+  const std::filesystem::path dir = Fixture("lint") / "client_marking";
+  StatusOr<Spec> spec = LoadSpecDir(dir, "");
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  LintOptions options = FixtureOptions(dir);
+  options.require_client_marking = true;
+  std::vector<std::string> lines;
+  for (const Diagnostic& d : LintSpec(*spec, options)) {
+    lines.push_back(d.ToString());
+  }
+  std::vector<std::string> expected = ReadLines(dir / "expected.txt");
+  expected.push_back(
+      "spec.xml:16: client clause 'Irp.Neither' is neither checked by the "
+      "verifier (checked-by=\"verifier\") nor marked "
+      "checked-by=\"untestable\" with a reason");
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(lines, expected);
+}
 
 TEST(SpecLintTest, CleanFixtureHasNoFindings) {
   EXPECT_EQ(LintFolder(Fixture("clean")), std::vector<std::string>{});

@@ -68,6 +68,9 @@ struct LintOptions {
   // With case_covered: every provider clause is covered by a case or marked
   // checked-by="untestable".
   bool require_case_coverage = false;
+  // Report every client-side clause that is neither checked by the verifier
+  // nor marked untestable (`wskconf spec lint --require-client-marking`).
+  bool require_client_marking = false;
 };
 
 // Every finding of the rules listed in spec/README.md ("Validating and
@@ -121,7 +124,8 @@ inline constexpr int kExitUnusable = 2;
 int RunSpecLint(const std::filesystem::path& spec_dir,
                 const std::optional<std::filesystem::path>& docs,
                 std::ostream& out, std::ostream& err,
-                bool require_case_coverage = false);
+                bool require_case_coverage = false,
+                bool require_client_marking = false);
 
 // `wskconf spec stats`: the statistics to `out` (JSON with `json`). Returns
 // kExitClean, or kExitUnusable when the spec cannot be loaded.

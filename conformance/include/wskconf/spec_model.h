@@ -95,6 +95,7 @@ struct Clause {
   std::vector<std::string> refs;
   std::string checked_by;  // "verifier" | "case" | "untestable" | empty
   std::string untestable_reason;  // why nothing can check it at run time
+  std::vector<std::string> rules;  // rule=: verifier rules checking it
   std::string text;
   bool has_text = false;
   std::vector<Expect> expects;

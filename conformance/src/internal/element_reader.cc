@@ -210,6 +210,7 @@ Clause ElementReader::ReadClause(const tinyxml2::XMLElement& xml,
   clause.checked_by =
       EnumAttr(xml, "checked-by", {"verifier", "case", "untestable"});
   clause.untestable_reason = AttrOf(xml, "untestable-reason");
+  clause.rules = SplitWords(AttrOf(xml, "rule"));
   for (const tinyxml2::XMLElement* child = xml.FirstChildElement();
        child != nullptr; child = child->NextSiblingElement()) {
     const std::string_view name = child->Name();
