@@ -1,7 +1,6 @@
-// WskControlClient and name resolution. This provider offers none of the
-// client control codes and no resolver yet: each call says so with
-// STATUS_NOT_SUPPORTED (completing the IRP it was given) rather than
-// pretending to succeed.
+// WskControlClient. This provider offers none of the client control codes
+// yet: each call says so with STATUS_NOT_SUPPORTED (completing the IRP it was
+// given) rather than pretending to succeed. Name resolution: resolver.cc.
 #include "internal/client_level.h"
 #include "internal/completion.h"
 
@@ -19,24 +18,6 @@ NTSTATUS Refuse(PIRP irp) {
 NTSTATUS WSKAPI ControlClient(PWSK_CLIENT, ULONG, SIZE_T, PVOID, SIZE_T, PVOID,
                               SIZE_T*, PIRP Irp) {
   return Refuse(Irp);  // WskControlClient.UnknownCodeFails
-}
-
-NTSTATUS WSKAPI GetAddressInfo(PWSK_CLIENT, PUNICODE_STRING, PUNICODE_STRING,
-                               ULONG, GUID*, PADDRINFOEXW, PADDRINFOEXW* Result,
-                               PEPROCESS, PETHREAD, PIRP Irp) {
-  if (Irp == nullptr) return STATUS_INVALID_PARAMETER;
-  if (Result != nullptr) *Result = nullptr;
-  return Refuse(Irp);
-}
-
-VOID WSKAPI FreeAddressInfo(PWSK_CLIENT, PADDRINFOEXW) {
-  // GetAddressInfo never returns a list, so there is nothing to free.
-}
-
-NTSTATUS WSKAPI GetNameInfo(PWSK_CLIENT, PSOCKADDR, ULONG, PUNICODE_STRING,
-                            PUNICODE_STRING, ULONG, PEPROCESS, PETHREAD, PIRP Irp) {
-  if (Irp == nullptr) return STATUS_INVALID_PARAMETER;
-  return Refuse(Irp);
 }
 
 }  // namespace wskconf::reference::internal
