@@ -95,7 +95,6 @@ const CaseRecipe kIrpContract[] = {
     {"Irp.Information.NewSocketObject", "CreateSocket", kListed, kAll},
 };
 
-constexpr std::string_view kBindable = "listen datagram connection stream";
 constexpr std::string_view kConnected = "connection stream";
 constexpr std::string_view kListening = "listen stream";
 constexpr auto kFamilies = CaseVariants::kFamilies;
