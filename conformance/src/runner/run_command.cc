@@ -19,9 +19,6 @@ namespace {
 
 using reports::Verdict;
 
-constexpr std::array<Verdict, 5> kVerdicts = {
-    Verdict::kPass, Verdict::kFail, Verdict::kWarn, Verdict::kSkip, Verdict::kError};
-
 struct Totals {
   std::array<int, 5> by_verdict{};
   int done = 0;
