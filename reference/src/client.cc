@@ -41,6 +41,13 @@ bool CombinationSupported(Category category, USHORT type, ULONG protocol) {
   return type == WS_SOCK_RAW;
 }
 
+// WSK_CACHE_SD.UsableAtCreation: a socket's descriptor is NULL or a copy
+// this client cached (WSK_CACHE_SD.OnlyCachedForSockets); this host applies
+// no Windows security, so the descriptor is checked and then not used.
+bool DescriptorUsable(Registration* registration, PSECURITY_DESCRIPTOR descriptor) {
+  return descriptor == nullptr || IsCachedSecurityDescriptor(registration, descriptor);
+}
+
 // A non-blocking host socket; IPv6 sockets are IPv6-only, as on Windows.
 int OpenHostSocket(ADDRESS_FAMILY family, USHORT type, ULONG protocol) {
   int host_type = type == WS_SOCK_STREAM ? SOCK_STREAM
@@ -58,13 +65,15 @@ int OpenHostSocket(ADDRESS_FAMILY family, USHORT type, ULONG protocol) {
 NTSTATUS WSKAPI WskSocketImpl(PWSK_CLIENT Client, ADDRESS_FAMILY AddressFamily,
                               USHORT SocketType, ULONG Protocol, ULONG Flags,
                               PVOID SocketContext, const VOID* Dispatch,
-                              PEPROCESS, PETHREAD, PSECURITY_DESCRIPTOR, PIRP Irp) {
+                              PEPROCESS, PETHREAD,
+                              PSECURITY_DESCRIPTOR SecurityDescriptor, PIRP Irp) {
   if (Irp == nullptr) return STATUS_INVALID_PARAMETER;  // WskSocket.IrpRequired
   if (!TakeIrp(Irp, nullptr, OpKind::kNone)) return STATUS_INVALID_PARAMETER;
   Registration* registration = Registration::FromClient(Client);
   Category category;
   if (registration == nullptr || HostFamily(AddressFamily) < 0 ||
-      !CategoryFromFlags(Flags, &category)) {
+      !CategoryFromFlags(Flags, &category) ||
+      !DescriptorUsable(registration, SecurityDescriptor)) {
     return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
   }
   if (!CombinationSupported(category, SocketType, Protocol)) {
@@ -87,11 +96,12 @@ NTSTATUS WSKAPI WskSocketConnectImpl(
     PWSK_CLIENT Client, USHORT SocketType, ULONG Protocol, PSOCKADDR LocalAddress,
     PSOCKADDR RemoteAddress, ULONG Flags, PVOID SocketContext,
     const WSK_CLIENT_CONNECTION_DISPATCH* Dispatch, PEPROCESS, PETHREAD,
-    PSECURITY_DESCRIPTOR, PIRP Irp) {
+    PSECURITY_DESCRIPTOR SecurityDescriptor, PIRP Irp) {
   if (Irp == nullptr) return STATUS_INVALID_PARAMETER;  // WskSocketConnect.IrpRequired
   if (!TakeIrp(Irp, nullptr, OpKind::kNone)) return STATUS_INVALID_PARAMETER;
   Registration* registration = Registration::FromClient(Client);
-  if (registration == nullptr || LocalAddress == nullptr || RemoteAddress == nullptr ||
+  if (registration == nullptr || !DescriptorUsable(registration, SecurityDescriptor) ||
+      LocalAddress == nullptr || RemoteAddress == nullptr ||
       Flags != 0 || HostFamily(LocalAddress->sa_family) < 0) {
     return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
   }

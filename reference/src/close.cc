@@ -30,8 +30,11 @@ NTSTATUS WSKAPI CloseSocket(PWSK_SOCKET Socket, PIRP Irp) {
       s->state == State::kConnecting) {
     AbortConnection(s);
   }
+  bool candidates = s->candidates != nullptr;
   lock.unlock();
   CompleteAll(cancelled, STATUS_CANCELLED);
+  // Conditional accept: connections the client never got are reset.
+  if (candidates) DestroyCandidates(s);
   lock.lock();
   if (s->busy > 1) {
     // IRPs a cancel routine owns, or a callback, are still out: the last

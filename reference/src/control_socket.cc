@@ -11,6 +11,9 @@ namespace {
 
 const ControlEntry kControlTable[] = {
     {WskSetOption, WS_SOL_SOCKET, SO_WSK_EVENT_CALLBACK, SetEventCallbacks},
+    {WskSetOption, WS_SOL_SOCKET, WS_SO_CONDITIONAL_ACCEPT, ConditionalAcceptOption},
+    {WskGetOption, WS_SOL_SOCKET, WS_SO_CONDITIONAL_ACCEPT, ConditionalAcceptOption},
+    {WskIoctl, 0, SIO_WSK_QUERY_INSPECT_ID, QueryInspectId},
 };
 
 const ControlEntry* FindControl(WSK_CONTROL_SOCKET_TYPE type, ULONG level, ULONG code) {

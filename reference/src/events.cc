@@ -67,16 +67,6 @@ void Discard(Socket* s, SIZE_T bytes) {
   }
 }
 
-const WSK_CLIENT_LISTEN_DISPATCH* ListenCallbacks(Socket* s) {
-  if (s->client_dispatch == nullptr) return nullptr;
-  if (s->category == Category::kListen) {
-    return static_cast<const WSK_CLIENT_LISTEN_DISPATCH*>(s->client_dispatch);
-  }
-  if (s->category == Category::kStream) {
-    return static_cast<const WSK_CLIENT_STREAM_DISPATCH*>(s->client_dispatch)->Listen;
-  }
-  return nullptr;
-}
 
 // Reads SO_ERROR after epoll reported an error or hang-up on a connection.
 void NoteConnectionError(Socket* s) {
@@ -90,6 +80,17 @@ void NoteConnectionError(Socket* s) {
 }
 
 }  // namespace
+
+const WSK_CLIENT_LISTEN_DISPATCH* ListenCallbacks(Socket* s) {
+  if (s->client_dispatch == nullptr) return nullptr;
+  if (s->category == Category::kListen) {
+    return static_cast<const WSK_CLIENT_LISTEN_DISPATCH*>(s->client_dispatch);
+  }
+  if (s->category == Category::kStream) {
+    return static_cast<const WSK_CLIENT_STREAM_DISPATCH*>(s->client_dispatch)->Listen;
+  }
+  return nullptr;
+}
 
 const WSK_CLIENT_CONNECTION_DISPATCH* ConnectionCallbacks(Socket* s) {
   if (s->client_dispatch == nullptr) return nullptr;
@@ -213,6 +214,33 @@ void IndicateDisconnect(Socket* s, std::unique_lock<std::mutex>& lock) {
   LeaveCallback(s, lock);
 }
 
+// The next connection for WskAcceptEvent, with its addresses (host
+// layout): a candidate the client accepted under conditional accept, else
+// a new host connection; nullptr when none waits. l->mu held.
+Socket* NextAcceptEventSocket(Socket* l, sockaddr_storage* local, sockaddr_storage* peer) {
+  socklen_t peer_length = sizeof(*peer), local_length = sizeof(*local);
+  if (l->conditional_accept) {
+    Socket* c = TakeReadyCandidate(l);
+    if (c != nullptr) {
+      getpeername(c->fd, reinterpret_cast<sockaddr*>(peer), &peer_length);
+      getsockname(c->fd, reinterpret_cast<sockaddr*>(local), &local_length);
+    }
+    return c;
+  }
+  for (;;) {
+    int fd = accept4(l->fd, reinterpret_cast<sockaddr*>(peer), &peer_length,
+                     SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      return nullptr;
+    }
+    getsockname(fd, reinterpret_cast<sockaddr*>(local), &local_length);
+    Socket* accepted = CreateAccepted(l, fd, nullptr, nullptr);
+    if (accepted != nullptr) return accepted;
+    peer_length = sizeof(*peer);
+  }
+}
+
 void IndicateAccepts(Socket* l, std::unique_lock<std::mutex>& lock) {
   for (;;) {
     const WSK_CLIENT_LISTEN_DISPATCH* callbacks = ListenCallbacks(l);
@@ -222,16 +250,8 @@ void IndicateAccepts(Socket* l, std::unique_lock<std::mutex>& lock) {
       return;
     }
     sockaddr_storage peer, local;
-    socklen_t peer_length = sizeof(peer), local_length = sizeof(local);
-    int fd = accept4(l->fd, reinterpret_cast<sockaddr*>(&peer), &peer_length,
-                     SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (fd < 0) {
-      if (errno == EINTR || errno == ECONNABORTED) continue;
-      return;
-    }
-    getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_length);
-    Socket* accepted = CreateAccepted(l, fd, nullptr, nullptr);
-    if (accepted == nullptr) continue;
+    Socket* accepted = NextAcceptEventSocket(l, &local, &peer);
+    if (accepted == nullptr) return;
     SOCKADDR_STORAGE local_wsk{}, remote_wsk{};
     FromHost(reinterpret_cast<sockaddr*>(&local), reinterpret_cast<PSOCKADDR>(&local_wsk));
     FromHost(reinterpret_cast<sockaddr*>(&peer), reinterpret_cast<PSOCKADDR>(&remote_wsk));
@@ -252,14 +272,8 @@ void IndicateAccepts(Socket* l, std::unique_lock<std::mutex>& lock) {
         &accepted_dispatch);
     KeLowerIrql(irql);
     if (status == STATUS_SUCCESS) {
-      {
-        std::lock_guard<std::mutex> accepted_lock(accepted->mu);
-        accepted->context = accepted_context;
-        accepted->client_dispatch = accepted_dispatch;
-        accepted->event_mask = inherited;
-      }
       // Data (or a FIN) may have arrived before the callbacks were set.
-      if (inherited != 0) LoopPost(accepted, kLoopRescan);
+      AdoptCandidate(accepted, accepted_context, accepted_dispatch, inherited);
     } else {
       DestroyUnpublished(accepted);  // WskAcceptEvent.RejectClosesSocket
     }
@@ -271,11 +285,16 @@ void OnSocketReady(Socket* s, uint32_t events) {
   IrpList done;
   std::unique_lock<std::mutex> lock(s->mu);
   if (s->closing) return;
+  if (s->candidate_of != nullptr) {
+    OnCandidateReady(s, lock);
+    return;
+  }
   if (s->category == Category::kDatagram) {
     OnDatagramReady(s, lock);
     return;
   }
   if (s->state == State::kListening) {
+    if (s->conditional_accept) InspectIncoming(s, lock);
     ProcessAccepts(s, done);
     lock.unlock();
     CompleteDone(done);

@@ -10,6 +10,12 @@
 namespace wskconf::reference::internal {
 namespace {
 
+bool IsWskNpi(const NPIID* id) {
+  return id != nullptr && std::memcmp(id, &NPI_WSK_INTERFACE_ID, sizeof(NPIID)) == 0;
+}
+
+}  // namespace
+
 // The events each category may enable (Events.BasicSocketsHaveNone; a
 // listening socket may enable connection events for the sockets it hands
 // over, Events.ListenerPropagatesToAcceptEventSockets).
@@ -26,12 +32,6 @@ ULONG AllowedEvents(Category category) {
   return 0;
 }
 
-bool IsWskNpi(const NPIID* id) {
-  return id != nullptr && std::memcmp(id, &NPI_WSK_INTERFACE_ID, sizeof(NPIID)) == 0;
-}
-
-}  // namespace
-
 NTSTATUS SetEventCallbacks(const ControlRequest& req, SIZE_T* output_bytes) {
   *output_bytes = 0;
   if (req.type != WskSetOption) return STATUS_NOT_SUPPORTED;  // no get
@@ -47,6 +47,8 @@ NTSTATUS SetEventCallbacks(const ControlRequest& req, SIZE_T* output_bytes) {
     return STATUS_INVALID_PARAMETER;
   }
   std::unique_lock<std::mutex> lock(s->mu);
+  // WSK_SET_STATIC_EVENT_CALLBACKS.StaticEventsFixed: enabled for good.
+  if (events & s->static_events) return STATUS_INVALID_DEVICE_STATE;
   if (!disable) {
     if (events & WSK_EVENT_SEND_BACKLOG) s->reported_backlog = 0;
     s->event_mask |= events;

@@ -1,6 +1,5 @@
 // WskListen (stream sockets), WskAccept by IRP, and the accepted socket.
-// Conditional accept (SO_CONDITIONAL_ACCEPT, WskInspectComplete) is not
-// offered: the option is refused, so no inspection can be pending.
+// Conditional accept is conditional_accept.cc.
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -12,7 +11,30 @@
 namespace wskconf::reference::internal {
 namespace {
 
+// Hands a candidate the client accepted under conditional accept to a
+// WskAccept IRP.
+Progress AcceptCandidate(Socket* l, PIRP irp) {
+  IrpOp op(irp);
+  Socket* c = TakeReadyCandidate(l);
+  if (c == nullptr) return Progress::kWouldBlock;
+  sockaddr_storage address;
+  socklen_t length = sizeof(address);
+  if (op.remote_out() != nullptr &&
+      getpeername(c->fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    FromHost(reinterpret_cast<sockaddr*>(&address), op.remote_out());
+  }
+  length = sizeof(address);
+  if (op.local_out() != nullptr &&
+      getsockname(c->fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    FromHost(reinterpret_cast<sockaddr*>(&address), op.local_out());
+  }
+  AdoptCandidate(c, op.accept_context(), op.accept_dispatch(), 0);
+  SetResult(irp, STATUS_SUCCESS, reinterpret_cast<ULONG_PTR>(c));
+  return Progress::kDone;
+}
+
 Progress TryAccept(Socket* l, PIRP irp) {
+  if (l->conditional_accept) return AcceptCandidate(l, irp);
   IrpOp op(irp);
   for (;;) {
     sockaddr_storage peer;
@@ -98,19 +120,6 @@ NTSTATUS WSKAPI Accept(PWSK_SOCKET ListenSocket, ULONG Flags,
   }
   lock.unlock();
   return Finish(Irp, Irp->IoStatus.Status, Irp->IoStatus.Information);
-}
-
-NTSTATUS WSKAPI InspectComplete(PWSK_SOCKET ListenSocket,
-                                PWSK_INSPECT_ID InspectID,
-                                WSK_INSPECT_ACTION Action, PIRP Irp) {
-  (void)InspectID;
-  (void)Action;
-  internal::Socket* s;
-  NTSTATUS result;
-  if (!BeginCall(ListenSocket, Irp, OpKind::kNone, &s, &result)) return result;
-  // WskInspectComplete.OnlyAfterInspectPend: conditional accept cannot be
-  // enabled on this provider, so no inspection is ever pending.
-  return Finish(Irp, STATUS_INVALID_DEVICE_STATE, 0);
 }
 
 }  // namespace wskconf::reference::internal

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <new>
 
+#include "internal/client_level.h"
 #include "internal/event_loop.h"
 
 namespace wskconf::reference::internal {
@@ -80,6 +81,19 @@ void Registration::AddObject() {
   ++objects_;
 }
 
+bool Registration::AddObjectUnlessDeregistering() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (deregistering_) return false;
+  ++objects_;
+  return true;
+}
+
+ULONG Registration::NoteSocketCreated() {
+  std::lock_guard<std::mutex> lock(settings_.mu);
+  settings_.socket_created = true;
+  return settings_.static_events;
+}
+
 void Registration::RemoveObject() {
   std::lock_guard<std::mutex> lock(g_mu);
   if (objects_ > 0) --objects_;
@@ -87,9 +101,13 @@ void Registration::RemoveObject() {
 }
 
 void Registration::Deregister() {
+  {
+    std::lock_guard<std::mutex> lock(g_mu);
+    deregistering_ = true;
+    g_cv.notify_all();
+  }
+  CancelTransportListWaiters(this);
   std::unique_lock<std::mutex> lock(g_mu);
-  deregistering_ = true;
-  g_cv.notify_all();
   g_cv.wait(lock, [this] { return captures_ == 0 && objects_ == 0; });
 }
 
@@ -166,6 +184,8 @@ VOID WskDeregister(PWSK_REGISTRATION WskRegistration) {
   Registration* r = internal::FromRegistration(WskRegistration);
   if (r == nullptr) return;
   r->Deregister();
+  // Copies the client never released go with the registration.
+  internal::FreeSecurityCache(r);
   r->magic_ = 0;
   WskRegistration->ReservedRegistrationContext = nullptr;
   WskRegistration->ReservedRegistrationState = internal::kDeregistered;

@@ -12,6 +12,7 @@
 #include <new>
 
 #include "internal/address.h"
+#include "internal/control.h"
 #include "internal/datagram.h"
 #include "internal/event_loop.h"
 #include "internal/ops.h"
@@ -128,6 +129,10 @@ Socket* CreateSocket(Registration* registration, Category category,
   s->context = context;
   s->client_dispatch = client_dispatch;
   s->busy = 1;  // the client's own hold, dropped by WskCloseSocket
+  // WSK_SET_STATIC_EVENT_CALLBACKS.AppliesToNewSockets: the events of the
+  // static mask this category has are enabled from the start.
+  s->static_events = registration->NoteSocketCreated() & AllowedEvents(category);
+  s->event_mask = s->static_events;
   if (!NT_SUCCESS(LoopWatch(s))) {
     close(fd);
     delete s;

@@ -53,6 +53,14 @@ WskconfReferenceGetPolicy(PULONG Seed);
  * IRQL. */
 WSKCONF_PROVIDER_API VOID WskconfReferenceSetAvailable(BOOLEAN Available);
 
+/* Tells the provider that the host's transports changed: every IRP waiting
+ * in WskControlClient(WSK_TRANSPORT_LIST_CHANGE), of every client,
+ * completes with STATUS_SUCCESS. The reference does not watch the host for
+ * such changes itself (its list, TCP and UDP over IPv4 and IPv6, only
+ * changes when the host gains or loses IPv6); a host that does, or a test,
+ * calls this. Any IRQL. */
+WSKCONF_PROVIDER_API VOID WskconfReferenceTransportListChanged(VOID);
+
 /* Number of socket objects the provider holds (created and not yet fully
  * closed), over every registration. Any IRQL. */
 WSKCONF_PROVIDER_API ULONG WskconfReferenceLiveSocketCount(VOID);

@@ -35,6 +35,15 @@ struct ControlEntry {
   ControlHandler handler;
 };
 
+// The WSK_EVENT_* flags a socket of `category` may enable
+// (events_control.cc).
+ULONG AllowedEvents(Category category);
+
+// SO_CONDITIONAL_ACCEPT (set and get) and SIO_WSK_QUERY_INSPECT_ID
+// (conditional_accept.cc).
+NTSTATUS ConditionalAcceptOption(const ControlRequest& req, SIZE_T* output_bytes);
+NTSTATUS QueryInspectId(const ControlRequest& req, SIZE_T* output_bytes);
+
 // SO_WSK_EVENT_CALLBACK (events_control.cc).
 NTSTATUS SetEventCallbacks(const ControlRequest& req, SIZE_T* output_bytes);
 

@@ -111,6 +111,25 @@ void AbortConnection(Socket* s);
 // Creates the socket for an accepted host connection `fd` of listener `l`.
 Socket* CreateAccepted(Socket* l, int fd, PVOID context, const void* dispatch);
 
+// The listen-side client table of a listen or stream socket, or nullptr.
+const WSK_CLIENT_LISTEN_DISPATCH* ListenCallbacks(Socket* s);
+
+// ---- Conditional accept (conditional_accept.cc). ----
+// Accepts every waiting host connection of a conditional-accept listener
+// and offers it to WskInspectEvent; first reports pended requests whose
+// peer went away through WskAbortEvent. l->mu held through `lock`.
+void InspectIncoming(Socket* l, std::unique_lock<std::mutex>& lock);
+// Unlinks the oldest candidate the client accepted, or nullptr. l->mu held.
+Socket* TakeReadyCandidate(Socket* l);
+// Gives a candidate taken for handover its client context, table and
+// events (plus the static ones). No lock held.
+void AdoptCandidate(Socket* c, PVOID context, const void* dispatch, ULONG events);
+// The event loop saw a candidate ready: its listener checks it. Releases
+// c->mu (held through `lock`).
+void OnCandidateReady(Socket* c, std::unique_lock<std::mutex>& lock);
+// Resets and frees every candidate of a closing listener. No lock held.
+void DestroyCandidates(Socket* l);
+
 }  // namespace wskconf::reference::internal
 
 #endif  // WSKCONF_REFERENCE_SRC_INTERNAL_OPS_H_

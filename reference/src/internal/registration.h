@@ -11,6 +11,19 @@
 
 namespace wskconf::reference::internal {
 
+struct CachedSecurityDescriptor;
+
+// What WskControlClient sets for a registration (client_control.cc,
+// security_cache.cc), guarded by `mu`.
+struct ClientSettings {
+  std::mutex mu;
+  bool socket_created = false;  // WskSocket/WskSocketConnect ever succeeded
+  ULONG static_events = 0;      // WSK_SET_STATIC_EVENT_CALLBACKS mask
+  ULONG tdi_behavior = 0;       // WSK_TDI_BEHAVIOR flags
+  bool tdi_mapping_set = false; // WSK_TDI_DEVICENAME_MAPPING accepted
+  CachedSecurityDescriptor* descriptors = nullptr;  // WSK_CACHE_SD copies
+};
+
 class Registration {
  public:
   Registration(PVOID client_context, const WSK_CLIENT_DISPATCH* dispatch);
@@ -30,13 +43,21 @@ class Registration {
   // registration cannot go away until they are gone.
   void AddObject();
   void RemoveObject();
+  // AddObject, unless WskDeregister has begun (then false).
+  bool AddObjectUnlessDeregistering();
 
-  // WskDeregister: refuse new captures, wake waiting ones, wait for every
-  // capture, socket and IRP to be released.
+  // WskDeregister: refuse new captures, wake waiting ones, cancel waiting
+  // WSK_TRANSPORT_LIST_CHANGE IRPs, wait for every capture, socket and IRP
+  // to be released.
   void Deregister();
 
   // Wakes captures waiting for the provider to become available.
   static void NotifyAvailabilityChanged();
+
+  ClientSettings& settings() { return settings_; }
+  // The static event mask a new socket starts with; marks that a socket
+  // exists, after which the before-any-socket control codes are refused.
+  ULONG NoteSocketCreated();
 
   uint32_t magic_ = kMagic;
   static constexpr uint32_t kMagic = 0x67655257;  // "WReg"
@@ -49,6 +70,7 @@ class Registration {
   bool deregistering_ = false;
   uint32_t captures_ = 0;
   uint32_t objects_ = 0;
+  ClientSettings settings_;
 };
 
 // True while WskconfReferenceSetAvailable(FALSE) holds the NPI back.

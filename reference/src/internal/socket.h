@@ -84,6 +84,7 @@ struct Socket {
   bool nodelay_option = false;  // TCP_NODELAY set as a socket option
   bool callback_running = false;
   ULONG event_mask = 0;        // enabled WSK_EVENT_* callbacks
+  ULONG static_events = 0;     // of those, the ones WSK_SET_STATIC_EVENT_CALLBACKS fixed
   uint32_t busy = 0;           // IRPs held + callbacks running
   PIRP close_irp = nullptr;
   IrpList connect_queue;  // at most one: WskConnect/WskConnectEx/WskSocketConnect
@@ -95,6 +96,19 @@ struct Socket {
   Socket* loop_next = nullptr;  // link in the event loop's posted list
   Indication* retained = nullptr;  // indications the client still holds
   SIZE_T reported_backlog = 0;  // last WskSendBacklogEvent figure (0: none)
+  // Conditional accept (conditional_accept.cc). On a listen socket: the
+  // mode (SO_CONDITIONAL_ACCEPT), the last inspect serial number, and the
+  // connections inspected but not yet handed over. On such a connection
+  // (a candidate): its listener while it waits, its link, whether the
+  // client pended it, and its WSK_INSPECT_ID (SIO_WSK_QUERY_INSPECT_ID).
+  bool conditional_accept = false;
+  ULONG inspect_serial = 0;
+  Socket* candidates = nullptr;
+  Socket* candidate_of = nullptr;
+  Socket* candidate_next = nullptr;
+  bool inspect_pended = false;
+  bool has_inspect_id = false;
+  WSK_INSPECT_ID inspect_id{};
   // Datagram sockets only: fixed addresses and datagrams read but not yet
   // taken by the client.
   std::unique_ptr<DatagramState, DatagramStateDeleter> datagram;
