@@ -9,7 +9,9 @@ namespace wskconf::reference::internal {
 NTSTATUS StatusFromErrno(int err) {
   switch (err) {
     case 0: return STATUS_SUCCESS;
-    case EADDRINUSE: return STATUS_ADDRESS_ALREADY_ASSOCIATED;
+    // guide/sharing-transport-addresses.md: a bind to an address in use
+    // fails with STATUS_ADDRESS_ALREADY_EXISTS (WskBind.AddressInUseStatus).
+    case EADDRINUSE: return STATUS_ADDRESS_ALREADY_EXISTS;
     case EADDRNOTAVAIL: return STATUS_INVALID_ADDRESS_COMPONENT;
     case EAFNOSUPPORT: return STATUS_INVALID_ADDRESS_COMPONENT;
     case ECONNREFUSED: return STATUS_CONNECTION_REFUSED;

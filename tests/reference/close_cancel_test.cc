@@ -39,7 +39,7 @@ class CloseCancelTest : public FamilyTest {
 };
 
 TEST_P(CloseCancelTest, CloseCompletesPendingReceive) {
-  RecordClause("Close.CancelsPendingIrps");
+  RecordClause("Close.CancelsPendingIrps");  // and Close.CancelledIrpsStatus
   MdlBuffer buffer(8);
   WSK_BUF buf = buffer.Buf();
   IrpProbe receive;

@@ -49,7 +49,7 @@ TEST_P(ConnectionTest, AddressesOfAConnection) {
 }
 
 TEST_P(ConnectionTest, ConnectUnboundFails) {
-  RecordClause("WskConnect.UnboundSocketFails");
+  RecordClause("WskConnect.UnboundSocketFails");  // and WskConnect.UnboundSocketStatus
   PWSK_SOCKET s = client()->Socket(family(), WSK_FLAG_CONNECTION_SOCKET);
   EXPECT_EQ(Connect(s, Loopback(family(), 9)), STATUS_INVALID_DEVICE_STATE);
   EXPECT_EQ(CloseSocket(s), STATUS_SUCCESS);
@@ -86,7 +86,7 @@ TEST_P(ConnectionTest, ConnectFlagsMustBeZero) {
 }
 
 TEST_P(ConnectionTest, BindTwiceFails) {
-  RecordClause("WskBind.SecondBindFails");
+  RecordClause("WskBind.SecondBindFails");  // and WskBind.SecondBindStatus
   PWSK_SOCKET s = client()->Socket(family(), WSK_FLAG_CONNECTION_SOCKET);
   ASSERT_EQ(Bind(s, Loopback(family())), STATUS_SUCCESS);
   EXPECT_EQ(Bind(s, Loopback(family())), STATUS_INVALID_DEVICE_STATE);
@@ -94,11 +94,11 @@ TEST_P(ConnectionTest, BindTwiceFails) {
 }
 
 TEST_P(ConnectionTest, BindAddressInUse) {
-  RecordClause("WskBind.AddressInUseFails");
+  RecordClause("WskBind.AddressInUseStatus");
   USHORT port;
   int listener = HostListener(family(), &port);
   PWSK_SOCKET s = client()->Socket(family(), WSK_FLAG_CONNECTION_SOCKET);
-  EXPECT_EQ(Bind(s, Loopback(family(), port)), STATUS_ADDRESS_ALREADY_ASSOCIATED);
+  EXPECT_EQ(Bind(s, Loopback(family(), port)), STATUS_ADDRESS_ALREADY_EXISTS);
   EXPECT_EQ(CloseSocket(s), STATUS_SUCCESS);
   close(listener);
 }

@@ -186,7 +186,7 @@ TEST_P(DatagramTest, ReceiveFromCancelled) {
 }
 
 TEST_P(DatagramTest, CloseCancelsPendingReceives) {
-  RecordClause("Close.CancelsPendingIrps");
+  RecordClause("Close.CancelsPendingIrps");  // and Close.CancelledIrpsStatus
   MdlBuffer first_buffer(8), second_buffer(8);
   WSK_BUF first_buf = first_buffer.Buf(), second_buf = second_buffer.Buf();
   IrpProbe first, second;
@@ -248,7 +248,7 @@ TEST_P(DatagramTest, SendMessagesNullListFails) {
 }
 
 TEST_P(DatagramTest, SecondBindFails) {
-  RecordClause("WskBind.SecondBindFails");
+  RecordClause("WskBind.SecondBindFails");  // and WskBind.SecondBindStatus
   EXPECT_EQ(Bind(socket_, Loopback(family())), STATUS_INVALID_DEVICE_STATE);
 }
 
@@ -256,7 +256,7 @@ TEST_P(DatagramTest, BindToAddressInUseFails) {
   RecordClause("WskBind.AddressInUseFails");
   PWSK_SOCKET other = DatagramSocket(*client(), family());
   ASSERT_NE(other, nullptr);
-  EXPECT_EQ(Bind(other, local_), STATUS_ADDRESS_ALREADY_ASSOCIATED);
+  EXPECT_EQ(Bind(other, local_), STATUS_ADDRESS_ALREADY_EXISTS);
   EXPECT_EQ(CloseSocket(other), STATUS_SUCCESS);
 }
 

@@ -124,6 +124,20 @@ TEST_P(DisconnectTest, AbortiveFailsPendingSendAndReceive) {
   EXPECT_FALSE(NT_SUCCESS(receive.Result(receive_returned)));
 }
 
+TEST_P(DisconnectTest, OwnAbortFailsWithConnectionAborted) {
+  RecordClause("WskDisconnect.OwnAbortStatus");
+  MdlBuffer in(8);
+  WSK_BUF in_buf = in.Buf();
+  IrpProbe receive;
+  NTSTATUS receive_returned = table()->WskReceive(pair_.wsk, &in_buf, 0, receive.Start());
+  ASSERT_EQ(receive_returned, STATUS_PENDING);
+  EXPECT_EQ(Disconnect(pair_.wsk, WSK_FLAG_ABORTIVE), STATUS_SUCCESS);
+  EXPECT_EQ(receive.Result(receive_returned), STATUS_CONNECTION_ABORTED);
+  EXPECT_EQ(Send(pair_.wsk, "x"), STATUS_CONNECTION_ABORTED);
+  std::string data;
+  EXPECT_EQ(Receive(pair_.wsk, 1, &data), STATUS_CONNECTION_ABORTED);
+}
+
 TEST_P(DisconnectTest, AbortiveForcesAStuckGracefulDisconnect) {
   RecordClause("WskDisconnect.AbortiveForcesStuckGraceful");
   MdlBuffer out(16 << 20);  // more than the socket buffers hold; contents unread

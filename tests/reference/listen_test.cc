@@ -112,7 +112,7 @@ TEST_P(ListenTest, CloseCompletesPendingAccept) {
 TEST_P(ListenTest, StreamSocketListensAfterWskListen) {
   RecordClause("WskListen.CompletesOnceListening");
   PWSK_SOCKET s = client()->Socket(family(), WSK_FLAG_STREAM_SOCKET);
-  // WskListen.UnboundSocketFails
+  // WskListen.UnboundSocketFails, WskListen.UnboundSocketStatus
   EXPECT_EQ(Listen(s), STATUS_INVALID_DEVICE_STATE);
   ASSERT_EQ(Bind(s, Loopback(family())), STATUS_SUCCESS);
   ASSERT_EQ(Listen(s), STATUS_SUCCESS);
