@@ -150,11 +150,15 @@ TEST_P(ConditionalAcceptTest, InspectAcceptDeliversThroughAcceptIrp) {
   RecordClause("WskInspectEvent.AcceptEstablishes");
   PWSK_SOCKET l = Listener();
   int host = ConnectAndInspect();
-  EXPECT_EQ(recorder_.irql, DISPATCH_LEVEL);
   sockaddr_storage host_local{};
   socklen_t length = sizeof(host_local);
   getsockname(host, reinterpret_cast<sockaddr*>(&host_local), &length);
-  EXPECT_EQ(recorder_.remote_port, ntohs(reinterpret_cast<sockaddr_in*>(&host_local)->sin_port));
+  {
+    std::lock_guard<std::mutex> lock(recorder_.mu);
+    EXPECT_EQ(recorder_.irql, DISPATCH_LEVEL);
+    EXPECT_EQ(recorder_.remote_port,
+              ntohs(reinterpret_cast<sockaddr_in*>(&host_local)->sin_port));
+  }
   PWSK_SOCKET accepted = Accept(l);
   ASSERT_NE(accepted, nullptr);
   // SIO_WSK_QUERY_INSPECT_ID.ReturnsId
@@ -258,6 +262,7 @@ TEST_P(ConditionalAcceptTest, PeerResetWhilePendedRaisesAbortEvent) {
   EXPECT_FALSE(accept.Wait(kExpectNoCompletion));
   EXPECT_EQ(CloseSocket(l), STATUS_SUCCESS);
   EXPECT_EQ(accept.Result(returned), STATUS_CANCELLED);
+  std::lock_guard<std::mutex> lock(recorder_.mu);
   EXPECT_EQ(recorder_.aborts, 1);
 }
 
@@ -286,6 +291,7 @@ TEST_P(ConditionalAcceptTest, CloseResetsPendedRequests) {
   int host = ConnectAndInspect();
   EXPECT_EQ(CloseSocket(l), STATUS_SUCCESS);
   EXPECT_FALSE(HostReadsEof(host));
+  std::lock_guard<std::mutex> lock(recorder_.mu);
   EXPECT_EQ(recorder_.aborts, 0) << "no callback after close";
   close(host);
 }

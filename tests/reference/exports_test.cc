@@ -25,7 +25,8 @@ TEST(ReferenceExports, RegistrationEntryPoints) {
        {"WskRegister", "WskDeregister", "WskCaptureProviderNPI", "WskReleaseProviderNPI",
         "WskQueryProviderCharacteristics", "WskconfReferenceSetPolicy",
         "WskconfReferenceSetPolicyFromString", "WskconfReferenceGetPolicy",
-        "WskconfReferenceSetAvailable", "WskconfReferenceLiveSocketCount"}) {
+        "WskconfReferenceSetAvailable", "WskconfReferenceLiveSocketCount",
+        "WskconfReferenceTransportListChanged"}) {
     EXPECT_NE(dlsym(so.handle(), name), nullptr) << name << " is not exported";
   }
 }
