@@ -40,6 +40,8 @@ struct CaseRecipe {
 
 // Every recipe, in table order.
 const std::vector<CaseRecipe>& CaseRecipes();
+// The core files' recipes (recipes_core.cc), which CaseRecipes() appends.
+std::vector<CaseRecipe> CoreCaseRecipes();
 
 // One generated test.
 struct PlannedCase {

@@ -261,6 +261,7 @@ const std::vector<CaseRecipe>& CaseRecipes() {
     Append(all, kDatagrams);
     Append(all, kControl);
     Append(all, kEvents);
+    for (const CaseRecipe& recipe : CoreCaseRecipes()) all.push_back(recipe);
     return all;
   }();
   return recipes;

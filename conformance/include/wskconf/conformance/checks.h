@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "wskconf/conformance/case_info.h"
+#include "wskconf/conformance/checks_core.h"
 
 namespace wskconf::conformance::checks {
 
