@@ -50,6 +50,7 @@ RunCli::RunCli(CLI::App& app) : state_(std::make_unique<State>()) {
   o.spec_dir = WSKCONF_DEFAULT_SPEC_DIR;
   o.suite_list = WSKCONF_SUITE_LIST;
   o.reference_so = WSKCONF_REFERENCE_SO;
+  o.mutant_dir = WSKCONF_MUTANT_DIR;
   s.case_timeout_seconds =
       std::chrono::duration<double>(wc::kDefaultCaseTimeout).count();
 
@@ -58,8 +59,10 @@ RunCli::RunCli(CLI::App& app) : state_(std::make_unique<State>()) {
              "when every MUST clause passes, 1 when a MUST fails or a case "
              "errors, 2 for a bad command line or unusable input");
   s.run->add_option("--adapter", o.adapter,
-                    "'reference' (this build's reference provider) or the "
-                    "path of a provider .so")
+                    "'reference' (this build's reference provider), "
+                    "'mutant-<name>' (adapters/mutants/mutants.txt) or the "
+                    "path of a provider .so (adapters/README.md); an adapter "
+                    "that cannot be loaded is a usage error (exit 2)")
       ->required();
   s.run->add_option("--policy", o.policy,
                     "completion policy of the reference: inline, pend or "

@@ -1,8 +1,9 @@
 // Which WSK implementation a conformance test binary exercises: a provider
-// .so opened with dlopen, chosen by the environment variable WSKCONF_PROVIDER
-// (default: the reference provider of this build tree, when it was built).
-// Cases reach the provider only through these entry points and the NPI they
-// return. Replaced by the adapters' loader once it lands.
+// .so opened by the adapter loader (adapters/, ABI in
+// <wskconf/adapter_abi.h>), chosen by the environment variable
+// WSKCONF_PROVIDER (default: the reference provider of this build tree, when
+// it was built). Cases reach the provider only through these entry points and
+// the NPI they return.
 #ifndef WSKCONF_PROVIDER_UNDER_TEST_H_
 #define WSKCONF_PROVIDER_UNDER_TEST_H_
 
@@ -33,11 +34,12 @@ inline constexpr char kProviderEnvVar[] = "WSKCONF_PROVIDER";
 // build tree compiled in, else empty (none known).
 std::string ProviderPath();
 
-// Opens `path` (dlopen, RTLD_NOW | RTLD_LOCAL: symbols of one provider never
-// resolve another's) and looks up the five entry points. kNotFound when the
-// file does not exist or `path` is empty; kInvalidArgument when it cannot be
-// loaded or lacks an entry point (the message names the file and the
-// symbol). The library stays loaded for the life of the process.
+// Opens `path` with adapters::OpenAdapter (ELF checks, dlopen RTLD_NOW |
+// RTLD_LOCAL, the five entry points, the ABI version). kNotFound when the
+// file does not exist or `path` is empty; kInvalidArgument with the loader's
+// one-line reason otherwise (not a shared object, wrong architecture, a
+// missing symbol, an unknown ABI version). The library stays loaded for the
+// life of the process.
 StatusOr<ProviderEntryPoints> OpenProvider(const std::string& path);
 
 // The provider of this process: OpenProvider(ProviderPath()), done once.

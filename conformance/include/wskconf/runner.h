@@ -30,8 +30,10 @@ struct TestCase {
 inline constexpr std::chrono::milliseconds kDefaultCaseTimeout{10000};
 
 struct RunOptions {
-  // "reference" (the reference provider of this build tree) or the path of a
-  // provider .so; given to the test binaries as WSKCONF_PROVIDER.
+  // "reference" (the reference provider of this build tree), "mutant-<name>"
+  // (a mutant of adapters/mutants in `mutant_dir`) or the path of a provider
+  // .so; probed by the adapter loader, then given to the test binaries as
+  // WSKCONF_PROVIDER.
   std::string adapter = "reference";
   std::string policy = "inline";  // inline | pend | random:SEED
   // ':'-separated shell globs (fnmatch); a case runs when one matches its
@@ -57,6 +59,12 @@ struct RunOptions {
   std::filesystem::path spec_dir;
   // The reference provider .so of this build tree (empty: not built).
   std::filesystem::path reference_so;
+  // The folder of the mutant .so files (libwskconf_mutant_<name>.so).
+  std::filesystem::path mutant_dir;
+  // The conformance statement text the adapter describes itself with
+  // (WskconfAdapterInfo); used when `statement` is not given. Set by
+  // RunSuite from the probe.
+  std::string adapter_statement;
   // Progress: a rewritten line on a terminal, plain lines otherwise.
   bool progress_is_terminal = false;
 };
@@ -72,10 +80,13 @@ Status ParseShard(const std::string& text, RunOptions& options);
 // OK for "inline", "pend" and "random:SEED" (SEED: decimal digits).
 Status CheckPolicy(const std::string& policy);
 
-// The provider .so `adapter` names: "reference" is options.reference_so, any
-// other value a path to an existing file. This is the seam where the adapter
-// loader of adapters/ will plug in.
-StatusOr<std::filesystem::path> ResolveAdapter(const RunOptions& options);
+// The provider .so `adapter` names ("reference", "mutant-<name>" or a path),
+// checked by the adapter loader's probe (adapters::ProbeAdapter: ELF, symbols,
+// ABI version, one registration round in a child process). The error is the
+// loader's one line. Sets `statement_text` to the statement the adapter
+// describes itself with, when it has one and the pointer is not null.
+StatusOr<std::filesystem::path> ResolveAdapter(const RunOptions& options,
+                                               std::string* statement_text = nullptr);
 
 // The binaries of options.binaries, else those of the suite list.
 StatusOr<std::vector<std::filesystem::path>> SuiteBinaries(

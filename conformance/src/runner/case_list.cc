@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "wskconf/adapters/loader.h"
+
 #include "runner/subprocess.h"
 #include "wskconf/runner.h"
 #include "wskconf/spec.h"
@@ -64,27 +66,20 @@ Status CheckPolicy(const std::string& policy) {
       policy));
 }
 
-StatusOr<std::filesystem::path> ResolveAdapter(const RunOptions& options) {
-  // The adapters issue replaces this with its loader; until then an adapter
-  // is a provider .so handed to the test binaries as WSKCONF_PROVIDER.
-  std::error_code ec;
-  if (options.adapter == "reference") {
-    if (options.reference_so.empty() ||
-        !std::filesystem::is_regular_file(options.reference_so, ec)) {
-      return NotFoundError(fmt::format(
-          "--adapter reference: the reference provider '{}' is not built in "
-          "this tree (build target wskconf_reference_shared)",
-          options.reference_so.string()));
-    }
-    return options.reference_so;
+StatusOr<std::filesystem::path> ResolveAdapter(const RunOptions& options,
+                                               std::string* statement_text) {
+  const adapters::BuiltinPaths builtin{options.reference_so.string(),
+                                       options.mutant_dir.string()};
+  adapters::Result<std::string> path = adapters::ResolveAdapterName(options.adapter, builtin);
+  if (!path.ok()) return NotFoundError(path.error->message);
+  adapters::Result<adapters::AdapterDescription> probed = adapters::ProbeAdapter(*path.value);
+  if (!probed.ok()) {
+    return probed.error->kind == adapters::LoadErrorKind::kNotFound
+               ? NotFoundError(probed.error->message)
+               : InvalidArgumentError(probed.error->message);
   }
-  const std::filesystem::path path(options.adapter);
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return NotFoundError(fmt::format(
-        "--adapter '{}': no such provider .so (give 'reference' or the path of "
-        "a provider shared object)", options.adapter));
-  }
-  return std::filesystem::absolute(path, ec);
+  if (statement_text != nullptr) *statement_text = probed.value->statement;
+  return std::filesystem::path(*path.value);
 }
 
 StatusOr<std::vector<std::filesystem::path>> SuiteBinaries(

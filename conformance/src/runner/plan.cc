@@ -47,6 +47,11 @@ Status LoadSpecData(const RunOptions& options, Plan& plan, std::ostream& err) {
   plan.clauses = ClauseIndex(*spec);
   if (options.statement) {
     WSKCONF_ASSIGN_OR_RETURN(plan.statement, LoadStatement(*options.statement, *spec));
+  } else if (!options.adapter_statement.empty()) {
+    WSKCONF_ASSIGN_OR_RETURN(
+        plan.statement,
+        ParseStatement(options.adapter_statement,
+                       options.adapter + " (its WskconfAdapterInfo statement)", *spec));
   }
   return OkStatus();
 }

@@ -130,11 +130,13 @@ class StopOnSignals {
 
 }  // namespace
 
-StatusOr<reports::RunResult> RunSuite(const RunOptions& options,
+StatusOr<reports::RunResult> RunSuite(const RunOptions& given,
                                       std::ostream& progress) {
   internal::PrepareStop();
-  WSKCONF_RETURN_IF_ERROR(CheckPolicy(options.policy));
-  WSKCONF_ASSIGN_OR_RETURN(std::filesystem::path provider, ResolveAdapter(options));
+  WSKCONF_RETURN_IF_ERROR(CheckPolicy(given.policy));
+  RunOptions options = given;
+  WSKCONF_ASSIGN_OR_RETURN(std::filesystem::path provider,
+                           ResolveAdapter(options, &options.adapter_statement));
   WSKCONF_ASSIGN_OR_RETURN(internal::Plan plan, internal::PlanRun(options, progress));
   Progress printer(progress, options.progress_is_terminal,
                    static_cast<int>(plan.cases.size()));
