@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "checks/check_support.h"
+#include "checks/control_ops.h"
 #include "checks/socket_ops.h"
 #include "wskconf/conformance/checks.h"
 
@@ -13,27 +14,14 @@ namespace wskconf::conformance::checks {
 using internal::CallOutcome;
 using internal::ExpectClauseStatus;
 
-namespace {
+namespace internal {
 
 ULONG CodeOf(const CaseInfo& info) {
   return static_cast<ULONG>(std::strtoul(info.element_value, nullptr, 0));
 }
 
-struct Control {
-  WSK_CONTROL_SOCKET_TYPE type = WskGetOption;
-  ULONG code = 0;
-  ULONG level = SOL_SOCKET;
-  const void* input = nullptr;
-  SIZE_T input_size = 0;
-  void* output = nullptr;
-  SIZE_T output_size = 0;
-  bool with_irp = true;
-};
-
-// One WskControlSocket call. Without an IRP the returned status is the
-// outcome and `returned_size` receives *OutputSizeReturned.
 CallOutcome ControlCall(const WskSocketOwner& socket, const Control& c,
-                        SIZE_T* returned_size = nullptr) {
+                        SIZE_T* returned_size) {
   SIZE_T scratch = 0;
   SIZE_T* size_out = returned_size != nullptr ? returned_size : &scratch;
   const auto* basic = socket.basic();
@@ -75,7 +63,26 @@ CallOutcome GetUlong(const WskSocketOwner& socket, ULONG code, ULONG* value) {
   return ControlCall(socket, c);
 }
 
-}  // namespace
+CallOutcome Ioctl(const WskSocketOwner& socket, ULONG code, const void* input,
+                  SIZE_T input_size, void* output, SIZE_T output_size) {
+  Control c;
+  c.type = WskIoctl;
+  c.code = code;
+  c.level = 0;
+  c.input = input;
+  c.input_size = input_size;
+  c.output = output;
+  c.output_size = output_size;
+  return ControlCall(socket, c);
+}
+
+}  // namespace internal
+
+using internal::CodeOf;
+using internal::Control;
+using internal::ControlCall;
+using internal::GetUlong;
+using internal::SetUlong;
 
 void OptionReadsZero(const CaseInfo& info) {
   WSKCONF_BEGIN_CASE(info);
@@ -206,6 +213,13 @@ void ExclusiveAfterReuseWildcard(const CaseInfo& info) {
   WSKCONF_BEGIN_CASE(info);
   CheckSharing(info, Sharing{SO_REUSEADDR,
                              static_cast<ULONG>(SO_EXCLUSIVEADDRUSE), true, true});
+}
+
+void BindSpecificAfterDefaultWildcard(const CaseInfo& info) {
+  WSKCONF_BEGIN_CASE(info);
+  // The table's "CHECK" cell: an access check against the first socket's
+  // default descriptor, which allows no sharing.
+  CheckSharing(info, Sharing{0, 0, true, false});
 }
 
 void DisableIdleEventCallback(const CaseInfo& info) {

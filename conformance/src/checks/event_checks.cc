@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "checks/check_support.h"
+#include "checks/event_support.h"
 #include "checks/socket_ops.h"
 #include "wskconf/conformance/checks.h"
 #include "wskconf/conformance/event_mocks.h"
@@ -16,72 +17,11 @@ using internal::Payload;
 using ::testing::_;
 using ::testing::AnyNumber;
 
-namespace {
-
-// The mock outlives the socket; it is leaked with it when the harness had
-// to leak something the provider may still call back through.
-struct MockedSocket {
-  explicit MockedSocket(WskClientSession& session)
-      : mock(new ::testing::NiceMock<ClientEventMock>), socket(session) {}
-  ~MockedSocket() {
-    if (socket.get() != nullptr) {
-      EXPECT_TRUE(socket.Close());
-    }
-    mock->MarkClosed();
-    if (LeakedObjectCount() == 0) delete mock;
-  }
-  ::testing::NiceMock<ClientEventMock>* mock;
-  WskSocketOwner socket;
-};
-
-::testing::AssertionResult CreateWithMock(MockedSocket& s, const CaseInfo& info) {
-  const bool stream = info.category == SocketCategory::kStream;
-  return s.socket.Create(
-      info.category, info.address_family, s.mock->context(),
-      s.mock->dispatch_for(info.category == SocketCategory::kListen,
-                           info.category == SocketCategory::kDatagram, stream));
-}
-
-CallOutcome EnableEvents(const WskSocketOwner& socket, ULONG mask) {
-  WSK_EVENT_CALLBACK_CONTROL control{&NPI_WSK_INTERFACE_ID, mask};
-  TrackedIrp irp("WskControlSocket(SO_WSK_EVENT_CALLBACK)");
-  return internal::Finish(
-      irp, socket.basic()->WskControlSocket(
-               socket.get(), WskSetOption, SO_WSK_EVENT_CALLBACK, SOL_SOCKET,
-               sizeof control, &control, 0, nullptr, nullptr, irp.irp()));
-}
-
-// A connected socket whose client table is the mock's.
-::testing::AssertionResult ConnectWithMock(MockedSocket& s, const CaseInfo& info,
-                                           internal::ConnectedPair* pair) {
-  pair->listener = std::make_unique<HostTcpListener>(
-      internal::IsIpv6(info.address_family));
-  auto created = CreateWithMock(s, info);
-  if (!created) return created;
-  const CallOutcome bound =
-      internal::BindTo(s.socket, LoopbackAddress(info.address_family));
-  if (!bound.ok || bound.status != STATUS_SUCCESS) {
-    return ::testing::AssertionFailure() << "precondition: WskBind failed";
-  }
-  const CallOutcome connected = internal::ConnectTo(
-      s.socket, LoopbackAddress(info.address_family, pair->listener->port()));
-  if (!connected.ok || connected.status != STATUS_SUCCESS) {
-    return ::testing::AssertionFailure() << "precondition: WskConnect failed";
-  }
-  pair->peer = pair->listener->Accept(kExpectCompletion);
-  if (!pair->peer.ok()) {
-    return ::testing::AssertionFailure() << "the host saw no connection";
-  }
-  return ::testing::AssertionSuccess();
-}
-
-SIZE_T IndicationTotal(PWSK_DATA_INDICATION data) {
-  SIZE_T total = 0;
-  for (; data != nullptr; data = data->Next) total += data->Buffer.Length;
-  return total;
-}
-
-}  // namespace
+using internal::ConnectWithMock;
+using internal::CreateWithMock;
+using internal::EnableEvents;
+using internal::IndicationTotal;
+using internal::MockedSocket;
 
 void ReceiveEventOnData(const CaseInfo& info) {
   WSKCONF_BEGIN_CASE(info);

@@ -249,6 +249,9 @@ void Append(std::vector<CaseRecipe>& all, const CaseRecipe (&part)[N]) {
 
 }  // namespace
 
+// The socket-behaviour tables (recipes_sockets.cc).
+void AppendSocketRecipes(std::vector<CaseRecipe>& all);
+
 const std::vector<CaseRecipe>& CaseRecipes() {
   static const std::vector<CaseRecipe> recipes = [] {
     std::vector<CaseRecipe> all;
@@ -262,6 +265,7 @@ const std::vector<CaseRecipe>& CaseRecipes() {
     Append(all, kControl);
     Append(all, kEvents);
     for (const CaseRecipe& recipe : CoreCaseRecipes()) all.push_back(recipe);
+    AppendSocketRecipes(all);
     return all;
   }();
   return recipes;

@@ -12,6 +12,7 @@
 
 #include "wskconf/conformance/case_info.h"
 #include "wskconf/conformance/checks_core.h"
+#include "wskconf/conformance/checks_sockets.h"
 
 namespace wskconf::conformance::checks {
 
