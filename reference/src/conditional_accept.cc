@@ -78,7 +78,16 @@ void ReapDropped(Socket* l, std::unique_lock<std::mutex>& lock) {
   }
 }
 
-// Offers one new host connection to WskInspectEvent. s->mu held through
+bool IsLinked(Socket* l, Socket* c) {
+  for (Socket* e = l->candidates; e != nullptr; e = e->candidate_next) {
+    if (e == c) return true;
+  }
+  return false;
+}
+
+// Offers one new host connection to WskInspectEvent. The candidate is
+// listed (as pended) before the call, so a WskInspectComplete from another
+// thread that races the callback's return finds it. l->mu held through
 // `lock`; false when the listener stopped (closing) meanwhile.
 bool Inspect(Socket* l, Socket* c, const sockaddr_storage& local,
              const sockaddr_storage& peer, std::unique_lock<std::mutex>& lock) {
@@ -95,7 +104,11 @@ bool Inspect(Socket* l, Socket* c, const sockaddr_storage& local,
   PVOID context = l->context;
   WSK_INSPECT_ACTION action = WskInspectAccept;  // no callback: nothing to ask
   if (callbacks != nullptr && callbacks->WskInspectEvent != nullptr) {
+    c->inspect_pended = true;  // not handed over while the callback runs
+    c->inspecting = true;
+    AppendCandidate(l, c);
     if (!EnterCallback(l, lock)) {
+      UnlinkCandidate(l, c);
       DestroyUnpublished(c);
       return false;
     }
@@ -104,6 +117,13 @@ bool Inspect(Socket* l, Socket* c, const sockaddr_storage& local,
                                         reinterpret_cast<PSOCKADDR>(&remote_wsk), &id);
     KeLowerIrql(irql);
     LeaveCallback(l, lock);
+    // A close during the callback took (and reset) every candidate.
+    if (!IsLinked(l, c)) return false;
+    c->inspecting = false;
+    if (action == WskInspectPend && c->early_action != WskInspectMax) {
+      action = c->early_action;  // WskInspectComplete came first
+    }
+    UnlinkCandidate(l, c);
   }
   if (l->closing || (action != WskInspectAccept && action != WskInspectPend)) {
     // WskInspectEvent.RejectDrops (an unknown answer counts as a reject).
@@ -247,7 +267,10 @@ NTSTATUS WSKAPI InspectComplete(PWSK_SOCKET ListenSocket, PWSK_INSPECT_ID Inspec
     lock.unlock();
     return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
   }
-  if (Action == WskInspectAccept) {
+  if (c->inspecting) {
+    c->early_action = Action;  // applied once WskInspectEvent returns
+    lock.unlock();
+  } else if (Action == WskInspectAccept) {
     c->inspect_pended = false;  // WskInspectComplete.AcceptDeliversSocket
     lock.unlock();
     LoopPost(s, kLoopRescan);

@@ -33,6 +33,16 @@ struct ListenRecorder {
   USHORT remote_port = 0;
   KIRQL irql = 0xff;
   PWSK_SOCKET accepted = nullptr;
+  // When set, WskInspectEvent closes this listener with this IRP.
+  PWSK_SOCKET close_socket = nullptr;
+  PIRP close_irp = nullptr;
+  NTSTATUS close_returned = STATUS_PENDING;
+  // When not WskInspectMax, WskInspectEvent calls WskInspectComplete on
+  // `listener` with this action and IRP before it returns its answer.
+  WSK_INSPECT_ACTION complete_first = WskInspectMax;
+  PWSK_SOCKET listener = nullptr;
+  PIRP complete_irp = nullptr;
+  NTSTATUS complete_returned = STATUS_PENDING;
   KEVENT inspect_called, abort_called, accept_called;
 
   ListenRecorder() {
@@ -51,6 +61,16 @@ struct ListenRecorder {
     SOCKADDR_STORAGE copy{};
     std::memcpy(&copy, remote, remote->sa_family == WS_AF_INET6 ? 28 : 16);
     self->remote_port = PortOf(copy);
+    if (self->complete_first != WskInspectMax) {
+      WSK_INSPECT_ID copy_id = *id;
+      self->complete_returned = ListenTable(self->listener)->WskInspectComplete(
+          self->listener, &copy_id, self->complete_first, self->complete_irp);
+    }
+    if (self->close_socket != nullptr) {
+      // WskCloseSocket may be called at DISPATCH_LEVEL, from a callback.
+      self->close_returned = BasicTable(self->close_socket)->WskCloseSocket(
+          self->close_socket, self->close_irp);
+    }
     KeSetEvent(&self->inspect_called, IO_NO_INCREMENT, FALSE);
     return self->answer;
   }
@@ -221,6 +241,34 @@ TEST_P(ConditionalAcceptTest, PendThenAcceptWithInspectComplete) {
   close(host);
 }
 
+TEST_P(ConditionalAcceptTest, InspectCompleteBeforeTheCallbackReturns) {
+  RecordClause("WskInspectComplete.AcceptDeliversSocket");
+  recorder_.answer = WskInspectPend;
+  PWSK_SOCKET l = Listener();
+  IrpProbe complete;
+  {
+    std::lock_guard<std::mutex> lock(recorder_.mu);
+    recorder_.listener = l;
+    recorder_.complete_first = WskInspectAccept;
+    recorder_.complete_irp = complete.Start();
+  }
+  int host = ConnectAndInspect();
+  NTSTATUS returned;
+  {
+    std::lock_guard<std::mutex> lock(recorder_.mu);
+    returned = recorder_.complete_returned;
+  }
+  EXPECT_EQ(complete.Result(returned), STATUS_SUCCESS);
+  // The early decision applies once the callback has answered pend.
+  PWSK_SOCKET accepted = Accept(l);
+  ASSERT_NE(accepted, nullptr);
+  EXPECT_EQ(Send(accepted, "early"), STATUS_SUCCESS);
+  EXPECT_EQ(HostReadAll(host, 5), "early");
+  EXPECT_EQ(CloseSocket(accepted), STATUS_SUCCESS);
+  EXPECT_EQ(CloseSocket(l), STATUS_SUCCESS);
+  close(host);
+}
+
 TEST_P(ConditionalAcceptTest, PendThenRejectWithInspectComplete) {
   RecordClause("WskInspectComplete.RejectDropsRequest");
   recorder_.answer = WskInspectPend;
@@ -293,6 +341,29 @@ TEST_P(ConditionalAcceptTest, CloseResetsPendedRequests) {
   EXPECT_FALSE(HostReadsEof(host));
   std::lock_guard<std::mutex> lock(recorder_.mu);
   EXPECT_EQ(recorder_.aborts, 0) << "no callback after close";
+  close(host);
+}
+
+TEST_P(ConditionalAcceptTest, CloseFromInspectEventResetsRequest) {
+  RecordClause("Close.WaitsForEventCallbacks");
+  PWSK_SOCKET l = Listener();
+  IrpProbe close_probe;
+  {
+    std::lock_guard<std::mutex> lock(recorder_.mu);
+    recorder_.close_socket = l;
+    recorder_.close_irp = close_probe.Start();
+  }
+  int host = ConnectAndInspect();
+  NTSTATUS returned;
+  {
+    std::lock_guard<std::mutex> lock(recorder_.mu);
+    returned = recorder_.close_returned;
+  }
+  EXPECT_EQ(close_probe.Result(returned), STATUS_SUCCESS);
+  // The request the closing listener was inspecting is never handed over.
+  EXPECT_FALSE(HostReadsEof(host));
+  std::lock_guard<std::mutex> lock(recorder_.mu);
+  EXPECT_EQ(recorder_.accepts, 0);
   close(host);
 }
 

@@ -101,12 +101,17 @@ struct Socket {
   // connections inspected but not yet handed over. On such a connection
   // (a candidate): its listener while it waits, its link, whether the
   // client pended it, and its WSK_INSPECT_ID (SIO_WSK_QUERY_INSPECT_ID).
+  // The candidate fields are guarded by the listener's mu.
   bool conditional_accept = false;
   ULONG inspect_serial = 0;
   Socket* candidates = nullptr;
   Socket* candidate_of = nullptr;
   Socket* candidate_next = nullptr;
   bool inspect_pended = false;
+  bool inspecting = false;  // WskInspectEvent for it is running
+  // A WskInspectComplete that came while WskInspectEvent still ran
+  // (WskInspectMax: none); applied if the callback pends.
+  WSK_INSPECT_ACTION early_action = WskInspectMax;
   bool has_inspect_id = false;
   WSK_INSPECT_ID inspect_id{};
   // Datagram sockets only: fixed addresses and datagrams read but not yet
