@@ -301,4 +301,40 @@ void InspectCompleteAfterAbort(const CaseInfo& info) {
   PeerDropsPended(info, true);
 }
 
+void InspectCompleteUnknownId(const CaseInfo& info) {
+  WSKCONF_BEGIN_CASE(info);
+  WSKCONF_OPEN_SESSION(session);
+  Conditional c(session);
+  ASSERT_TRUE(c.Open(info, true, WskInspectPend));
+  TrackedIrp accept_irp("WskAccept");
+  const NTSTATUS accept_returned = c.StartAccept(accept_irp);
+  c.ConnectPeer();
+  ASSERT_TRUE(c.inspected.Wait(kExpectCompletion)) << "WskInspectEvent was not called";
+  const auto complete = c.s.socket.table<WSK_PROVIDER_LISTEN_DISPATCH>()->WskInspectComplete;
+  // An ID no request was given, then the pended one with an unknown action.
+  WSK_INSPECT_ID unknown{0x5EED, 0x7777};
+  {
+    TrackedIrp irp("WskInspectComplete (unknown ID)");
+    const CallOutcome done = internal::Finish(
+        irp, complete(c.s.socket.get(), &unknown, WskInspectAccept, irp.irp()));
+    ASSERT_TRUE(done.ok);
+    ExpectClauseStatus(info, done.status, "WskInspectComplete of an unknown ID");
+  }
+  {
+    WSK_INSPECT_ID pended;
+    {
+      std::lock_guard<std::mutex> lock(c.mu);
+      pended = c.inspect_id;
+    }
+    TrackedIrp irp("WskInspectComplete (WskInspectMax)");
+    const CallOutcome done = internal::Finish(
+        irp, complete(c.s.socket.get(), &pended, WskInspectMax, irp.irp()));
+    ASSERT_TRUE(done.ok);
+    ExpectClauseStatus(info, done.status, "WskInspectComplete with Action WskInspectMax");
+  }
+  // The pended request is still pending: no socket was handed over.
+  EXPECT_TRUE(accept_irp.ExpectStillPending(accept_returned))
+      << "a refused WskInspectComplete delivered a socket";
+}
+
 }  // namespace wskconf::conformance::checks

@@ -301,4 +301,21 @@ void BindDistinctSpecific(const CaseInfo& info) {
   }
 }
 
+void ConditionalAcceptAfterBind(const CaseInfo& info) {
+  WSKCONF_BEGIN_CASE(info);
+  WSKCONF_OPEN_SESSION(session);
+  WskSocketOwner socket(session);
+  ASSERT_TRUE(internal::CreateBound(socket, info.category, info.address_family));
+  const CallOutcome set = SetUlong(socket, SO_CONDITIONAL_ACCEPT, 1);
+  ASSERT_TRUE(set.ok);
+  ExpectClauseStatus(info, set.status,
+                     "SO_CONDITIONAL_ACCEPT on a bound listening socket");
+  ULONG value = 0xA5A5A5A5;
+  const CallOutcome got = GetUlong(socket, SO_CONDITIONAL_ACCEPT, &value);
+  ASSERT_TRUE(got.ok);
+  ASSERT_EQ(got.status, STATUS_SUCCESS)
+      << "reading SO_CONDITIONAL_ACCEPT gave " << StatusText(got.status);
+  EXPECT_EQ(value, 0u) << "the refused set still switched conditional accept on";
+}
+
 }  // namespace wskconf::conformance::checks

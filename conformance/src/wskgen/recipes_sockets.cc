@@ -107,6 +107,10 @@ const CaseRecipe kConditionalAccept[] = {
      kElement},
     {"SO_CONDITIONAL_ACCEPT.EnablesInspection", "InspectAccept", kElement},
     {"SIO_WSK_QUERY_INSPECT_ID.ReturnsId", "InspectAccept", kListed, kListenOnly},
+    {"WskInspectComplete.NotPendingRequestFails", "InspectCompleteUnknownId",
+     kElement},
+    {"SO_CONDITIONAL_ACCEPT.ChangeAfterBindFails", "ConditionalAcceptAfterBind",
+     kElement},
 };
 
 // IOCTLs (ioctls.xml).
@@ -179,6 +183,14 @@ const CaseRecipe kConnectionFlows[] = {
     {"Close.RacingRequestForcedClosed", "RequestDuringClose", kListed, kConnected},
     {"Close.NoAbortWhenFullyDisconnected", "CloseAfterFullDisconnect", kListed,
      kConnected},
+    // The exact statuses the spec gives where the pages name none.
+    {"Close.CancelledIrpsStatus", "CloseCancelsPendingReceive", kListed, kConnected},
+    {"WskConnect.UnboundSocketStatus", "ConnectUnbound", kElement},
+    {"WskListen.UnboundSocketStatus", "ListenUnbound", kElement},
+    {"WskDisconnect.OwnAbortStatus", "SendAfterAbortiveDisconnect", kElement},
+    {"WskBind.SecondBindStatus", "BindTwiceFails", kElement},
+    {"WskBind.AddressInUseStatus", "BindSameWildcardNoOptions", kListed,
+     "listen datagram connection"},
     {"WskConnect.StreamCommitsToConnection", "ListenAfterConnect", kListed, "stream"},
     {"WskConnectEx.NonZeroFlagsInvalid", "ConnectExNonZeroFlags", kElement},
     {"WskConnectEx.BufferOver65535Overflows", "ConnectExOversizedBuffer", kElement},

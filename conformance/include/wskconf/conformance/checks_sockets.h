@@ -126,6 +126,9 @@ void InspectReject(const CaseInfo& info);
 void InspectPendThenReject(const CaseInfo& info);
 void InspectPendPeerDrops(const CaseInfo& info);
 void InspectCompleteAfterAbort(const CaseInfo& info);
+// WskInspectComplete with an ID no request has, and with an unknown action:
+// both fail and the pended request stays pending.
+void InspectCompleteUnknownId(const CaseInfo& info);
 
 // ---- Options (option_flow_checks.cc, control_checks.cc). ----
 // The element's option set on a listener: the accepted socket inherits it,
@@ -146,6 +149,8 @@ void SecurityDescriptorGet(const CaseInfo& info);
 void BindDistinctSpecific(const CaseInfo& info);
 // A specific bind on the port a default socket holds on the wildcard.
 void BindSpecificAfterDefaultWildcard(const CaseInfo& info);
+// SO_CONDITIONAL_ACCEPT set after the bind: refused, mode still off.
+void ConditionalAcceptAfterBind(const CaseInfo& info);
 
 // ---- IOCTLs (ioctl_flow_checks.cc). ----
 // SIO_ADDRESS_LIST_CHANGE pends; the close completes it.
