@@ -97,21 +97,13 @@ struct Conditional {
       std::lock_guard<std::mutex> lock(mu);
       id = inspect_id;
     }
-    // The ID reaches this thread from inside WskInspectEvent, before the
-    // provider has the callback's answer back; no client can see that
-    // moment, so a completion refused as not (yet) pended is retried, within
-    // kExpectCompletion. Each try is a real request.
-    const auto deadline = std::chrono::steady_clock::now() + kExpectCompletion;
-    for (;;) {
-      TrackedIrp irp("WskInspectComplete");
-      const CallOutcome outcome = internal::Finish(
-          irp, s.socket.table<WSK_PROVIDER_LISTEN_DISPATCH>()->WskInspectComplete(
-                   s.socket.get(), &id, action, irp.irp()));
-      if (!outcome.ok || outcome.status != STATUS_INVALID_PARAMETER ||
-          std::chrono::steady_clock::now() >= deadline) {
-        return outcome;
-      }
-    }
+    // The ID reaches this thread from inside WskInspectEvent, possibly
+    // before the callback has returned: a provider must take the decision
+    // then too (the reference keeps it until the callback answers).
+    TrackedIrp irp("WskInspectComplete");
+    return internal::Finish(
+        irp, s.socket.table<WSK_PROVIDER_LISTEN_DISPATCH>()->WskInspectComplete(
+                 s.socket.get(), &id, action, irp.irp()));
   }
 
   // What the callbacks touch comes first, so it outlives the socket.
