@@ -145,6 +145,7 @@ ULONG ChainCastFlags(DatagramIndication* chain) {
 }
 
 const WSK_CLIENT_DATAGRAM_DISPATCH* DatagramCallbacks(Socket* s) {
+  if (s->closing) return nullptr;  // the client's table may be gone
   return static_cast<const WSK_CLIENT_DATAGRAM_DISPATCH*>(s->client_dispatch);
 }
 
@@ -231,13 +232,13 @@ void IndicateDatagrams(Socket* s, std::unique_lock<std::mutex>& lock) {
     if (state->backlog_count == 0) return;
     uint32_t count;
     DatagramIndication* chain = TakeBacklog(state, &count);
-    PFN_WSK_RECEIVE_FROM_EVENT callback = DatagramCallbacks(s)->WskReceiveFromEvent;
-    PVOID context = s->context;
-    ULONG flags = WSK_FLAG_AT_DISPATCH_LEVEL | ChainCastFlags(chain);
     if (s->closing) {
       ReturnToBacklog(state, chain, count);
       return;
     }
+    PFN_WSK_RECEIVE_FROM_EVENT callback = DatagramCallbacks(s)->WskReceiveFromEvent;
+    PVOID context = s->context;
+    ULONG flags = WSK_FLAG_AT_DISPATCH_LEVEL | ChainCastFlags(chain);
     DatagramIndication* items[kChain];
     uint32_t n = RetainChain(state, chain, items);
     if (!EnterCallback(s, lock)) return;  // closing: see the check above

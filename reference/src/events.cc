@@ -81,8 +81,10 @@ void NoteConnectionError(Socket* s) {
 
 }  // namespace
 
+// The client's tables are its own again once a close may have completed:
+// a closing socket's tables are never read (Close.WaitsForEventCallbacks).
 const WSK_CLIENT_LISTEN_DISPATCH* ListenCallbacks(Socket* s) {
-  if (s->client_dispatch == nullptr) return nullptr;
+  if (s->closing || s->client_dispatch == nullptr) return nullptr;
   if (s->category == Category::kListen) {
     return static_cast<const WSK_CLIENT_LISTEN_DISPATCH*>(s->client_dispatch);
   }
@@ -93,7 +95,7 @@ const WSK_CLIENT_LISTEN_DISPATCH* ListenCallbacks(Socket* s) {
 }
 
 const WSK_CLIENT_CONNECTION_DISPATCH* ConnectionCallbacks(Socket* s) {
-  if (s->client_dispatch == nullptr) return nullptr;
+  if (s->closing || s->client_dispatch == nullptr) return nullptr;  // as above
   if (s->category == Category::kConnection) {
     return static_cast<const WSK_CLIENT_CONNECTION_DISPATCH*>(s->client_dispatch);
   }
