@@ -123,7 +123,12 @@ template <typename Out>
 void AppendNumber(Out* out, const Spec& spec, va_list* args) {
   std::string format = "%" + spec.flags;
   if (spec.width >= 0) format += std::to_string(spec.width);
-  if (spec.precision >= 0) format += "." + std::to_string(spec.precision);
+  if (spec.precision >= 0) {
+    // Appended in two steps: GCC 12's -Wrestrict misfires on
+    // "." + std::string at -O2 and above (its bug 105329).
+    format.push_back('.');
+    format += std::to_string(spec.precision);
+  }
   char buffer[512];
   char c = spec.conversion;
   if (c == 'e' || c == 'E' || c == 'f' || c == 'F' || c == 'g' || c == 'G' ||
