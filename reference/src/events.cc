@@ -311,6 +311,13 @@ void OnSocketReady(Socket* s, uint32_t events) {
   ProcessConnect(s, done);
   ProcessSends(s, done);
   ProcessReceives(s, done);
+  if (s->event_mask == 0) {
+    // No callback to make: finish with the socket before completing, so a
+    // client woken by its completion does not find the lock still held.
+    lock.unlock();
+    CompleteDone(done);
+    return;
+  }
   lock.unlock();
   CompleteDone(done);
   lock.lock();
