@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 
 #include "internal/address.h"
 #include "internal/datagram.h"
@@ -18,6 +19,9 @@ namespace {
 
 constexpr ULONG kIndicationTag = 'iRsW';
 constexpr SIZE_T kIndicationBytes = 64 * 1024;
+// Freed indications kept for reuse: each is a 64 KiB pool block, which the
+// pool fills when it is allocated and again when it is freed.
+constexpr size_t kIndicationCacheSize = 4;
 
 }  // namespace
 
@@ -33,7 +37,32 @@ struct Indication {
 
 namespace {
 
+std::mutex g_cache_mu;
+Indication* g_cache[kIndicationCacheSize];
+size_t g_cached = 0;
+
+void PrepareIndication(Indication* ind) {
+  ind->next_retained = nullptr;
+  ind->wsk.Next = nullptr;
+  ind->wsk.Buffer.Mdl = ind->mdl;
+  ind->wsk.Buffer.Offset = 0;
+  ind->wsk.Buffer.Length = 0;
+}
+
+void DestroyIndication(Indication* ind) {
+  IoFreeMdl(ind->mdl);
+  ExFreePoolWithTag(ind, kIndicationTag);
+}
+
 Indication* AllocateIndication() {
+  {
+    std::lock_guard<std::mutex> lock(g_cache_mu);
+    if (g_cached > 0) {
+      Indication* ind = g_cache[--g_cached];
+      PrepareIndication(ind);
+      return ind;
+    }
+  }
   auto* ind = static_cast<Indication*>(
       ExAllocatePool2(POOL_FLAG_NON_PAGED, sizeof(Indication), kIndicationTag));
   if (ind == nullptr) return nullptr;
@@ -43,17 +72,19 @@ Indication* AllocateIndication() {
     return nullptr;
   }
   MmBuildMdlForNonPagedPool(ind->mdl);
-  ind->next_retained = nullptr;
-  ind->wsk.Next = nullptr;
-  ind->wsk.Buffer.Mdl = ind->mdl;
-  ind->wsk.Buffer.Offset = 0;
-  ind->wsk.Buffer.Length = 0;
+  PrepareIndication(ind);
   return ind;
 }
 
 void FreeIndication(Indication* ind) {
-  IoFreeMdl(ind->mdl);
-  ExFreePoolWithTag(ind, kIndicationTag);
+  {
+    std::lock_guard<std::mutex> lock(g_cache_mu);
+    if (g_cached < kIndicationCacheSize) {
+      g_cache[g_cached++] = ind;
+      return;
+    }
+  }
+  DestroyIndication(ind);
 }
 
 // Throws away `bytes` the client took from an indication (they were
@@ -327,6 +358,18 @@ void OnSocketReady(Socket* s, uint32_t events) {
   IndicateSendBacklog(s, lock);
   lock.unlock();
   CompleteDone(done);
+}
+
+void DrainIndicationCache() {
+  Indication* drained[kIndicationCacheSize];
+  size_t count;
+  {
+    std::lock_guard<std::mutex> lock(g_cache_mu);
+    count = g_cached;
+    for (size_t i = 0; i < count; ++i) drained[i] = g_cache[i];
+    g_cached = 0;
+  }
+  for (size_t i = 0; i < count; ++i) DestroyIndication(drained[i]);
 }
 
 // The retained indication `entry` points at, found by address only (a

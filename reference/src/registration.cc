@@ -10,6 +10,7 @@
 
 #include "internal/client_level.h"
 #include "internal/event_loop.h"
+#include "internal/ops.h"
 
 namespace wskconf::reference::internal {
 namespace {
@@ -191,6 +192,7 @@ VOID WskDeregister(PWSK_REGISTRATION WskRegistration) {
   WskRegistration->ReservedRegistrationState = internal::kDeregistered;
   delete r;
   internal::LoopRemoveUser();
+  internal::DrainIndicationCache();
 }
 
 VOID WskconfReferenceSetAvailable(BOOLEAN Available) {

@@ -100,6 +100,11 @@ SIZE_T IdealSendBacklog(Socket* s);
 bool EnterCallback(Socket* s, std::unique_lock<std::mutex>& lock);
 void LeaveCallback(Socket* s, std::unique_lock<std::mutex>& lock);
 
+// Gives the pool back the receive indications kept for reuse (at most a
+// few 64 KiB blocks); WskDeregister calls it, so nothing of a client's
+// traffic stays allocated once it is gone.
+void DrainIndicationCache();
+
 // The connection-oriented client table of a socket (connection, stream
 // accepted/connected, listen propagating to accepted sockets), or nullptr.
 const WSK_CLIENT_CONNECTION_DISPATCH* ConnectionCallbacks(Socket* s);
