@@ -76,7 +76,7 @@ awk '
     line("SendCost reference, 10000 sockets / 10", ratio("SendCost/reference/10000", "SendCost/reference/10"), "<= 1.2")
     cpu_value = cpu_ratio("SendCost/raw/10000", "SendCost/raw/10")
     line("SendCost raw, 10000 sockets / 10", ratio("SendCost/raw/10000", "SendCost/raw/10"), "(reported)")
-    # Round all N sockets: the host's own cache misses grow with N on both sides.
+    # Round all N sockets: cache misses on N sockets grow on both sides.
     cpu_value = cpu_ratio("SendSpread/reference/10000", "SendSpread/reference/10")
     line("SendSpread reference, 10000 sockets / 10", ratio("SendSpread/reference/10000", "SendSpread/reference/10"), "(reported)")
     cpu_value = cpu_ratio("SendSpread/raw/10000", "SendSpread/raw/10")
