@@ -176,12 +176,18 @@ void AgentSession::ReadMessages() {
     frame.resize(WSKA_HEADER_SIZE + payload);
     if (!ReadFull(fd, frame.data() + WSKA_HEADER_SIZE, payload)) break;
     auto message = Message::Decode(std::move(frame));
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     if (!message.ok()) {
       problem = message.status().message();
       break;
     }
     const uint32_t type = (*message)->type, id = (*message)->request_id;
+    if ((type == WSKA_MSG_COMPLETION || type == WSKA_MSG_EVENT) && handler_) {
+      MessageHandler handler = handler_;
+      lock.unlock();
+      handler(*message);
+      continue;
+    }
     if (type == WSKA_MSG_COMPLETION) {
       completions_.insert_or_assign(id, *message);
     } else if (type == WSKA_MSG_EVENT) {
@@ -195,7 +201,7 @@ void AgentSession::ReadMessages() {
   }
   std::optional<int> status;
   if (relay_ != nullptr) status = relay_->Wait(kStopTimeout);
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   dead_ = true;
   dead_reason_ = fmt::format(
       "the relay ended ({}){}",
@@ -204,6 +210,17 @@ void AgentSession::ReadMessages() {
                         : std::string("still running"),
       problem.empty() ? "" : ": " + problem);
   changed_.notify_all();
+  DeathHandler on_dead = stopped_ ? DeathHandler() : on_dead_;
+  const std::string reason = dead_reason_;
+  lock.unlock();
+  if (on_dead) on_dead(reason);
+}
+
+void AgentSession::SetAsyncHandlers(MessageHandler handler,
+                                    DeathHandler on_dead) {
+  std::lock_guard lock(mu_);
+  handler_ = std::move(handler);
+  on_dead_ = std::move(on_dead);
 }
 
 void AgentSession::ReadDiagnostics() {

@@ -6,7 +6,13 @@
  * When the runner closes its side, the relay closes the device (the agent
  * then undoes what was left open), stops and deletes the service.
  *
- *   wskconf_relay.exe [--driver PATH] [--tcp PORT [--any]] [--keep-service]
+ *   wskconf_relay.exe [--driver PATH] [--tcp PORT [--any] [--serve]]
+ *                     [--keep-service]
+ *
+ * With --serve the relay keeps the agent running and serves one TCP
+ * connection after another (one at a time): each gets a fresh device
+ * handle, so the agent undoes what the previous runner left open. It ends
+ * when it is killed or the agent goes away.
  *
  * Exit codes: 0 runner closed the channel; 2 bad command line; 3 service
  * or device could not be set up; 4 the agent went away (device I/O failed);
@@ -32,6 +38,7 @@ typedef struct Options {
   int tcp_port; /* 0: standard input/output */
   int any_address;
   int keep_service;
+  int serve; /* --serve: one TCP connection after another */
 } Options;
 
 static HANDLE device = INVALID_HANDLE_VALUE;
@@ -92,9 +99,10 @@ static int WriteFully(const void *buffer, DWORD size) {
   return ok;
 }
 
-static int AcceptRunner(const Options *o) {
+static SOCKET listener = INVALID_SOCKET;
+
+static int ListenForRunner(const Options *o) {
   WSADATA wsa;
-  SOCKET listener;
   struct sockaddr_in address;
   if (WSAStartup(MAKEWORD(2, 2), &wsa) != 0) return 0;
   listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
@@ -109,9 +117,12 @@ static int AcceptRunner(const Options *o) {
     Say("cannot listen on the TCP port", (DWORD)WSAGetLastError());
     return 0;
   }
+  return 1;
+}
+
+static int AcceptRunner(void) {
   Say("waiting for the runner on TCP", 0);
   peer = accept(listener, NULL, NULL);
-  closesocket(listener);
   return peer != INVALID_SOCKET;
 }
 
@@ -249,23 +260,64 @@ static int ParseOptions(int argc, char **argv, Options *o) {
       if (o->tcp_port <= 0 || o->tcp_port > 65535) return 0;
     } else if (strcmp(argv[i], "--any") == 0) {
       o->any_address = 1;
+    } else if (strcmp(argv[i], "--serve") == 0) {
+      o->serve = 1;
     } else if (strcmp(argv[i], "--keep-service") == 0) {
       o->keep_service = 1;
     } else {
       return 0;
     }
   }
-  return 1;
+  return o->serve == 0 || o->tcp_port != 0; /* --serve needs --tcp */
+}
+
+static HANDLE OpenDevice(void) {
+  return CreateFileA(WSKA_WIN32_DEVICE_PATH, GENERIC_READ | GENERIC_WRITE, 0,
+                     NULL, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+}
+
+/* Carries one runner's messages until it closes its side, then closes the
+ * device handle (the agent undoes what the runner left open). */
+static int ServeRunner(void) {
+  HANDLE pump = CreateThread(NULL, 0, Pump, NULL, 0, NULL);
+  HANDLE closing;
+  int result;
+  if (pump == NULL) return kExitSetup;
+  result = Forward();
+  closing = device;
+  device = INVALID_HANDLE_VALUE; /* the pump's failure is expected now */
+  CancelIoEx(closing, NULL);
+  CloseHandle(closing);
+  WaitForSingleObject(pump, INFINITE);
+  CloseHandle(pump);
+  return result;
+}
+
+/* --serve: a fresh device handle per connection, until the agent is lost. */
+static int ServeForever(void) {
+  int result = kExitOk;
+  for (;;) {
+    if (device == INVALID_HANDLE_VALUE) device = OpenDevice();
+    if (device == INVALID_HANDLE_VALUE) {
+      Say("reopening the agent's device failed", GetLastError());
+      return kExitAgentLost;
+    }
+    if (!AcceptRunner()) return kExitSetup;
+    result = ServeRunner();
+    closesocket(peer);
+    peer = INVALID_SOCKET;
+    if (result == kExitAgentLost) return result;
+    Say("runner closed the connection", 0);
+  }
 }
 
 int main(int argc, char **argv) {
   Options o;
   SC_HANDLE manager;
-  HANDLE pump;
   int result;
   if (!ParseOptions(argc, argv, &o)) {
     fprintf(stderr, "usage: wskconf_relay.exe [--driver PATH] [--tcp PORT "
-                    "[--any]] [--keep-service]\n");
+                    "[--any] [--serve]] [--keep-service]\n");
     return kExitUsage;
   }
   _setmode(_fileno(stdin), _O_BINARY);
@@ -279,28 +331,23 @@ int main(int argc, char **argv) {
   keep_service = o.keep_service;
   service = InstallService(manager, o.driver);
   if (service == NULL) return kExitSetup;
-  device = CreateFileA(WSKA_WIN32_DEVICE_PATH, GENERIC_READ | GENERIC_WRITE, 0,
-                       NULL, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+  device = OpenDevice();
   if (device == INVALID_HANDLE_VALUE) {
     Say("opening the agent's device failed", GetLastError());
     RemoveService(service, o.keep_service);
     return kExitSetup;
   }
   Say("agent started", 0);
-  if (o.tcp_port != 0 && !AcceptRunner(&o)) {
+  if (o.tcp_port != 0 && !ListenForRunner(&o)) {
+    result = kExitSetup;
+  } else if (o.serve) {
+    result = ServeForever();
+  } else if (o.tcp_port != 0 && !AcceptRunner()) {
     result = kExitSetup;
   } else {
-    pump = CreateThread(NULL, 0, Pump, NULL, 0, NULL);
-    result = pump != NULL ? Forward() : kExitSetup;
-    if (pump != NULL) {
-      HANDLE closing = device;
-      device = INVALID_HANDLE_VALUE; /* the pump's failure is expected now */
-      CancelIoEx(closing, NULL);
-      CloseHandle(closing); /* the agent undoes what the runner left open */
-      WaitForSingleObject(pump, INFINITE);
-      CloseHandle(pump);
-    }
+    result = ServeRunner();
   }
+  if (listener != INVALID_SOCKET) closesocket(listener);
   if (device != INVALID_HANDLE_VALUE) CloseHandle(device);
   RemoveService(service, o.keep_service);
   CloseServiceHandle(manager);

@@ -7,9 +7,11 @@
 #ifndef WSKCONF_AGENT_SESSION_H_
 #define WSKCONF_AGENT_SESSION_H_
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -77,6 +79,16 @@ class AgentSession {
   // The next EVENT; nullopt when none came within `timeout`.
   StatusOr<std::optional<Message>> WaitEvent(Millis timeout);
 
+  // From now on COMPLETION and EVENT messages go to `handler` (called on the
+  // reader thread, no lock held, in arrival order) instead of being kept for
+  // WaitCompletion/WaitEvent; `on_dead` is called once, on that thread, with
+  // the reason when the relay or the connection ends. The handlers must not
+  // wait for another message of this session (hand work to a thread of
+  // yours). Set them before the first call whose messages they should see.
+  using MessageHandler = std::function<void(const Message&)>;
+  using DeathHandler = std::function<void(const std::string&)>;
+  void SetAsyncHandlers(MessageHandler handler, DeathHandler on_dead);
+
   // Asks the agent to undo everything (SHUTDOWN), closes the channel and
   // waits for the relay to stop and delete the service. Idempotent.
   Status Stop();
@@ -107,12 +119,14 @@ class AgentSession {
   std::condition_variable changed_;
   std::map<uint32_t, Message> answers_, completions_;
   std::deque<Message> events_;
+  MessageHandler handler_;
+  DeathHandler on_dead_;
   bool dead_ = false;
   std::string dead_reason_;
   std::string stderr_;
   uint32_t next_id_ = 1;
   Message hello_;
-  bool stopped_ = false;
+  std::atomic<bool> stopped_{false};
 };
 
 }  // namespace wskconf::agent
