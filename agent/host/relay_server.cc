@@ -25,6 +25,9 @@ using conformance::StatusOr;
 
 constexpr size_t kDiagnosticsLimit = 256 * 1024;
 constexpr char kListeningLine[] = "waiting for the runner on TCP";
+// Starting Wine's side (wineserver, winedevice.exe, the service) takes a
+// few seconds, and over a minute on a machine loaded by parallel builds.
+constexpr std::chrono::milliseconds kStartTimeout{180000};
 
 // A loopback port nobody listens on now (the relay binds it next).
 StatusOr<uint16_t> FreeLoopbackPort() {
@@ -64,7 +67,7 @@ StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(
   std::unique_ptr<RelayServer> server(
       new RelayServer(prefix, std::move(agent_dir), port));
   WSKCONF_RETURN_IF_ERROR(server->Launch());
-  if (Status up = server->WaitListening(kHandshakeTimeout); !up.ok()) {
+  if (Status up = server->WaitListening(kStartTimeout); !up.ok()) {
     server->Stop();
     return up;
   }

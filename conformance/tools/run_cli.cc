@@ -60,7 +60,8 @@ RunCli::RunCli(CLI::App& app) : state_(std::make_unique<State>()) {
              "errors, 2 for a bad command line or unusable input");
   s.run->add_option("--adapter", o.adapter,
                     "'reference' (this build's reference provider), "
-                    "'mutant-<name>' (adapters/mutants/mutants.txt) or the "
+                    "'mutant-<name>' (adapters/mutants/mutants.txt), 'wine' "
+                    "(Wine's netio.sys through the agent, agent/README.md) or the "
                     "path of a provider .so (adapters/README.md); an adapter "
                     "that cannot be loaded is a usage error (exit 2)")
       ->required();

@@ -28,6 +28,9 @@ struct TestCase {
 // Per-case time limit when none is given: a case past it is killed and
 // reported as ERROR (hang).
 inline constexpr std::chrono::milliseconds kDefaultCaseTimeout{10000};
+// The default under --adapter wine, where a case may first wait for Wine's
+// side to restart after the previous case crashed it.
+inline constexpr std::chrono::milliseconds kWineCaseTimeout{30000};
 
 struct RunOptions {
   // "reference" (the reference provider of this build tree), "mutant-<name>"
@@ -65,6 +68,11 @@ struct RunOptions {
   // (WskconfAdapterInfo); used when `statement` is not given. Set by
   // RunSuite from the probe.
   std::string adapter_statement;
+  // At most this many cases per test process (0: the runner's own limit).
+  // 1 for a provider whose state outlives a case inside the process.
+  int cases_per_process = 0;
+  // KEY=VALUE entries added to every case process's environment.
+  std::vector<std::string> child_env;
   // Progress: a rewritten line on a terminal, plain lines otherwise.
   bool progress_is_terminal = false;
 };
@@ -80,7 +88,9 @@ Status ParseShard(const std::string& text, RunOptions& options);
 // OK for "inline", "pend" and "random:SEED" (SEED: decimal digits).
 Status CheckPolicy(const std::string& policy);
 
-// The provider .so `adapter` names ("reference", "mutant-<name>" or a path),
+// The provider .so `adapter` names ("reference", "mutant-<name>", "wine" --
+// this build's forwarding adapter, agent/adapter, not probed: that would
+// start Wine -- or a path),
 // checked by the adapter loader's probe (adapters::ProbeAdapter: ELF, symbols,
 // ABI version, one registration round in a child process). The error is the
 // loader's one line. Sets `statement_text` to the statement the adapter

@@ -14,6 +14,7 @@
 #include "wskconf/adapters/loader.h"
 
 #include "runner/subprocess.h"
+#include "runner/wine_route.h"
 #include "wskconf/runner.h"
 #include "wskconf/spec.h"
 
@@ -68,6 +69,9 @@ Status CheckPolicy(const std::string& policy) {
 
 StatusOr<std::filesystem::path> ResolveAdapter(const RunOptions& options,
                                                std::string* statement_text) {
+  // Probing would register in a child process, which for the forwarding
+  // adapter means starting a Wine of its own: the route checks its files.
+  if (options.adapter == internal::kWineAdapterName) return internal::WineAdapterPath();
   const adapters::BuiltinPaths builtin{options.reference_so.string(),
                                        options.mutant_dir.string()};
   adapters::Result<std::string> path = adapters::ResolveAdapterName(options.adapter, builtin);

@@ -83,7 +83,7 @@ struct Batch {
   std::vector<std::size_t> cases;  // indices into the plan
 };
 
-std::vector<Batch> MakeBatches(const Plan& plan, int jobs) {
+std::vector<Batch> MakeBatches(const Plan& plan, int jobs, int max_cases) {
   std::map<std::filesystem::path, std::vector<std::size_t>> by_binary;
   std::size_t to_run = 0;
   for (std::size_t i = 0; i < plan.cases.size(); ++i) {
@@ -94,7 +94,8 @@ std::vector<Batch> MakeBatches(const Plan& plan, int jobs) {
   // Enough batches that every job has work, few enough that process starts
   // stay cheap.
   const std::size_t per_job = (to_run + jobs - 1) / std::max(jobs, 1);
-  const std::size_t size = std::clamp<std::size_t>(per_job, 1, kMaxBatchCases);
+  const std::size_t size = std::clamp<std::size_t>(
+      per_job, 1, max_cases > 0 ? std::size_t(max_cases) : kMaxBatchCases);
   std::vector<Batch> batches;
   for (const auto& [binary, indices] : by_binary) {
     for (std::size_t begin = 0; begin < indices.size(); begin += size) {
@@ -170,12 +171,15 @@ std::vector<reports::CaseResult> ExecutePlan(const Plan& plan,
     results[i] = *plan.cases[i].settled;
     done(results[i]);
   }
-  const std::vector<Batch> batches = MakeBatches(plan, options.jobs);
+  const std::vector<Batch> batches = MakeBatches(plan, options.jobs, options.cases_per_process);
+  std::vector<std::string> added = {"WSKCONF_PROVIDER=" + provider.string(),
+                                    "WSKCONF_POLICY=" + options.policy};
+  added.insert(added.end(), options.child_env.begin(), options.child_env.end());
   const std::vector<std::string> env = ChildEnvironment(
       {"GTEST_FILTER", "GTEST_SHARD_INDEX", "GTEST_TOTAL_SHARDS", "GTEST_OUTPUT",
        "GTEST_ALSO_RUN_DISABLED_TESTS", "GTEST_REPEAT", "GTEST_SHUFFLE",
        "GTEST_BREAK_ON_FAILURE", "GTEST_FAIL_FAST"},
-      {"WSKCONF_PROVIDER=" + provider.string(), "WSKCONF_POLICY=" + options.policy});
+      added);
   WorkDir work;
   std::atomic<std::size_t> next{0};
   auto worker = [&] {

@@ -11,6 +11,7 @@
 
 #include "runner/plan.h"
 #include "runner/stop.h"
+#include "runner/wine_route.h"
 #include "wskconf/reports/reports.h"
 #include "wskconf/runner.h"
 
@@ -135,18 +136,48 @@ StatusOr<reports::RunResult> RunSuite(const RunOptions& given,
   internal::PrepareStop();
   WSKCONF_RETURN_IF_ERROR(CheckPolicy(given.policy));
   RunOptions options = given;
+  if (options.adapter == internal::kWineAdapterName && !options.statement) {
+    options.statement = internal::WineStatementPath();  // Wine's, measured
+  }
   WSKCONF_ASSIGN_OR_RETURN(std::filesystem::path provider,
                            ResolveAdapter(options, &options.adapter_statement));
   WSKCONF_ASSIGN_OR_RETURN(internal::Plan plan, internal::PlanRun(options, progress));
+  // --adapter wine: one Wine and one relay for the run; its agent serves
+  // one case process at a time.
+  RunOptions effective = options;
+  std::unique_ptr<internal::WineRoute> wine;
+  if (options.adapter == internal::kWineAdapterName) {
+    WSKCONF_ASSIGN_OR_RETURN(wine, internal::WineRoute::Start(progress));
+    effective.child_env.push_back(wine->ChildEnvironmentEntry());
+    // A case that leaks an IRP Wine never completes also leaves its
+    // registration in the agent; a process per case lets the agent's reset
+    // (when the connection closes) clean up after every case.
+    effective.cases_per_process = 1;
+    // The case after a crash of winedevice.exe waits for Wine's side to
+    // come back (several seconds on a loaded machine) within its own limit.
+    if (effective.case_timeout == kDefaultCaseTimeout) {
+      effective.case_timeout = kWineCaseTimeout;
+    }
+    if (effective.jobs > 1) {
+      progress << "wine: one agent serves one case at a time: --jobs 1\n";
+      effective.jobs = 1;
+    }
+  }
   Progress printer(progress, options.progress_is_terminal,
                    static_cast<int>(plan.cases.size()));
   reports::RunResult run;
   run.adapter = options.adapter;
   run.policy = options.policy;
   run.cases = internal::ExecutePlan(
-      plan, options, provider,
-      [&printer](const reports::CaseResult& result) { printer.Done(result); });
+      plan, effective, provider,
+      [&printer, &wine](const reports::CaseResult& result) {
+        if (wine != nullptr && result.verdict == Verdict::kError) {
+          wine->AfterError(result.message);
+        }
+        printer.Done(result);
+      });
   printer.Finish();
+  if (wine != nullptr) progress << wine->Summary();
   if (plan.statement) {
     for (const std::string& line : internal::CheckClaims(*plan.statement, run.cases)) {
       progress << "wskconf: statement: " << line << "\n";
