@@ -13,7 +13,7 @@
 
 #define AGENT_TAG 'aksW' /* "Wska" in pool dumps */
 #define AGENT_MAX_SOCKETS 256
-#define AGENT_MAX_REGISTRATIONS 8
+#define AGENT_MAX_REGISTRATIONS 64
 #define AGENT_MAX_HANDLES 64
 /* Bytes of indicated data an EVENT copies; the rest is only counted. */
 #define AGENT_EVENT_DATA_LIMIT (64u * 1024u)

@@ -38,10 +38,10 @@ class WineRoute {
 
   // What the case processes need: WSKCONF_AGENT_ADDRESS=127.0.0.1:PORT.
   std::string ChildEnvironmentEntry() const;
-  // After a case ended in ERROR: a hang may have left the agent stuck in a
-  // call, so Wine's side is restarted; after a crash it is already being
-  // restarted. Either way this returns when the relay listens again, so the
-  // next case does not spend its time limit waiting for Wine.
+  // After a case ended in ERROR (a hang, a crash of winedevice.exe, an
+  // agent left full by earlier cases): restarts Wine's side and returns when
+  // the relay listens again, so the next case starts from a fresh Wine and
+  // does not spend its time limit waiting for it.
   void AfterError(const std::string& message);
   // After the run: how often Wine's side was restarted, and the relays'
   // diagnostics when it was.
