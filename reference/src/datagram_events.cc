@@ -2,7 +2,8 @@
 // handed over as a WSK_DATAGRAM_INDICATION chain, from the event loop thread
 // at DISPATCH_LEVEL. STATUS_PENDING leaves the chain with the client until
 // WskRelease; STATUS_DATA_NOT_ACCEPTED keeps it first in line and disables
-// the callback (WskReceiveFromEvent.NotAcceptedDisablesDynamic).
+// the callback (WskReceiveFromEvent.NotAcceptedDisablesDynamic), unless
+// WSK_SET_STATIC_EVENT_CALLBACKS enabled it.
 #include <netinet/in.h>
 
 #include <cerrno>
@@ -254,7 +255,11 @@ void IndicateDatagrams(Socket* s, std::unique_lock<std::mutex>& lock) {
       FreeChain(first);
     } else {
       ReturnToBacklog(state, first, n);
-      s->event_mask &= ~static_cast<ULONG>(WSK_EVENT_RECEIVE_FROM);
+      // A statically enabled callback stays enabled and is called again
+      // when new datagrams arrive (WskReceiveFromEvent.NotAcceptedStaticStays).
+      if (!(s->static_events & WSK_EVENT_RECEIVE_FROM)) {
+        s->event_mask &= ~static_cast<ULONG>(WSK_EVENT_RECEIVE_FROM);
+      }
       return;
     }
   }

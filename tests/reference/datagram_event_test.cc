@@ -265,7 +265,37 @@ TEST_P(DatagramEventTest, ConnectionEventsRefused) {
   EXPECT_EQ(EnableEvents(socket_, WSK_EVENT_RECEIVE), STATUS_INVALID_PARAMETER);
 }
 
+// A socket whose WskReceiveFromEvent WSK_SET_STATIC_EVENT_CALLBACKS enabled.
+class StaticDatagramEventTest : public FamilyTest {};
+
+TEST_P(StaticDatagramEventTest, NotAcceptedStaysEnabled) {
+  RecordClause("WskReceiveFromEvent.NotAcceptedStaticStays");
+  WSK_EVENT_CALLBACK_CONTROL control{const_cast<PNPIID>(&NPI_WSK_INTERFACE_ID),
+                                     WSK_EVENT_RECEIVE_FROM};
+  ASSERT_EQ(client()->dispatch()->WskControlClient(
+                client()->client(), WSK_SET_STATIC_EVENT_CALLBACKS, sizeof(control), &control, 0,
+                nullptr, nullptr, nullptr),
+            STATUS_SUCCESS);
+  DatagramSink sink;
+  sink.set_answer(STATUS_DATA_NOT_ACCEPTED);
+  SOCKADDR_STORAGE local{}, peer_address{};
+  PWSK_SOCKET s = BoundDatagramSocket(*client(), family(), &local, &sink,
+                                      &DatagramSink::kDispatch);
+  ASSERT_NE(s, nullptr);
+  int peer = HostUdp(family(), &peer_address);
+  HostSendTo(peer, "one", local);
+  ASSERT_TRUE(sink.WaitForRefusals(1));
+  sink.set_answer(STATUS_SUCCESS);
+  HostSendTo(peer, "two", local);
+  // Still enabled: called again when the next datagram arrives.
+  ASSERT_TRUE(sink.WaitForDatagrams(2)) << "not called again after the refusal";
+  EXPECT_EQ(sink.datagrams().back(), "two");
+  EXPECT_EQ(CloseSocket(s), STATUS_SUCCESS);
+  close(peer);
+}
+
 WSKCONF_FAMILY_TESTS(DatagramEventTest);
+WSKCONF_FAMILY_TESTS(StaticDatagramEventTest);
 
 }  // namespace
 }  // namespace wskconf::reference::testing
