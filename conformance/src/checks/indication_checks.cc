@@ -1,6 +1,7 @@
 // Check helpers for the indication lists a provider passes to WskReceiveEvent
-// and WskReceiveFromEvent, and for releasing a retained list through the
-// table's WskRelease (spec/buffers.xml, dispatch.xml; checks_core.h). GMock
+// and WskReceiveFromEvent, for releasing a retained list through the table's
+// WskRelease, and for event callbacks enabled by WSK_SET_STATIC_EVENT_CALLBACKS
+// (spec/buffers.xml, dispatch.xml, client-level.xml; checks_core.h). GMock
 // mocks play the client.
 #include <algorithm>
 #include <atomic>
@@ -103,6 +104,7 @@ std::string BufBytes(const WSK_BUF& buf) {
       return ::testing::AssertionFailure() << "the host saw no connection";
     }
   }
+  if (mask == 0) return ::testing::AssertionSuccess();  // nothing to enable
   const CallOutcome enabled = EnableEvents(s.socket, mask);
   if (!enabled.ok) return enabled.ok;
   if (!NT_SUCCESS(enabled.status)) {
@@ -319,6 +321,120 @@ void RetainedIndicationReleased(const CaseInfo& info) {
   ASSERT_TRUE(send(Payload(32, 32)));
   EXPECT_TRUE(WaitForEvent(&r.later, kExpectCompletion))
       << "no indication after the retained list was released";
+}
+
+namespace {
+
+NTSTATUS SetStaticCallbacks(const WskClientSession& session, ULONG mask) {
+  WSK_EVENT_CALLBACK_CONTROL control{&NPI_WSK_INTERFACE_ID, mask};
+  return session.dispatch()->WskControlClient(
+      session.client(), WSK_SET_STATIC_EVENT_CALLBACKS, sizeof control, &control,
+      0, nullptr, nullptr, nullptr);
+}
+
+// Counts WskReceiveEvent calls with data; `seen` is set on each.
+struct ReceiveCounter {
+  std::atomic<int> calls{0};
+  KEVENT seen;
+  ReceiveCounter() { KeInitializeEvent(&seen, NotificationEvent, FALSE); }
+};
+
+void CountReceives(MockedSocket& s, ReceiveCounter& counter) {
+  EXPECT_CALL(*s.mock, Receive(_, _, _, _))
+      .Times(AnyNumber())
+      .WillRepeatedly([&counter](ULONG, PWSK_DATA_INDICATION list,
+                                 SIZE_T indicated, SIZE_T* accepted) {
+        if (list == nullptr) return STATUS_SUCCESS;
+        *accepted = indicated;
+        ++counter.calls;
+        KeSetEvent(&counter.seen, IO_NO_INCREMENT, FALSE);
+        return STATUS_SUCCESS;
+      });
+}
+
+}  // namespace
+
+void StaticCallbacksApplyToNewSockets(const CaseInfo& info) {
+  WSKCONF_BEGIN_CASE(info);
+  WSKCONF_OPEN_SESSION(session);
+  const NTSTATUS set = SetStaticCallbacks(session, WSK_EVENT_RECEIVE);
+  ASSERT_EQ(set, STATUS_SUCCESS)
+      << "precondition: WSK_SET_STATIC_EVENT_CALLBACKS gave " << StatusText(set);
+  ReceiveCounter counter;  // outlives the mock that counts into it
+  MockedSocket s(session);
+  CountReceives(s, counter);
+  internal::ConnectedPair pair;
+  ASSERT_TRUE(Prepare(s, info, &pair, 0));  // no SO_WSK_EVENT_CALLBACK
+  ASSERT_TRUE(pair.peer.SendAll(Payload(40, 41)));
+  const bool called = WaitForEvent(&counter.seen, kExpectCompletion);
+  RecordExpectedActual("WskReceiveEvent without SO_WSK_EVENT_CALLBACK",
+                       fmt::format("{} call(s)", counter.calls.load()));
+  EXPECT_TRUE(called) << "a socket created after WSK_SET_STATIC_EVENT_CALLBACKS "
+                         "got no WskReceiveEvent";
+}
+
+void StaticEventsFixed(const CaseInfo& info) {
+  WSKCONF_BEGIN_CASE(info);
+  WSKCONF_OPEN_SESSION(session);
+  const NTSTATUS set = SetStaticCallbacks(session, WSK_EVENT_RECEIVE);
+  ASSERT_EQ(set, STATUS_SUCCESS)
+      << "precondition: WSK_SET_STATIC_EVENT_CALLBACKS gave " << StatusText(set);
+  ReceiveCounter counter;  // outlives the mock that counts into it
+  MockedSocket s(session);
+  CountReceives(s, counter);
+  internal::ConnectedPair pair;
+  ASSERT_TRUE(Prepare(s, info, &pair, 0));
+  const CallOutcome disabled =
+      EnableEvents(s.socket, WSK_EVENT_RECEIVE | WSK_EVENT_DISABLE);
+  ASSERT_TRUE(disabled.ok);
+  ExpectClauseStatus(info, disabled.status,
+                     "SO_WSK_EVENT_CALLBACK disabling a static WSK_EVENT_RECEIVE");
+  const CallOutcome enabled = EnableEvents(s.socket, WSK_EVENT_RECEIVE);
+  ASSERT_TRUE(enabled.ok);
+  ExpectClauseStatus(info, enabled.status,
+                     "SO_WSK_EVENT_CALLBACK re-enabling a static WSK_EVENT_RECEIVE");
+  // The callback is still enabled.
+  ASSERT_TRUE(pair.peer.SendAll(Payload(24, 42)));
+  EXPECT_TRUE(WaitForEvent(&counter.seen, kExpectCompletion))
+      << "the static WskReceiveEvent stopped after the refused requests";
+}
+
+void BeforeSocketCodesLate(const CaseInfo& info) {
+  WSKCONF_BEGIN_CASE(info);
+  WSKCONF_OPEN_SESSION(session);
+  {
+    WskSocketOwner first(session);  // created and closed again
+    ASSERT_TRUE(first.Create(SocketCategory::kDatagram, AF_INET));
+    ASSERT_TRUE(first.Close());
+  }
+  const NTSTATUS statics = SetStaticCallbacks(session, WSK_EVENT_RECEIVE);
+  ExpectClauseStatus(info, statics, "WSK_SET_STATIC_EVENT_CALLBACKS after a socket");
+  static const WCHAR kDevice[] = L"\\Device\\WskconfNoSuchTdi";
+  WSK_TDI_MAP map{SOCK_STREAM, AF_INET, IPPROTO_TCP, kDevice};
+  WSK_TDI_MAP_INFO map_info{1, &map};
+  ExpectClauseStatus(info,
+                     session.dispatch()->WskControlClient(
+                         session.client(), WSK_TDI_DEVICENAME_MAPPING,
+                         sizeof map_info, &map_info, 0, nullptr, nullptr, nullptr),
+                     "WSK_TDI_DEVICENAME_MAPPING after a socket");
+  ULONG bypass = WSK_TDI_BEHAVIOR_BYPASS_TDI;
+  ExpectClauseStatus(info,
+                     session.dispatch()->WskControlClient(
+                         session.client(), WSK_TDI_BEHAVIOR, sizeof bypass,
+                         &bypass, 0, nullptr, nullptr, nullptr),
+                     "WSK_TDI_BEHAVIOR after a socket");
+  // Nothing changed: a new connection socket has no receive callback.
+  ReceiveCounter counter;  // outlives the mock that counts into it
+  MockedSocket s(session);
+  CountReceives(s, counter);
+  internal::ConnectedPair pair;
+  CaseInfo connection = info;
+  connection.category = SocketCategory::kConnection;
+  connection.address_family = AF_INET;
+  ASSERT_TRUE(Prepare(s, connection, &pair, 0));
+  ASSERT_TRUE(pair.peer.SendAll(Payload(24, 43)));
+  EXPECT_FALSE(WaitForEvent(&counter.seen, kExpectNoCompletion))
+      << "the refused static mask was applied to a later socket";
 }
 
 }  // namespace wskconf::conformance::checks

@@ -103,6 +103,15 @@ void DatagramIndicationList(const CaseInfo& info);
 // An indication retained with STATUS_PENDING is released through the
 // table's WskRelease; indications go on afterwards.
 void RetainedIndicationReleased(const CaseInfo& info);
+// WSK_SET_STATIC_EVENT_CALLBACKS(WSK_EVENT_RECEIVE): a connection socket
+// created afterwards gets WskReceiveEvent without SO_WSK_EVENT_CALLBACK, and
+// disabling or re-enabling that callback with the option fails.
+void StaticCallbacksApplyToNewSockets(const CaseInfo& info);
+void StaticEventsFixed(const CaseInfo& info);
+// After a socket was created (and closed), WSK_SET_STATIC_EVENT_CALLBACKS,
+// WSK_TDI_DEVICENAME_MAPPING and WSK_TDI_BEHAVIOR fail, and a new socket
+// gets no static callback.
+void BeforeSocketCodesLate(const CaseInfo& info);
 
 // ---- WskControlClient (client_control_checks.cc). No socket. ----
 // WSK_TRANSPORT_LIST_QUERY: no buffer -> the clause's status and a size, a
