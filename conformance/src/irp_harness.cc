@@ -14,6 +14,15 @@ namespace {
 
 std::atomic<int> g_leaked{0};
 
+// The IRP faults below break MUST clauses of spec/irp.xml whatever the
+// case's own clause is; the runner reports a failed SHOULD case under it.
+void NoteViolatedClause(std::string_view clause_id) {
+  ::testing::Test::RecordProperty("violated_clause", std::string(clause_id));
+}
+
+constexpr std::string_view kExactlyOnce =
+    "Irp.CompletionContract.CompletedExactlyOnce";
+
 }  // namespace
 
 int LeakedObjectCount() { return g_leaked.load(); }
@@ -56,6 +65,7 @@ TrackedIrp::~TrackedIrp() {
   }
   if (leaked_) return;
   if (!completed() && !CancelOrLeak()) {
+    NoteViolatedClause(kExactlyOnce);
     ADD_FAILURE() << "the implementation never completed the IRP of " << call_
                   << ", not even after IoCancelIrp and "
                   << kExpectCancel.count()
@@ -157,6 +167,7 @@ bool TrackedIrp::CancelAndWait() {
   }
   if (!WaitForCompletion(kExpectCompletion)) {
     const bool late = CancelOrLeak();
+    NoteViolatedClause(kExactlyOnce);
     return ::testing::AssertionFailure()
            << call_ << " returned " << StatusText(returned)
            << " but never completed its IRP within "
@@ -168,6 +179,7 @@ bool TrackedIrp::CancelAndWait() {
   // The provider clause names this fault more precisely than the verifier's
   // client-side Irp.CompletedWithStatusPending, which also fires for it.
   if (done.status == STATUS_PENDING) {
+    NoteViolatedClause("Irp.CompletionContract.FinalStatusNotPending");
     return ::testing::AssertionFailure()
            << call_ << " completed its IRP with STATUS_PENDING "
            << "(Irp.CompletionContract.FinalStatusNotPending)";
@@ -178,6 +190,7 @@ bool TrackedIrp::CancelAndWait() {
            << ": " << misuse;
   }
   if (done.calls != 1) {
+    NoteViolatedClause(kExactlyOnce);
     return ::testing::AssertionFailure()
            << call_ << " completed its IRP " << done.calls
            << " times (Irp.CompletionContract.CompletedExactlyOnce)";
@@ -193,6 +206,7 @@ bool TrackedIrp::CancelAndWait() {
            << " (Irp.CompletionContract.ReturnEqualsIoStatus)";
   }
   if (done.irql > DISPATCH_LEVEL) {
+    NoteViolatedClause("Irp.CompletionAtOrBelowDispatch");
     return ::testing::AssertionFailure()
            << call_ << " completed its IRP at IRQL " << int{done.irql}
            << ", above DISPATCH_LEVEL (Irp.CompletionAtOrBelowDispatch)";

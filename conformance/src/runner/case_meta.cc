@@ -26,6 +26,26 @@ std::string Property(const std::map<std::string, std::string>& properties,
   return it == properties.end() || it->second.empty() ? fallback : it->second;
 }
 
+// Moves a WARN to the MUST clause the case recorded as violated (see
+// ToCaseResult in case_meta.h).
+void ApplyViolatedClause(const std::map<std::string, std::string>& properties,
+                         const ClauseIndex* clauses,
+                         reports::CaseResult* result) {
+  if (clauses == nullptr || result->verdict != reports::Verdict::kWarn) return;
+  const std::string violated = Property(properties, "violated_clause", "");
+  if (violated.empty() || violated == result->clause_id) return;
+  const std::optional<CaseMeta> meta = clauses->ForClause(violated);
+  if (!meta || meta->strength != "MUST") return;
+  result->message = fmt::format(
+      "{} (breaks the MUST clause {}; the case's own clause {} is {})",
+      result->message, violated, result->clause_id, result->strength);
+  result->clause_id = meta->clause_id;
+  result->strength = meta->strength;
+  result->spec_file = meta->spec_file;
+  result->spec_line = meta->spec_line;
+  result->verdict = reports::Verdict::kFail;
+}
+
 }  // namespace
 
 ClauseIndex::ClauseIndex(const Spec& spec) {
@@ -73,7 +93,8 @@ std::optional<CaseMeta> ClauseIndex::ForCase(const std::string& case_name) const
 }
 
 reports::CaseResult ToCaseResult(const CaseOutcome& outcome,
-                                 const std::optional<CaseMeta>& from_spec) {
+                                 const std::optional<CaseMeta>& from_spec,
+                                 const ClauseIndex* clauses) {
   const CaseMeta spec = from_spec.value_or(CaseMeta{});
   const auto& props = outcome.properties;
   reports::CaseResult result;
@@ -105,6 +126,7 @@ reports::CaseResult ToCaseResult(const CaseOutcome& outcome,
   } else if (outcome.result == "fail") {
     const bool fatal = result.strength != "SHOULD" && result.strength != "MAY";
     result.verdict = fatal ? reports::Verdict::kFail : reports::Verdict::kWarn;
+    ApplyViolatedClause(props, clauses, &result);
   } else {
     result.verdict = reports::Verdict::kError;
     result.message = fmt::format("the test process reported an unknown result "

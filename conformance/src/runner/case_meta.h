@@ -40,9 +40,14 @@ class ClauseIndex {
 // The verdict and fields of one case. What the case recorded (the
 // RecordProperty keys of the child protocol) wins over `from_spec`. A failure
 // of a SHOULD or MAY clause is a WARN; a crash, a hang or a case never run is
-// an ERROR.
+// an ERROR. A failed case that also recorded "violated_clause" (the harness
+// saw a fault that breaks a clause other than the case's own, such as an IRP
+// never completed) is reported under that clause when `clauses` knows it as
+// a MUST clause and the case's own clause is only SHOULD or MAY: FAIL, not
+// WARN.
 reports::CaseResult ToCaseResult(const CaseOutcome& outcome,
-                                 const std::optional<CaseMeta>& from_spec);
+                                 const std::optional<CaseMeta>& from_spec,
+                                 const ClauseIndex* clauses = nullptr);
 
 }  // namespace wskconf::conformance::internal
 

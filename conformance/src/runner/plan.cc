@@ -195,7 +195,7 @@ std::vector<reports::CaseResult> ExecutePlan(const Plan& plan,
       spec.on_outcome = [&](const CaseOutcome& outcome) {
         const std::size_t i = index.at(outcome.name);
         std::lock_guard<std::mutex> lock(mutex);
-        done(ToCaseResult(outcome, plan.cases[i].meta));
+        done(ToCaseResult(outcome, plan.cases[i].meta, &plan.clauses));
       };
       std::error_code ec;
       std::filesystem::create_directories(spec.work_dir, ec);
@@ -203,7 +203,7 @@ std::vector<reports::CaseResult> ExecutePlan(const Plan& plan,
       std::lock_guard<std::mutex> lock(mutex);
       for (std::size_t k = 0; k < outcomes.size(); ++k) {
         const std::size_t i = batches[b].cases[k];
-        results[i] = ToCaseResult(outcomes[k], plan.cases[i].meta);
+        results[i] = ToCaseResult(outcomes[k], plan.cases[i].meta, &plan.clauses);
       }
     }
   };
