@@ -68,6 +68,40 @@ void ReceiveAtMostBufferLength(const CaseInfo& info) {
             data.substr(0, received.information));
 }
 
+void ReceiveWithinDescription(const CaseInfo& info) {
+  WSKCONF_BEGIN_CASE(info);
+  WSKCONF_CONNECTED(session, socket, pair);
+  // The WSK_BUF starts 37 bytes into a 300-byte MDL and describes 200 bytes;
+  // every byte outside [37, 37 + received) keeps its guard value.
+  constexpr size_t kOffset = 37;
+  constexpr size_t kLength = 200;
+  constexpr char kGuard = '#';  // never in a Payload
+  const std::string data = Payload(kLength, 11);
+  ASSERT_TRUE(pair.peer.SendAll(data));
+  MdlBuffer buffer(std::string(300, kGuard));
+  WSK_BUF buf = buffer.Buf(kOffset, kLength);
+  TrackedIrp irp("WskReceive(Offset 37)");
+  const CallOutcome received = internal::Finish(
+      irp, internal::FunctionsOf(socket).Receive(socket.get(), &buf, 0,
+                                                 irp.irp()));
+  ASSERT_TRUE(received.ok);
+  if (!ExpectClauseStatus(info, received.status, "WskReceive(Offset 37)")) {
+    return;
+  }
+  ASSERT_GT(received.information, 0u);
+  ASSERT_LE(received.information, kLength);
+  const std::string memory = buffer.Contents(buffer.size());
+  const size_t end = kOffset + received.information;
+  EXPECT_EQ(memory.substr(kOffset, received.information),
+            data.substr(0, received.information))
+      << "the received bytes are not at WSK_BUF.Offset " << kOffset;
+  EXPECT_EQ(memory.substr(0, kOffset), std::string(kOffset, kGuard))
+      << "the provider wrote before WSK_BUF.Offset";
+  EXPECT_EQ(memory.substr(end), std::string(memory.size() - end, kGuard))
+      << "the provider wrote past the " << received.information
+      << " bytes it reported";
+}
+
 void ReceivePendsUntilData(const CaseInfo& info) {
   WSKCONF_BEGIN_CASE(info);
   WSKCONF_CONNECTED(session, socket, pair);

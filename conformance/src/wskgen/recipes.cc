@@ -158,7 +158,7 @@ const CaseRecipe kConnections[] = {
     {"Irp.CompletionContract.PendingThenComplete", "ReceivePendsUntilData", kListed,
      kConnected},
     {"Irp.InformationZeroOnFailure", "ReceiveCancelled", kListed, kConnected},
-    {"Mdl.DescriptionHonoured", "SendInOrderFromOffset", kListed, kConnected},
+    {"Mdl.DescriptionHonoured", "ReceiveWithinDescription", kListed, kConnected},
     {"Close.CancelsPendingIrps", "CloseCancelsPendingReceive", kListed, kConnected},
     {"Close.PendingIrpsCompleteBeforeClose", "CloseCancelsPendingReceive", kListed,
      kConnected},

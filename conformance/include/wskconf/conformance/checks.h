@@ -130,6 +130,9 @@ void CloseConnectedAborts(const CaseInfo& info);
 // graceful disconnect.
 void ReceiveBytes(const CaseInfo& info);
 void ReceiveAtMostBufferLength(const CaseInfo& info);
+// Receives into a WSK_BUF that starts inside its MDL: the bytes land at
+// the offset, and guard bytes on both sides stay untouched.
+void ReceiveWithinDescription(const CaseInfo& info);
 void ReceivePendsUntilData(const CaseInfo& info);
 void ReceiveWaitAll(const CaseInfo& info);
 void ReceiveWaitAllPeerDisconnects(const CaseInfo& info);
