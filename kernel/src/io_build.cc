@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include <wskconf/verifier.h>
 #include <wskconf/wdm_helpers.h>
 
 namespace wskconf::kernel::internal {
@@ -165,17 +166,17 @@ PIRP IoBuildDeviceIoControlRequest(ULONG IoControlCode,
 
 VOID ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType) {
   if (WorkItem == nullptr || WorkItem->WorkerRoutine == nullptr) {
-    std::fprintf(stderr,
-                 "wskconf: ExQueueWorkItem: work item %p has no routine "
-                 "(ExInitializeWorkItem first); ignored\n",
-                 static_cast<void*>(WorkItem));
+    WskconfReportViolation(WskconfRuleWorkItemNotInitialized, WorkItem,
+                           "ExQueueWorkItem: work item %p has no routine "
+                           "(ExInitializeWorkItem first); not queued",
+                           static_cast<void*>(WorkItem));
     return;
   }
   if (WorkItem->List.Flink != nullptr) {
-    std::fprintf(stderr,
-                 "wskconf: ExQueueWorkItem: work item %p is already queued; "
-                 "ignored\n",
-                 static_cast<void*>(WorkItem));
+    WskconfReportViolation(WskconfRuleWorkItemQueuedTwice, WorkItem,
+                           "ExQueueWorkItem: work item %p is still queued "
+                           "(its routine has not started); not queued again",
+                           static_cast<void*>(WorkItem));
     return;
   }
   PIO_WORKITEM io_item = IoAllocateWorkItem(&internal::g_executive_device);

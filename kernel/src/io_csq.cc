@@ -2,8 +2,8 @@
 // (<wskconf/wdm_helpers.h>). The queue keeps its association with an IRP in
 // Irp->Tail.Overlay.DriverContext[3], as Windows does: the IO_CSQ itself, or
 // the caller's IO_CSQ_IRP_CONTEXT.
-#include <cstdio>
 
+#include <wskconf/verifier.h>
 #include <wskconf/wdm_helpers.h>
 
 namespace wskconf::kernel::internal {
@@ -209,10 +209,10 @@ VOID IoReleaseRemoveLockEx(PIO_REMOVE_LOCK RemoveLock, PVOID Tag,
   LONG count = InterlockedDecrement(&RemoveLock->Common.IoCount);
   if (count > 0) return;
   if (count < 0 || !RemoveLock->Common.Removed) {
-    std::fprintf(stderr,
-                 "wskconf: IoReleaseRemoveLock: remove lock %p released more "
-                 "often than acquired; ignored\n",
-                 static_cast<void*>(RemoveLock));
+    WskconfReportViolation(WskconfRuleRemoveLockReleasedTooOften, RemoveLock,
+                           "IoReleaseRemoveLock: remove lock %p released more "
+                           "often than acquired; ignored",
+                           static_cast<void*>(RemoveLock));
     InterlockedIncrement(&RemoveLock->Common.IoCount);
     return;
   }

@@ -1,11 +1,13 @@
 // Tests of kernel/src/workitem.cc: work items run at PASSIVE_LEVEL on a
-// worker thread with their device object and context.
+// worker thread with their device object and context; also ExQueueWorkItem
+// (io_build.cc) and remove-lock misuse (io_csq.cc).
 #include <atomic>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include <wskconf/ke.h>
+#include <wskconf/wdm_helpers.h>
 
 #include "kernel_test_util.h"
 
@@ -268,6 +270,82 @@ TEST_F(WorkItemTest, AllocationFailureReturnsNull) {
   FakeDevice device;
   WskconfFailNthAllocation(WskconfAllocPool, 1);
   EXPECT_EQ(nullptr, IoAllocateWorkItem(AsDevice(&device)));
+}
+
+// ExQueueWorkItem: the executive's caller-owned work items.
+struct ExecutiveItem {
+  WORK_QUEUE_ITEM item;
+  KEVENT done;
+  int runs = 0;
+  ExecutiveItem() { KeInitializeEvent(&done, NotificationEvent, FALSE); }
+};
+
+void RunExecutive(PVOID parameter) {
+  auto* work = static_cast<ExecutiveItem*>(parameter);
+  ++work->runs;
+  KeSetEvent(&work->done, IO_NO_INCREMENT, FALSE);
+}
+
+TEST_F(WorkItemTest, ExecutiveItemRunsOnceAndIsSilent) {
+  ExecutiveItem work;
+  ExInitializeWorkItem(&work.item, RunExecutive, &work);
+  ExQueueWorkItem(&work.item, DelayedWorkQueue);
+  ASSERT_NTSTATUS_EQ(STATUS_SUCCESS, WaitFor(&work.done, kExpectCompletion));
+  EXPECT_EQ(1, work.runs);
+  EXPECT_EQ(0u, WskconfGetViolationCount());
+}
+
+TEST_F(WorkItemTest, ExecutiveItemNotInitializedIsReportedAndNotQueued) {
+  ExQueueWorkItem(nullptr, DelayedWorkQueue);
+  EXPECT_EQ(nullptr, ExpectViolation("WorkItem.NotInitialized").Object);
+  ExecutiveItem work;
+  work.item = WORK_QUEUE_ITEM{};  // never given to ExInitializeWorkItem
+  ExQueueWorkItem(&work.item, DelayedWorkQueue);
+  EXPECT_EQ(&work.item, ExpectViolation("WorkItem.NotInitialized").Object);
+  EXPECT_EQ(nullptr, work.item.List.Flink) << "not queued";
+}
+
+TEST_F(WorkItemTest, ExecutiveItemQueuedTwiceIsReportedAndRunsOnce) {
+  FakeDevice device;
+  ExecutiveItem work;
+  ExInitializeWorkItem(&work.item, RunExecutive, &work);
+  {
+    BusyWorkers busy(AsDevice(&device));
+    ASSERT_NTSTATUS_EQ(STATUS_SUCCESS, busy.WaitAllStarted());
+    ExQueueWorkItem(&work.item, DelayedWorkQueue);
+    ExQueueWorkItem(&work.item, DelayedWorkQueue);
+    EXPECT_EQ(&work.item, ExpectViolation("WorkItem.QueuedTwice").Object);
+  }
+  ASSERT_NTSTATUS_EQ(STATUS_SUCCESS, WaitFor(&work.done, kExpectCompletion));
+  EXPECT_EQ(1, work.runs);
+}
+
+// Remove locks (io_csq.cc): IoInitializeRemoveLock holds no reference for
+// the caller, so each release must match a successful acquire.
+TEST_F(WorkItemTest, RemoveLockBalancedIsSilent) {
+  IO_REMOVE_LOCK lock;
+  IoInitializeRemoveLock(&lock, 'tLmR', 0, 0);
+  int tag = 0;
+  ASSERT_NTSTATUS_EQ(STATUS_SUCCESS, IoAcquireRemoveLock(&lock, &tag));
+  IoReleaseRemoveLock(&lock, &tag);
+  ASSERT_NTSTATUS_EQ(STATUS_SUCCESS, IoAcquireRemoveLock(&lock, &tag));
+  IoReleaseRemoveLockAndWait(&lock, &tag);
+  EXPECT_EQ(0u, WskconfGetViolationCount());
+}
+
+TEST_F(WorkItemTest, RemoveLockReleasedTooOftenIsReportedAndIgnored) {
+  IO_REMOVE_LOCK lock;
+  IoInitializeRemoveLock(&lock, 'tLmR', 0, 0);
+  int tag = 0;
+  ASSERT_NTSTATUS_EQ(STATUS_SUCCESS, IoAcquireRemoveLock(&lock, &tag));
+  IoReleaseRemoveLock(&lock, &tag);
+  IoReleaseRemoveLock(&lock, &tag);
+  EXPECT_EQ(&lock,
+            ExpectViolation("RemoveLock.ReleasedMoreThanAcquired").Object);
+  ASSERT_NTSTATUS_EQ(STATUS_SUCCESS, IoAcquireRemoveLock(&lock, &tag))
+      << "the extra release was ignored, so the lock still works";
+  IoReleaseRemoveLockAndWait(&lock, &tag);
+  EXPECT_EQ(0u, WskconfGetViolationCount());
 }
 
 }  // namespace

@@ -127,6 +127,13 @@
   WSKCONF_RULE(PoolWrittenAfterFree, "Pool.WrittenAfterFree",                  \
                "pool memory was written after it was freed")                   \
   WSKCONF_RULE(IrpWrittenAfterFree, "Irp.WrittenAfterFree",                    \
-               "an IRP's memory was written after IoFreeIrp")
+               "an IRP's memory was written after IoFreeIrp")                  \
+  WSKCONF_RULE(WorkItemNotInitialized, "WorkItem.NotInitialized",              \
+               "ExQueueWorkItem was given a WORK_QUEUE_ITEM that "             \
+               "ExInitializeWorkItem did not prepare (NULL, or no routine)")   \
+  WSKCONF_RULE(RemoveLockReleasedTooOften,                                     \
+               "RemoveLock.ReleasedMoreThanAcquired",                          \
+               "IoReleaseRemoveLock was called more often than "               \
+               "IoAcquireRemoveLock succeeded")
 
 #endif /* WSKCONF_VERIFIER_RULES_H_ */

@@ -115,7 +115,8 @@ NTKERNELAPI NTSTATUS IoAcquireRemoveLockEx(PIO_REMOVE_LOCK RemoveLock,
                                            PVOID Tag, PCSTR File, ULONG Line,
                                            ULONG RemlockSize);
 /* Drops one holder; the last one after removal wakes the waiter. A release
- * with no holder is printed and ignored. IRQL <= DISPATCH_LEVEL. */
+ * with no holder is reported (RemoveLock.ReleasedMoreThanAcquired) and
+ * ignored. IRQL <= DISPATCH_LEVEL. */
 NTKERNELAPI VOID IoReleaseRemoveLockEx(PIO_REMOVE_LOCK RemoveLock, PVOID Tag,
                                        ULONG RemlockSize);
 /* Marks the lock removed, drops the caller's own acquisition and waits
@@ -136,8 +137,9 @@ NTKERNELAPI VOID IoReleaseRemoveLockAndWaitEx(PIO_REMOVE_LOCK RemoveLock,
 
 /* ------------------------------------------------------------------------
  * Executive work items: caller-owned WORK_QUEUE_ITEMs run by a worker thread
- * at PASSIVE_LEVEL. ExQueueWorkItem of an item already queued, or one that
- * ExInitializeWorkItem did not prepare, is printed and ignored.
+ * at PASSIVE_LEVEL. ExQueueWorkItem of an item already queued
+ * (WorkItem.QueuedTwice), or of one that ExInitializeWorkItem did not prepare
+ * (WorkItem.NotInitialized), is reported and ignored.
  * ---------------------------------------------------------------------- */
 typedef VOID WORKER_THREAD_ROUTINE(PVOID Parameter);
 typedef WORKER_THREAD_ROUTINE *PWORKER_THREAD_ROUTINE;
