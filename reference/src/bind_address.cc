@@ -7,6 +7,7 @@
 #include "internal/address.h"
 #include "internal/errno_status.h"
 #include "internal/ops.h"
+#include "internal/client_checks.h"
 
 namespace wskconf::reference::internal {
 namespace {
@@ -30,8 +31,11 @@ NTSTATUS WSKAPI Bind(PWSK_SOCKET Socket, PSOCKADDR LocalAddress, ULONG Flags,
                      PIRP Irp) {
   internal::Socket* s;
   NTSTATUS result;
-  if (!BeginCall(Socket, Irp, OpKind::kNone, &s, &result)) return result;
-  if (Flags != 0) return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
+  if (!BeginCall(Socket, Irp, OpKind::kNone, &s, &result, "WskBind")) return result;
+  if (ReservedFlagsSet(Flags, "WskBind", Socket)) {
+    return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
+  }
+  FamilyMismatch(LocalAddress, s->family, "WskBind", Socket);
   sockaddr_storage host;
   socklen_t length;
   NTSTATUS status = ToHost(LocalAddress, s->family, &host, &length);
@@ -58,7 +62,10 @@ NTSTATUS WSKAPI GetLocalAddress(PWSK_SOCKET Socket, PSOCKADDR LocalAddress,
                                 PIRP Irp) {
   internal::Socket* s;
   NTSTATUS result;
-  if (!BeginCall(Socket, Irp, OpKind::kNone, &s, &result)) return result;
+  if (!BeginCall(Socket, Irp, OpKind::kNone, &s,
+                 &result, "WskGetLocalAddress")) {
+    return result;
+  }
   std::unique_lock<std::mutex> lock(s->mu);
   NTSTATUS status = s->state == State::kUnbound
                         ? STATUS_INVALID_DEVICE_STATE  // UnboundInvalidDeviceState
@@ -71,7 +78,10 @@ NTSTATUS WSKAPI GetRemoteAddress(PWSK_SOCKET Socket, PSOCKADDR RemoteAddress,
                                  PIRP Irp) {
   internal::Socket* s;
   NTSTATUS result;
-  if (!BeginCall(Socket, Irp, OpKind::kNone, &s, &result)) return result;
+  if (!BeginCall(Socket, Irp, OpKind::kNone, &s,
+                 &result, "WskGetRemoteAddress")) {
+    return result;
+  }
   std::unique_lock<std::mutex> lock(s->mu);
   NTSTATUS status = s->state != State::kConnected
                         ? STATUS_INVALID_DEVICE_STATE  // NotConnectedInvalidDeviceState

@@ -2,11 +2,13 @@
 // IRP and a hold on the socket, queueing, completing what the loop finished.
 #include "internal/ops.h"
 
+#include "internal/client_checks.h"
+
 namespace wskconf::reference::internal {
 
 bool BeginCall(PWSK_SOCKET socket, PIRP irp, OpKind kind, Socket** s,
-               NTSTATUS* result) {
-  if (irp == nullptr) {
+               NTSTATUS* result, const char* routine) {
+  if (IrpMissing(irp, routine)) {
     *result = STATUS_INVALID_PARAMETER;
     return false;
   }

@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include "internal/address.h"
+#include "internal/client_checks.h"
 #include "internal/client_level.h"
 #include "internal/datagram.h"
 #include "internal/errno_status.h"
@@ -67,7 +68,7 @@ NTSTATUS WSKAPI WskSocketImpl(PWSK_CLIENT Client, ADDRESS_FAMILY AddressFamily,
                               PVOID SocketContext, const VOID* Dispatch,
                               PEPROCESS, PETHREAD,
                               PSECURITY_DESCRIPTOR SecurityDescriptor, PIRP Irp) {
-  if (Irp == nullptr) return STATUS_INVALID_PARAMETER;  // WskSocket.IrpRequired
+  if (IrpMissing(Irp, "WskSocket")) return STATUS_INVALID_PARAMETER;
   if (!TakeIrp(Irp, nullptr, OpKind::kNone)) return STATUS_INVALID_PARAMETER;
   Registration* registration = Registration::FromClient(Client);
   Category category;
@@ -97,12 +98,13 @@ NTSTATUS WSKAPI WskSocketConnectImpl(
     PSOCKADDR RemoteAddress, ULONG Flags, PVOID SocketContext,
     const WSK_CLIENT_CONNECTION_DISPATCH* Dispatch, PEPROCESS, PETHREAD,
     PSECURITY_DESCRIPTOR SecurityDescriptor, PIRP Irp) {
-  if (Irp == nullptr) return STATUS_INVALID_PARAMETER;  // WskSocketConnect.IrpRequired
+  if (IrpMissing(Irp, "WskSocketConnect")) return STATUS_INVALID_PARAMETER;
   if (!TakeIrp(Irp, nullptr, OpKind::kNone)) return STATUS_INVALID_PARAMETER;
   Registration* registration = Registration::FromClient(Client);
+  bool flags_set = ReservedFlagsSet(Flags, "WskSocketConnect", Client);
   if (registration == nullptr || !DescriptorUsable(registration, SecurityDescriptor) ||
       LocalAddress == nullptr || RemoteAddress == nullptr ||
-      Flags != 0 || HostFamily(LocalAddress->sa_family) < 0) {
+      flags_set || HostFamily(LocalAddress->sa_family) < 0) {
     return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
   }
   if (!CombinationSupported(Category::kConnection, SocketType, Protocol)) {
@@ -113,7 +115,8 @@ NTSTATUS WSKAPI WskSocketConnectImpl(
   sockaddr_storage local;
   socklen_t local_length;
   NTSTATUS status = ToHost(LocalAddress, family, &local, &local_length);
-  if (NT_SUCCESS(status) && RemoteAddress->sa_family != family) {
+  if (NT_SUCCESS(status) &&
+      FamilyMismatch(RemoteAddress, family, "WskSocketConnect", Client)) {
     status = STATUS_INVALID_ADDRESS_COMPONENT;
   }
   if (!NT_SUCCESS(status)) return Finish(Irp, status, 0);

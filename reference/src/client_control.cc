@@ -10,6 +10,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "internal/client_checks.h"
 #include "internal/client_level.h"
 #include "internal/completion.h"
 #include "internal/registration.h"
@@ -233,6 +234,7 @@ void CompleteTransportListWaiters() {
 NTSTATUS WSKAPI ControlClient(PWSK_CLIENT Client, ULONG ControlCode, SIZE_T InputSize,
                               PVOID InputBuffer, SIZE_T OutputSize, PVOID OutputBuffer,
                               SIZE_T* OutputSizeReturned, PIRP Irp) {
+  CheckControlClientIrp(ControlCode, Irp);
   Registration* r = Registration::FromClient(Client);
   if (ControlCode == WSK_TRANSPORT_LIST_CHANGE) {
     bool no_buffers = NoInput(InputSize, InputBuffer) &&

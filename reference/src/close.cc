@@ -2,11 +2,12 @@
 // never disconnected, wait for running callbacks, and only then complete
 // the close IRP (Close.PendingIrpsCompleteBeforeClose).
 #include "internal/ops.h"
+#include "internal/client_checks.h"
 
 namespace wskconf::reference::internal {
 
 NTSTATUS WSKAPI CloseSocket(PWSK_SOCKET Socket, PIRP Irp) {
-  if (Irp == nullptr) return STATUS_INVALID_PARAMETER;  // WskCloseSocket.IrpRequired
+  if (IrpMissing(Irp, "WskCloseSocket")) return STATUS_INVALID_PARAMETER;
   internal::Socket* s = FromWsk(Socket);
   // The close IRP holds no socket hold: it completes when the last goes.
   if (!TakeIrp(Irp, nullptr, OpKind::kNone)) return STATUS_INVALID_PARAMETER;

@@ -15,6 +15,7 @@
 #include <cerrno>
 
 #include "internal/address.h"
+#include "internal/client_checks.h"
 #include "internal/control.h"
 #include "internal/event_loop.h"
 #include "internal/ops.h"
@@ -243,12 +244,18 @@ NTSTATUS WSKAPI InspectComplete(PWSK_SOCKET ListenSocket, PWSK_INSPECT_ID Inspec
                                 WSK_INSPECT_ACTION Action, PIRP Irp) {
   internal::Socket* s;
   NTSTATUS result;
-  if (!BeginCall(ListenSocket, Irp, OpKind::kNone, &s, &result)) return result;
+  if (!BeginCall(ListenSocket, Irp, OpKind::kNone, &s, &result,
+                 "WskInspectComplete")) {
+    return result;
+  }
   std::unique_lock<std::mutex> lock(s->mu);
   // WskInspectComplete.OnlyAfterInspectPend: no inspection can be pending
   // without conditional accept on a listening socket.
   if (!s->conditional_accept || s->state != State::kListening) {
     lock.unlock();
+    // WskInspectComplete.ConditionalAcceptOnly
+    ReportWrongState(s, "WskInspectComplete",
+                     "the socket is not a listening socket in conditional accept mode");
     return Finish(Irp, STATUS_INVALID_DEVICE_STATE, 0);
   }
   Socket* c = nullptr;

@@ -7,6 +7,7 @@
 #include "internal/address.h"
 #include "internal/errno_status.h"
 #include "internal/ops.h"
+#include "internal/client_checks.h"
 #include "internal/wsk_buf.h"
 
 namespace wskconf::reference::internal {
@@ -93,9 +94,15 @@ NTSTATUS WSKAPI ConnectEx(PWSK_SOCKET Socket, PSOCKADDR RemoteAddress,
                           PWSK_BUF Buffer, ULONG Flags, PIRP Irp) {
   internal::Socket* s;
   NTSTATUS result;
-  if (!BeginCall(Socket, Irp, OpKind::kConnect, &s, &result)) return result;
+  if (!BeginCall(Socket, Irp, OpKind::kConnect, &s, &result,
+                 "WskConnect or WskConnectEx")) {
+    return result;
+  }
   // WskConnectEx.NonZeroFlagsInvalid (Flags is reserved for WskConnect too).
-  if (Flags != 0) return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
+  if (ReservedFlagsSet(Flags, "WskConnect or WskConnectEx", Socket)) {
+    return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
+  }
+  FamilyMismatch(RemoteAddress, s->family, "WskConnect or WskConnectEx", Socket);
   if (Buffer != nullptr) {
     if (Buffer->Length > kMaxConnectExBuffer) {
       return Finish(Irp, STATUS_BUFFER_OVERFLOW, 0);
@@ -114,6 +121,12 @@ NTSTATUS WSKAPI ConnectEx(PWSK_SOCKET Socket, PSOCKADDR RemoteAddress,
     case State::kConnecting:
     case State::kConnected: status = STATUS_CONNECTION_ACTIVE; break;
     case State::kListening: status = STATUS_INVALID_DEVICE_STATE; break;
+  }
+  // WskConnect.RequiresBoundSocket, WskConnectEx.RequiresBoundSocket
+  if (status == STATUS_INVALID_DEVICE_STATE) {
+    ReportWrongState(s, "WskConnect or WskConnectEx",
+                     s->state == State::kUnbound ? "the socket is not bound"
+                                                 : "the socket is listening");
   }
   if (!NT_SUCCESS(status)) {
     lock.unlock();

@@ -3,6 +3,7 @@
 // STATUS_NOT_SUPPORTED (WskControlSocket.UnknownOptionFails).
 #include <iterator>
 
+#include "internal/client_checks.h"
 #include "internal/control.h"
 #include "internal/ops.h"
 
@@ -42,13 +43,18 @@ NTSTATUS WSKAPI ControlSocket(PWSK_SOCKET Socket, WSK_CONTROL_SOCKET_TYPE Reques
                               PVOID OutputBuffer, SIZE_T* OutputSizeReturned,
                               PIRP Irp) {
   internal::Socket* s = nullptr;
+  CheckControlSocketIrp(RequestType, Level, ControlCode, InputBuffer, InputSize, Irp);
   if (Irp != nullptr) {
     NTSTATUS result;
-    if (!BeginCall(Socket, Irp, OpKind::kNone, &s, &result)) return result;
+    if (!BeginCall(Socket, Irp, OpKind::kNone, &s,
+                   &result, "WskControlSocket")) {
+      return result;
+    }
   } else {
     NTSTATUS status = CheckSocketNoIrp(Socket, &s);
     if (!NT_SUCCESS(status)) return status;
   }
+  CheckControlSocketTarget(s, RequestType, Level, ControlCode);
   NTSTATUS status;
   SIZE_T output_bytes = 0;
   const ControlEntry* entry = nullptr;

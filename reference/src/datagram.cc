@@ -12,6 +12,7 @@
 #include <new>
 
 #include "internal/address.h"
+#include "internal/client_checks.h"
 #include "internal/errno_status.h"
 #include "internal/ops.h"
 #include "internal/wsk_buf.h"
@@ -119,9 +120,11 @@ void WriteOutputs(const DatagramArgs& args, const sockaddr* from, ULONG flags) {
 
 // Checks the parts every datagram send shares; STATUS_SUCCESS or why not.
 NTSTATUS CheckSend(Socket* s, ULONG flags, PSOCKADDR remote, ULONG control_length,
-                   DatagramArgs* args) {
+                   DatagramArgs* args, const char* routine) {
   *args = DatagramArgs{};
-  if (flags != 0) return STATUS_INVALID_PARAMETER;  // WskSendTo.FlagsMustBeZero
+  // WskSendTo.FlagsMustBeZero
+  if (ReservedFlagsSet(flags, routine, s)) return STATUS_INVALID_PARAMETER;
+  FamilyMismatch(remote, s->family, routine, s);
   // Control information would need Windows' IPPROTO option numbers mapped to
   // the host's; it is refused rather than sent without (WskSendMessages.ControlInfoMayBeUnsupported).
   if (control_length != 0) return STATUS_NOT_SUPPORTED;
@@ -131,7 +134,10 @@ NTSTATUS CheckSend(Socket* s, ULONG flags, PSOCKADDR remote, ULONG control_lengt
 
 // The state checks of a send, under s->mu.
 NTSTATUS SendState(Socket* s, const DatagramArgs& args) {
-  if (s->state == State::kUnbound) return STATUS_INVALID_DEVICE_STATE;  // WskSendTo.UnboundSocketFails
+  if (s->state == State::kUnbound) {  // WskSendTo.UnboundSocketFails
+    ReportWrongState(s, "WskSendTo or WskSendMessages", "the socket is not bound");
+    return STATUS_INVALID_DEVICE_STATE;
+  }
   if (args.destination_length == 0 && s->datagram->sendto_length == 0 &&
       !s->datagram->remote_fixed) {
     return STATUS_INVALID_PARAMETER;  // WskSendTo.NullRemoteWithoutFixedFails
@@ -277,9 +283,10 @@ NTSTATUS WSKAPI SendTo(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags,
                        PCMSGHDR, PIRP Irp) {
   internal::Socket* s;
   NTSTATUS result;
-  if (!BeginCall(Socket, Irp, OpKind::kSendTo, &s, &result)) return result;
+  if (!BeginCall(Socket, Irp, OpKind::kSendTo, &s, &result, "WskSendTo")) return result;
   DatagramArgs args;
-  NTSTATUS status = CheckSend(s, Flags, RemoteAddress, ControlInfoLength, &args);
+  NTSTATUS status = CheckSend(s, Flags, RemoteAddress, ControlInfoLength, &args,
+                              "WskSendTo");
   if (NT_SUCCESS(status)) status = CheckWskBuf(Buffer, "WskSendTo");
   if (!NT_SUCCESS(status)) return Finish(Irp, status, 0);
   std::unique_lock<std::mutex> lock(s->mu);
@@ -297,9 +304,13 @@ NTSTATUS WSKAPI SendMessages(PWSK_SOCKET Socket, PWSK_BUF_LIST BufferList,
                              ULONG ControlInfoLength, PCMSGHDR, PIRP Irp) {
   internal::Socket* s;
   NTSTATUS result;
-  if (!BeginCall(Socket, Irp, OpKind::kSendMessages, &s, &result)) return result;
+  if (!BeginCall(Socket, Irp, OpKind::kSendMessages, &s,
+                 &result, "WskSendMessages")) {
+    return result;
+  }
   DatagramArgs args;
-  NTSTATUS status = CheckSend(s, Flags, RemoteAddress, ControlInfoLength, &args);
+  NTSTATUS status = CheckSend(s, Flags, RemoteAddress, ControlInfoLength, &args,
+                              "WskSendMessages");
   if (NT_SUCCESS(status) && BufferList == nullptr) status = STATUS_INVALID_PARAMETER;
   for (PWSK_BUF_LIST entry = BufferList; NT_SUCCESS(status) && entry != nullptr;
        entry = entry->Next) {
@@ -321,9 +332,14 @@ NTSTATUS WSKAPI ReceiveFrom(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags,
                             PCMSGHDR ControlInfo, PULONG ControlFlags, PIRP Irp) {
   internal::Socket* s;
   NTSTATUS result;
-  if (!BeginCall(Socket, Irp, OpKind::kReceiveFrom, &s, &result)) return result;
-  NTSTATUS status = Flags != 0 ? STATUS_INVALID_PARAMETER  // WskReceiveFrom.FlagsMustBeZero
-                               : CheckWskBuf(Buffer, "WskReceiveFrom");
+  if (!BeginCall(Socket, Irp, OpKind::kReceiveFrom, &s,
+                 &result, "WskReceiveFrom")) {
+    return result;
+  }
+  // WskReceiveFrom.FlagsMustBeZero
+  NTSTATUS status = ReservedFlagsSet(Flags, "WskReceiveFrom", Socket)
+                        ? STATUS_INVALID_PARAMETER
+                        : CheckWskBuf(Buffer, "WskReceiveFrom");
   if (!NT_SUCCESS(status)) return Finish(Irp, status, 0);
   DatagramArgs args{};
   args.remote_out = RemoteAddress;
@@ -333,6 +349,7 @@ NTSTATUS WSKAPI ReceiveFrom(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags,
   std::unique_lock<std::mutex> lock(s->mu);
   if (s->state == State::kUnbound) {
     lock.unlock();
+    ReportWrongState(s, "WskReceiveFrom", "the socket is not bound");
     return Finish(Irp, STATUS_INVALID_DEVICE_STATE, 0);
   }
   IrpOp(Irp).set_buffer(Buffer);

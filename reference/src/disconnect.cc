@@ -4,6 +4,7 @@
 
 #include <cerrno>
 
+#include "internal/client_checks.h"
 #include "internal/ops.h"
 #include "internal/wsk_buf.h"
 
@@ -22,8 +23,9 @@ void FailQueue(IrpList& queue, IrpList& done, NTSTATUS status) {
 }
 
 NTSTATUS Abortive(Socket* s, PIRP irp, std::unique_lock<std::mutex>& lock) {
-  if (s->state != State::kConnected) {
+  if (s->state != State::kConnected) {  // WskDisconnect.RequiresConnectedSocket
     lock.unlock();
+    ReportWrongState(s, "WskDisconnect", "the socket is not connected");
     return Finish(irp, STATUS_INVALID_DEVICE_STATE, 0);
   }
   AbortConnection(s);
@@ -58,7 +60,10 @@ NTSTATUS WSKAPI Disconnect(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags,
                            PIRP Irp) {
   internal::Socket* s;
   NTSTATUS result;
-  if (!BeginCall(Socket, Irp, OpKind::kDisconnect, &s, &result)) return result;
+  if (!BeginCall(Socket, Irp, OpKind::kDisconnect, &s,
+                 &result, "WskDisconnect")) {
+    return result;
+  }
   if ((Flags & ~static_cast<ULONG>(WSK_FLAG_ABORTIVE)) != 0) {
     return Finish(Irp, STATUS_NOT_SUPPORTED, 0);
   }

@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "internal/address.h"
+#include "internal/client_checks.h"
 #include "internal/datagram.h"
 #include "internal/errno_status.h"
 #include "internal/event_loop.h"
@@ -241,9 +242,10 @@ void IndicateDisconnect(Socket* s, std::unique_lock<std::mutex>& lock) {
   if (!EnterCallback(s, lock)) return;
   KIRQL irql = KeRaiseIrqlToDpcLevel();
   // WSK_FLAG_ABORTIVE.ReportsPeerAbort
-  callbacks->WskDisconnectEvent(
+  NTSTATUS status = callbacks->WskDisconnectEvent(
       context, WSK_FLAG_AT_DISPATCH_LEVEL | (peer_reset ? WSK_FLAG_ABORTIVE : 0));
   KeLowerIrql(irql);
+  CheckCallbackReturn("WskDisconnectEvent", status, false, s);
   LeaveCallback(s, lock);
 }
 
@@ -304,6 +306,7 @@ void IndicateAccepts(Socket* l, std::unique_lock<std::mutex>& lock) {
         reinterpret_cast<PSOCKADDR>(&remote_wsk), &accepted->wsk, &accepted_context,
         &accepted_dispatch);
     KeLowerIrql(irql);
+    CheckCallbackReturn("WskAcceptEvent", status, true, l);
     if (status == STATUS_SUCCESS) {
       // Data (or a FIN) may have arrived before the callbacks were set.
       AdoptCandidate(accepted, accepted_context, accepted_dispatch, inherited);

@@ -3,12 +3,31 @@
 // return (the IRP pends, or STATUS_EVENT_PENDING without one).
 #include <cstring>
 
+#include <wskconf/verifier.h>
+
 #include "internal/control.h"
 #include "internal/event_loop.h"
 #include "internal/ops.h"
 
 namespace wskconf::reference::internal {
 namespace {
+
+// SO_WSK_EVENT_CALLBACK.ListenDatagramAfterBind and .ConnectionAfterConnect:
+// a client mistake the provider tolerates (it enables the callbacks anyway).
+// Caller holds s->mu.
+void ReportIfTooEarly(const Socket* s) {
+  const char* why = nullptr;
+  if ((s->category == Category::kListen || s->category == Category::kDatagram) &&
+      s->state == State::kUnbound) {
+    why = "before the socket is bound";
+  } else if (s->category == Category::kConnection && s->state != State::kConnected) {
+    why = "before the socket is connected";
+  }
+  if (why != nullptr) {
+    WskconfReportViolation(WskconfRuleClientCallWrongSocketState, s,
+                           "WskControlSocket: SO_WSK_EVENT_CALLBACK used %s", why);
+  }
+}
 
 bool IsWskNpi(const NPIID* id) {
   return id != nullptr && std::memcmp(id, &NPI_WSK_INTERFACE_ID, sizeof(NPIID)) == 0;
@@ -44,9 +63,16 @@ NTSTATUS SetEventCallbacks(const ControlRequest& req, SIZE_T* output_bytes) {
   ULONG events = control->EventMask & ~static_cast<ULONG>(WSK_EVENT_DISABLE);
   Socket* s = req.socket;
   if (events == 0 || (events & ~AllowedEvents(s->category)) != 0) {
+    if (events != 0) {  // SO_WSK_EVENT_CALLBACK.ValidFlagsPerCategory
+      WskconfReportViolation(WskconfRuleClientCallWrongSocketState, s,
+                             "WskControlSocket: SO_WSK_EVENT_CALLBACK event mask "
+                             "0x%lX names events this socket category does not have",
+                             static_cast<unsigned long>(events));
+    }
     return STATUS_INVALID_PARAMETER;
   }
   std::unique_lock<std::mutex> lock(s->mu);
+  ReportIfTooEarly(s);
   // WSK_SET_STATIC_EVENT_CALLBACKS.StaticEventsFixed: enabled for good.
   if (events & s->static_events) return STATUS_INVALID_DEVICE_STATE;
   if (!disable) {

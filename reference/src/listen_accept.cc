@@ -7,6 +7,7 @@
 #include "internal/address.h"
 #include "internal/errno_status.h"
 #include "internal/ops.h"
+#include "internal/client_checks.h"
 
 namespace wskconf::reference::internal {
 namespace {
@@ -83,12 +84,15 @@ void ProcessAccepts(Socket* s, IrpList& done) {
 NTSTATUS WSKAPI Listen(PWSK_SOCKET Socket, PIRP Irp) {
   internal::Socket* s;
   NTSTATUS result;
-  if (!BeginCall(Socket, Irp, OpKind::kNone, &s, &result)) return result;
+  if (!BeginCall(Socket, Irp, OpKind::kNone, &s, &result, "WskListen")) return result;
   std::unique_lock<std::mutex> lock(s->mu);
   NTSTATUS status = STATUS_SUCCESS;
   // WskListen.UnboundSocketFails; WskListen.CommitsToListening: a stream
   // socket that connected (or is connecting) cannot listen.
-  if (s->state != State::kBound) {
+  if (s->state != State::kBound) {  // WskListen.RequiresBoundSocket
+    ReportWrongState(s, "WskListen", s->state == State::kUnbound
+                                         ? "the socket is not bound"
+                                         : "the socket is listening or connected");
     status = STATUS_INVALID_DEVICE_STATE;
   } else if (listen(s->fd, SOMAXCONN) != 0) {
     status = StatusFromErrno(errno);
@@ -105,13 +109,19 @@ NTSTATUS WSKAPI Accept(PWSK_SOCKET ListenSocket, ULONG Flags,
                        PSOCKADDR LocalAddress, PSOCKADDR RemoteAddress, PIRP Irp) {
   internal::Socket* s;
   NTSTATUS result;
-  if (!BeginCall(ListenSocket, Irp, OpKind::kAccept, &s, &result)) return result;
-  if (Flags != 0) return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
+  if (!BeginCall(ListenSocket, Irp, OpKind::kAccept, &s,
+                 &result, "WskAccept")) {
+    return result;
+  }
+  if (ReservedFlagsSet(Flags, "WskAccept", ListenSocket)) {
+    return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
+  }
   IrpOp(Irp).set_accept(LocalAddress, RemoteAddress, AcceptSocketContext,
                         AcceptSocketDispatch);
   std::unique_lock<std::mutex> lock(s->mu);
-  if (s->state != State::kListening) {
+  if (s->state != State::kListening) {  // WskAccept.StreamSocketAfterListen
     lock.unlock();
+    ReportWrongState(s, "WskAccept", "the socket is not listening");
     return Finish(Irp, STATUS_INVALID_DEVICE_STATE, 0);
   }
   // WskAccept.NoConnectionPends / WaitingConnectionImmediate

@@ -7,6 +7,7 @@
 
 #include "internal/errno_status.h"
 #include "internal/event_loop.h"
+#include "internal/client_checks.h"
 #include "internal/ops.h"
 #include "internal/wsk_buf.h"
 
@@ -91,14 +92,15 @@ NTSTATUS WSKAPI Receive(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags,
                         PIRP Irp) {
   internal::Socket* s;
   NTSTATUS result;
-  if (!BeginCall(Socket, Irp, OpKind::kReceive, &s, &result)) return result;
+  if (!BeginCall(Socket, Irp, OpKind::kReceive, &s, &result, "WskReceive")) return result;
   // WskReceive.UnsupportedFlagNotSupported
   if ((Flags & ~kReceiveFlags) != 0) return Finish(Irp, STATUS_NOT_SUPPORTED, 0);
   NTSTATUS status = CheckWskBuf(Buffer, "WskReceive");
   if (!NT_SUCCESS(status)) return Finish(Irp, status, 0);
   std::unique_lock<std::mutex> lock(s->mu);
-  if (s->state != State::kConnected) {
+  if (s->state != State::kConnected) {  // WskReceive.RequiresConnectedSocket
     lock.unlock();
+    ReportWrongState(s, "WskReceive", "the socket is not connected");
     return Finish(Irp, STATUS_INVALID_DEVICE_STATE, 0);
   }
   IrpOp op(Irp);
@@ -137,7 +139,10 @@ NTSTATUS WSKAPI ReceiveEx(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags,
   // Reserved, unpublished member: refused rather than guessed at.
   internal::Socket* s;
   NTSTATUS result;
-  if (!BeginCall(Socket, Irp, OpKind::kReceive, &s, &result)) return result;
+  if (!BeginCall(Socket, Irp, OpKind::kReceive, &s,
+                 &result, "WskReceiveEx")) {
+    return result;
+  }
   return Finish(Irp, STATUS_NOT_SUPPORTED, 0);
 }
 

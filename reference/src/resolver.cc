@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "internal/address.h"
+#include "internal/client_checks.h"
 #include "internal/client_level.h"
 #include "internal/completion.h"
 #include "internal/event_loop.h"
@@ -176,7 +177,7 @@ NTSTATUS WSKAPI GetAddressInfo(PWSK_CLIENT Client, PUNICODE_STRING NodeName,
                                GUID* Provider, PADDRINFOEXW Hints,
                                PADDRINFOEXW* Result, PEPROCESS OwningProcess,
                                PETHREAD OwningThread, PIRP Irp) {
-  if (Irp == nullptr) return STATUS_INVALID_PARAMETER;  // WskGetAddressInfo.IrpRequired
+  if (IrpMissing(Irp, "WskGetAddressInfo")) return STATUS_INVALID_PARAMETER;
   if (!TakeIrp(Irp, nullptr, OpKind::kNone)) return STATUS_INVALID_PARAMETER;
   Registration* registration = Registration::FromClient(Client);
   addrinfo hints;
@@ -252,7 +253,7 @@ NTSTATUS WSKAPI GetNameInfo(PWSK_CLIENT Client, PSOCKADDR SockAddr,
                             ULONG SockAddrLength, PUNICODE_STRING NodeName,
                             PUNICODE_STRING ServiceName, ULONG Flags,
                             PEPROCESS OwningProcess, PETHREAD OwningThread, PIRP Irp) {
-  if (Irp == nullptr) return STATUS_INVALID_PARAMETER;  // WskGetNameInfo.IrpRequired
+  if (IrpMissing(Irp, "WskGetNameInfo")) return STATUS_INVALID_PARAMETER;
   if (!TakeIrp(Irp, nullptr, OpKind::kNone)) return STATUS_INVALID_PARAMETER;
   Registration* registration = Registration::FromClient(Client);
   constexpr ULONG kKnownFlags =

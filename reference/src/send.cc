@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include "internal/errno_status.h"
+#include "internal/client_checks.h"
 #include "internal/ops.h"
 #include "internal/wsk_buf.h"
 
@@ -98,7 +99,10 @@ NTSTATUS StartSend(Socket* s, PIRP irp, std::unique_lock<std::mutex>& lock) {
 
 // The state checks a send-side call makes; STATUS_SUCCESS when it may go on.
 NTSTATUS SendableState(Socket* s) {
-  if (s->state != State::kConnected) return STATUS_INVALID_DEVICE_STATE;
+  if (s->state != State::kConnected) {  // WskSend.RequiresConnectedSocket
+    ReportWrongState(s, "WskSend or WskDisconnect", "the socket is not connected");
+    return STATUS_INVALID_DEVICE_STATE;
+  }
   if (s->aborted) return s->abort_status;
   // WskSend.AfterGracefulDisconnectFails
   if (s->send_shutdown) return STATUS_INVALID_DEVICE_STATE;
@@ -113,7 +117,7 @@ NTSTATUS SendableState(Socket* s) {
 NTSTATUS WSKAPI Send(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags, PIRP Irp) {
   internal::Socket* s;
   NTSTATUS result;
-  if (!BeginCall(Socket, Irp, OpKind::kSend, &s, &result)) return result;
+  if (!BeginCall(Socket, Irp, OpKind::kSend, &s, &result, "WskSend")) return result;
   // WskSend.UnsupportedFlagNotSupported: only WSK_FLAG_NODELAY is defined.
   if ((Flags & ~static_cast<ULONG>(WSK_FLAG_NODELAY)) != 0) {
     return Finish(Irp, STATUS_NOT_SUPPORTED, 0);
@@ -141,7 +145,7 @@ NTSTATUS WSKAPI SendEx(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags,
   // Reserved, unpublished member: refused rather than guessed at.
   internal::Socket* s;
   NTSTATUS result;
-  if (!BeginCall(Socket, Irp, OpKind::kSend, &s, &result)) return result;
+  if (!BeginCall(Socket, Irp, OpKind::kSend, &s, &result, "WskSendEx")) return result;
   return Finish(Irp, STATUS_NOT_SUPPORTED, 0);
 }
 

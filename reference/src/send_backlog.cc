@@ -6,6 +6,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include "internal/client_checks.h"
 #include "internal/ops.h"
 
 namespace wskconf::reference::internal {
@@ -40,8 +41,10 @@ void IndicateSendBacklog(Socket* s, std::unique_lock<std::mutex>& lock) {
   PVOID context = s->context;
   if (!EnterCallback(s, lock)) return;
   KIRQL irql = KeRaiseIrqlToDpcLevel();
-  callbacks->WskSendBacklogEvent(context, ideal);  // WskSendBacklogEvent.OnChange
+  // WskSendBacklogEvent.OnChange
+  NTSTATUS status = callbacks->WskSendBacklogEvent(context, ideal);
   KeLowerIrql(irql);
+  CheckCallbackReturn("WskSendBacklogEvent", status, false, s);
   LeaveCallback(s, lock);
 }
 

@@ -53,6 +53,8 @@ TEST_P(ConnectionTest, ConnectUnboundFails) {
   PWSK_SOCKET s = client()->Socket(family(), WSK_FLAG_CONNECTION_SOCKET);
   EXPECT_EQ(Connect(s, Loopback(family(), 9)), STATUS_INVALID_DEVICE_STATE);
   EXPECT_EQ(CloseSocket(s), STATUS_SUCCESS);
+  EXPECT_EQ(ConsumeViolations("ClientCall.WrongSocketState"), 1)
+      << "the mistakes made on purpose";
 }
 
 TEST_P(ConnectionTest, ConnectRefused) {
@@ -83,6 +85,7 @@ TEST_P(ConnectionTest, ConnectFlagsMustBeZero) {
                 s, reinterpret_cast<PSOCKADDR>(&remote), 1, probe.Start())),
             STATUS_INVALID_PARAMETER);
   EXPECT_EQ(CloseSocket(s), STATUS_SUCCESS);
+  EXPECT_EQ(ConsumeViolations("ClientCall.ReservedFlagsNotZero"), 1) << "the mistake made on purpose";
 }
 
 TEST_P(ConnectionTest, BindTwiceFails) {
@@ -116,6 +119,8 @@ TEST_P(ConnectionTest, BindWrongFamilyOrNull) {
                 s, reinterpret_cast<PSOCKADDR>(&address), 4, probe.Start())),
             STATUS_INVALID_PARAMETER);  // WskBind.FlagsMustBeZero
   EXPECT_EQ(CloseSocket(s), STATUS_SUCCESS);
+  EXPECT_EQ(ConsumeViolations("ClientCall.AddressFamilyMismatch"), 1) << "the mistake made on purpose";
+  EXPECT_EQ(ConsumeViolations("ClientCall.ReservedFlagsNotZero"), 1) << "the mistake made on purpose";
 }
 
 TEST_P(ConnectionTest, SendAndReceiveNeedAConnection) {
@@ -125,6 +130,8 @@ TEST_P(ConnectionTest, SendAndReceiveNeedAConnection) {
   std::string in;
   EXPECT_EQ(Receive(s, 10, &in), STATUS_INVALID_DEVICE_STATE);
   EXPECT_EQ(CloseSocket(s), STATUS_SUCCESS);
+  EXPECT_EQ(ConsumeViolations("ClientCall.WrongSocketState"), 2)
+      << "the mistakes made on purpose";
 }
 
 TEST_P(ConnectionTest, NullIrpRefusedEverywhere) {
@@ -144,6 +151,7 @@ TEST_P(ConnectionTest, NullIrpRefusedEverywhere) {
   EXPECT_EQ(table->WskGetRemoteAddress(pair.wsk, a, nullptr), STATUS_INVALID_PARAMETER);
   EXPECT_EQ(table->WskDisconnect(pair.wsk, nullptr, 0, nullptr), STATUS_INVALID_PARAMETER);
   EXPECT_EQ(table->WskCloseSocket(pair.wsk, nullptr), STATUS_INVALID_PARAMETER);
+  EXPECT_EQ(ConsumeViolations("ClientCall.IrpMissing"), 8) << "one finding per call";
   EXPECT_EQ(CloseSocket(pair.wsk), STATUS_SUCCESS);
   close(pair.host);
 }

@@ -305,6 +305,7 @@ TEST_P(ConnectExTest, BadArgumentsRefused) {
                 s, reinterpret_cast<PSOCKADDR>(&remote), nullptr, 1, probe.Start())),
             STATUS_INVALID_PARAMETER);
   EXPECT_EQ(CloseSocket(s), STATUS_SUCCESS);
+  EXPECT_EQ(ConsumeViolations("ClientCall.ReservedFlagsNotZero"), 1) << "the mistake made on purpose";
 }
 
 WSKCONF_FAMILY_TESTS(ConnectExTest);

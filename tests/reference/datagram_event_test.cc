@@ -263,6 +263,8 @@ TEST_P(DatagramEventTest, NoCallbackAfterClose) {
 TEST_P(DatagramEventTest, ConnectionEventsRefused) {
   RecordClause("Events.EnableDisableThroughOption");
   EXPECT_EQ(EnableEvents(socket_, WSK_EVENT_RECEIVE), STATUS_INVALID_PARAMETER);
+  EXPECT_EQ(ConsumeViolations("ClientCall.WrongSocketState"), 1)
+      << "the mistakes made on purpose";
 }
 
 // A socket whose WskReceiveFromEvent WSK_SET_STATIC_EVENT_CALLBACKS enabled.

@@ -78,6 +78,7 @@ TEST_P(DatagramTest, SendToOtherFamilyFails) {
   RecordClause("WskSendTo.AddressFamilyMatchesSocket");
   SOCKADDR_STORAGE other = Loopback(family() == WS_AF_INET ? WS_AF_INET6 : WS_AF_INET, 9);
   EXPECT_EQ(SendTo(socket_, "x", &other), STATUS_INVALID_ADDRESS_COMPONENT);
+  EXPECT_EQ(ConsumeViolations("ClientCall.AddressFamilyMismatch"), 1) << "the mistake made on purpose";
 }
 
 TEST_P(DatagramTest, SendToNonZeroFlagsFails) {
@@ -89,6 +90,7 @@ TEST_P(DatagramTest, SendToNonZeroFlagsFails) {
                                             reinterpret_cast<PSOCKADDR>(&peer_address_),
                                             0, nullptr, probe.Start())),
             STATUS_INVALID_PARAMETER);
+  EXPECT_EQ(ConsumeViolations("ClientCall.ReservedFlagsNotZero"), 1) << "the mistake made on purpose";
 }
 
 TEST_P(DatagramTest, SendToWithControlInfoRefused) {
@@ -212,6 +214,7 @@ TEST_P(DatagramTest, ReceiveFromNonZeroFlagsFails) {
   EXPECT_EQ(probe.Result(table()->WskReceiveFrom(socket_, &buf, WSK_FLAG_WAITALL, nullptr,
                                                  nullptr, nullptr, nullptr, probe.Start())),
             STATUS_INVALID_PARAMETER);
+  EXPECT_EQ(ConsumeViolations("ClientCall.ReservedFlagsNotZero"), 1) << "the mistake made on purpose";
 }
 
 TEST_P(DatagramTest, SendMessagesSendsEachEntry) {
@@ -272,6 +275,8 @@ TEST_P(DatagramCreateTest, UnboundSendToFails) {
   SOCKADDR_STORAGE local{};
   EXPECT_EQ(DatagramLocalAddress(s, &local), STATUS_INVALID_DEVICE_STATE);
   EXPECT_EQ(CloseSocket(s), STATUS_SUCCESS);
+  EXPECT_EQ(ConsumeViolations("ClientCall.WrongSocketState"), 1)
+      << "the mistakes made on purpose";
 }
 
 TEST_P(DatagramCreateTest, StreamProtocolRefused) {

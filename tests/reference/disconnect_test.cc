@@ -168,6 +168,8 @@ TEST_P(DisconnectTest, UnconnectedSocketCannotDisconnect) {
   EXPECT_EQ(Disconnect(s, 0), STATUS_INVALID_DEVICE_STATE);
   EXPECT_EQ(Disconnect(s, WSK_FLAG_ABORTIVE), STATUS_INVALID_DEVICE_STATE);
   EXPECT_EQ(CloseSocket(s), STATUS_SUCCESS);
+  EXPECT_EQ(ConsumeViolations("ClientCall.WrongSocketState"), 2)
+      << "the mistakes made on purpose";
 }
 
 WSKCONF_FAMILY_TESTS(DisconnectTest);

@@ -82,6 +82,8 @@ TEST_P(ListenTest, AcceptBeforeBindFails) {
   EXPECT_EQ(Accept(l, &status), nullptr);
   EXPECT_EQ(status, STATUS_INVALID_DEVICE_STATE);
   EXPECT_EQ(CloseSocket(l), STATUS_SUCCESS);
+  EXPECT_EQ(ConsumeViolations("ClientCall.WrongSocketState"), 1)
+      << "the mistakes made on purpose";
 }
 
 TEST_P(ListenTest, AcceptFlagsMustBeZero) {
@@ -92,6 +94,7 @@ TEST_P(ListenTest, AcceptFlagsMustBeZero) {
                                                    probe.Start())),
             STATUS_INVALID_PARAMETER);
   EXPECT_EQ(CloseSocket(l), STATUS_SUCCESS);
+  EXPECT_EQ(ConsumeViolations("ClientCall.ReservedFlagsNotZero"), 1) << "the mistake made on purpose";
 }
 
 TEST_P(ListenTest, CloseCompletesPendingAccept) {
@@ -133,6 +136,8 @@ TEST_P(ListenTest, StreamSocketListensAfterWskListen) {
   EXPECT_EQ(CloseSocket(accepted), STATUS_SUCCESS);
   EXPECT_EQ(CloseSocket(s), STATUS_SUCCESS);
   close(host);
+  EXPECT_EQ(ConsumeViolations("ClientCall.WrongSocketState"), 2)
+      << "the mistakes made on purpose";
 }
 
 TEST_P(ListenTest, StreamSocketConnects) {
@@ -156,6 +161,8 @@ TEST_P(ListenTest, StreamSocketConnects) {
   EXPECT_EQ(CloseSocket(s), STATUS_SUCCESS);
   close(host);
   close(listener);
+  EXPECT_EQ(ConsumeViolations("ClientCall.WrongSocketState"), 1)
+      << "the mistakes made on purpose";
 }
 
 // ---- WskAcceptEvent ----
@@ -235,6 +242,20 @@ TEST_P(ListenTest, AcceptEventRejectClosesConnection) {
   close(host);
 }
 
+TEST_P(ListenTest, AcceptEventOtherStatusIsReported) {
+  RecordClause("ClientCall.CallbackReturnInvalid");
+  AcceptRecorder recorder;
+  recorder.answer = STATUS_UNSUCCESSFUL;  // WskAcceptEvent.ReturnsSuccessOrNotAccepted
+  PWSK_SOCKET l = Listener(&recorder, &kAcceptDispatch);
+  ASSERT_EQ(EnableEvents(l, WSK_EVENT_ACCEPT), STATUS_SUCCESS);
+  int host = HostConnect(family(), port_);
+  ASSERT_TRUE(recorder.Wait(kExpectCompletion));
+  // The close waits for the running callback, so its return has been checked.
+  EXPECT_EQ(CloseSocket(l), STATUS_SUCCESS);
+  EXPECT_EQ(ConsumeViolations("ClientCall.CallbackReturnInvalid"), 1);
+  close(host);
+}
+
 TEST_P(ListenTest, PendingAcceptIrpBeforeAcceptEvent) {
   RecordClause("WskAccept.PendingIrpBeforeAcceptEvent");
   AcceptRecorder recorder;
@@ -260,6 +281,8 @@ TEST_P(ListenTest, AcceptEventOnlyOnListenCategories) {
   EXPECT_EQ(EnableEvents(connection, WSK_EVENT_ACCEPT), STATUS_INVALID_PARAMETER);
   EXPECT_EQ(CloseSocket(basic), STATUS_SUCCESS);
   EXPECT_EQ(CloseSocket(connection), STATUS_SUCCESS);
+  EXPECT_EQ(ConsumeViolations("ClientCall.WrongSocketState"), 3)
+      << "the mistakes made on purpose";
 }
 
 WSKCONF_FAMILY_TESTS(ListenTest);

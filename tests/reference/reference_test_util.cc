@@ -432,6 +432,20 @@ std::string Pattern(size_t length, int seed) {
   return out;
 }
 
+int ConsumeViolations(const char* rule_id) {
+  int consumed = 0;
+  WSKCONF_VIOLATION v;
+  for (ULONG i = 0; WskconfGetViolation(i, &v);) {
+    if (std::string(v.RuleId) == rule_id) {
+      WskconfConsumeViolation(i);
+      ++consumed;
+    } else {
+      ++i;
+    }
+  }
+  return consumed;
+}
+
 // ---- Fixture ----
 
 void ReferenceTest::SetUp() {

@@ -179,6 +179,10 @@ std::string Pattern(size_t length, int seed = 0);
 
 // Every reference test: a registered client, and no verifier report or leak
 // (IRP, MDL, pool) when the test ends.
+// Removes every recorded verifier finding of `rule_id` (a client mistake the
+// test makes on purpose) and returns how many there were.
+int ConsumeViolations(const char* rule_id);
+
 class ReferenceTest : public ::testing::Test {
  protected:
   void SetUp() override;

@@ -133,6 +133,7 @@ TEST_F(ResolverTest, BadArgumentsFail) {
                 client()->client(), &node, nullptr, WS_NS_ALL, nullptr, nullptr, &list, nullptr,
                 reinterpret_cast<PETHREAD>(&probe), probe.Start())),
             STATUS_INVALID_PARAMETER);
+  EXPECT_EQ(ConsumeViolations("ClientCall.IrpMissing"), 1) << "the mistake made on purpose";
 }
 
 TEST_F(ResolverTest, NameInfoNumeric) {

@@ -95,6 +95,7 @@ TEST_P(SocketTest, NullIrpRefused) {
                                             nullptr, nullptr, nullptr, nullptr, nullptr,
                                             nullptr),
             STATUS_INVALID_PARAMETER);
+  EXPECT_EQ(ConsumeViolations("ClientCall.IrpMissing"), 1) << "the mistake made on purpose";
 }
 
 TEST_P(SocketTest, NullClientFailsThroughTheIrp) {
@@ -188,6 +189,8 @@ TEST_P(SocketTest, SocketConnectBadArguments) {
   EXPECT_EQ(call(l, o, 0, WS_SOCK_STREAM), STATUS_INVALID_ADDRESS_COMPONENT);
   EXPECT_EQ(call(l, l, 1, WS_SOCK_STREAM), STATUS_INVALID_PARAMETER);  // FlagsZero
   EXPECT_EQ(call(l, l, 0, WS_SOCK_DGRAM), STATUS_NOT_SUPPORTED);  // StreamTcpOnly
+  EXPECT_EQ(ConsumeViolations("ClientCall.AddressFamilyMismatch"), 1) << "the mistake made on purpose";
+  EXPECT_EQ(ConsumeViolations("ClientCall.ReservedFlagsNotZero"), 1) << "the mistake made on purpose";
 }
 
 WSKCONF_FAMILY_TESTS(SocketTest);

@@ -134,6 +134,26 @@
   WSKCONF_RULE(RemoveLockReleasedTooOften,                                     \
                "RemoveLock.ReleasedMoreThanAcquired",                          \
                "IoReleaseRemoveLock was called more often than "               \
-               "IoAcquireRemoveLock succeeded")
+               "IoAcquireRemoveLock succeeded")                                \
+  WSKCONF_RULE(ClientCallIrpMissing, "ClientCall.IrpMissing",                  \
+               "a WSK function, option, IOCTL or control code that requires "  \
+               "an IRP was called with Irp NULL")                              \
+  WSKCONF_RULE(ClientCallIrpNotAllowed, "ClientCall.IrpNotAllowed",            \
+               "an option, IOCTL or control code that takes no IRP was "       \
+               "called with one")                                              \
+  WSKCONF_RULE(ClientCallReservedFlagsNotZero,                                 \
+               "ClientCall.ReservedFlagsNotZero",                              \
+               "a WSK function whose Flags argument is reserved was given "    \
+               "non-zero Flags")                                               \
+  WSKCONF_RULE(ClientCallAddressFamilyMismatch,                                \
+               "ClientCall.AddressFamilyMismatch",                             \
+               "a transport address passed to a WSK function has a family "    \
+               "other than the socket's (or the other address's)")             \
+  WSKCONF_RULE(ClientCallWrongSocketState, "ClientCall.WrongSocketState",      \
+               "a WSK function, option or IOCTL was used on a socket of a "    \
+               "category, or in a state, it is not for")                       \
+  WSKCONF_RULE(ClientCallCallbackReturnInvalid,                                \
+               "ClientCall.CallbackReturnInvalid",                             \
+               "an event callback returned a status its page does not allow")
 
 #endif /* WSKCONF_VERIFIER_RULES_H_ */

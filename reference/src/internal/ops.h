@@ -14,8 +14,9 @@ namespace wskconf::reference::internal {
 // Checks Irp and Socket, takes the IRP and a hold on the socket. Returns true
 // with *s set when the call goes on (it must then end in Finish or a queue);
 // false when it already ended, with the status to return in *result.
+// `routine` names the WSK function in a ClientCall.IrpMissing finding.
 bool BeginCall(PWSK_SOCKET socket, PIRP irp, OpKind kind, Socket** s,
-               NTSTATUS* result);
+               NTSTATUS* result, const char* routine);
 
 // Ends a call with a queued IRP: queues it (cancelable) and returns
 // STATUS_PENDING, or completes it with STATUS_CANCELLED when it was already
