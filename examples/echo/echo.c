@@ -100,10 +100,12 @@ static NTSTATUS EchoSetUpListener(PWSK_SOCKET Socket, PIRP Irp, PKEVENT Event) {
   RtlZeroMemory(&address, sizeof(address));
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = RtlUlongByteSwap(INADDR_LOOPBACK);
-  status = EchoEnableAccept(Socket);
-  if (!NT_SUCCESS(status)) return status;
   status = EchoWait(Irp, Event,
                     listen->WskBind(Socket, (PSOCKADDR)&address, 0, EchoPrepare(Irp, Event)));
+  if (!NT_SUCCESS(status)) return status;
+  /* A listening socket's callbacks are enabled only once it is bound
+   * (SO_WSK_EVENT_CALLBACK.ListenDatagramAfterBind). */
+  status = EchoEnableAccept(Socket);
   if (!NT_SUCCESS(status)) return status;
   return EchoWait(Irp, Event,
                   listen->WskGetLocalAddress(Socket, (PSOCKADDR)&EchoListenAddress,
