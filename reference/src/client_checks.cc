@@ -155,7 +155,9 @@ void CheckIrpRule(IrpRule rule, PIRP irp, const char* routine, const char* what)
     WskconfReportViolation(WskconfRuleClientCallIrpMissing, nullptr,
                            "%s: %s requires an IRP; Irp is NULL", routine, what);
   } else if (rule == IrpRule::kNone && irp != nullptr) {
-    WskconfReportViolation(WskconfRuleClientCallIrpNotAllowed, irp,
+    // Not reported against the IRP itself: the caller's IRP is still
+    // completed normally, and the finding is about the call.
+    WskconfReportViolation(WskconfRuleClientCallIrpNotAllowed, nullptr,
                            "%s: %s takes no IRP; Irp %p was given", routine,
                            what, static_cast<void*>(irp));
   }
@@ -251,6 +253,27 @@ void CheckControlSocketTarget(Socket* s, WSK_CONTROL_SOCKET_TYPE type,
       WskconfReportViolation(WskconfRuleClientCallWrongSocketState, s,
                              "WskControlSocket: %s %s", rule.name, why);
     }
+    return;
+  }
+}
+
+void CheckControlSocketIrql(WSK_CONTROL_SOCKET_TYPE type, ULONG code) {
+  static constexpr ULONG kPassiveOnly[] = {
+      static_cast<ULONG>(WS_SIO_ADDRESS_LIST_QUERY),
+      static_cast<ULONG>(WS_SIO_ADDRESS_LIST_CHANGE),
+      static_cast<ULONG>(WS_SIO_ADDRESS_LIST_SORT),
+      static_cast<ULONG>(WS_SIO_LOOPBACK_FAST_PATH),
+      static_cast<ULONG>(WS_SIO_QUERY_WFP_CONNECTION_REDIRECT_RECORDS),
+      static_cast<ULONG>(WS_SIO_QUERY_WFP_CONNECTION_REDIRECT_CONTEXT),
+      static_cast<ULONG>(WS_SIO_SET_WFP_CONNECTION_REDIRECT_RECORDS)};
+  if (type != WskIoctl || KeGetCurrentIrql() == PASSIVE_LEVEL) return;
+  for (ULONG passive_only : kPassiveOnly) {
+    if (code != passive_only) continue;
+    WskconfReportViolation(WskconfRuleIrqlPassiveOnlyCall, nullptr,
+                           "WskControlSocket: IOCTL 0x%08lX is issued only at "
+                           "PASSIVE_LEVEL; IRQL is %u",
+                           static_cast<unsigned long>(code),
+                           static_cast<unsigned>(KeGetCurrentIrql()));
     return;
   }
 }

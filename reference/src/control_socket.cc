@@ -44,6 +44,7 @@ NTSTATUS WSKAPI ControlSocket(PWSK_SOCKET Socket, WSK_CONTROL_SOCKET_TYPE Reques
                               PIRP Irp) {
   internal::Socket* s = nullptr;
   CheckControlSocketIrp(RequestType, Level, ControlCode, InputBuffer, InputSize, Irp);
+  CheckControlSocketIrql(RequestType, ControlCode);
   if (Irp != nullptr) {
     NTSTATUS result;
     if (!BeginCall(Socket, Irp, OpKind::kNone, &s,

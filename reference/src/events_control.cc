@@ -73,6 +73,13 @@ NTSTATUS SetEventCallbacks(const ControlRequest& req, SIZE_T* output_bytes) {
   }
   std::unique_lock<std::mutex> lock(s->mu);
   ReportIfTooEarly(s);
+  if (disable && s->category == Category::kListen &&
+      (events & ~static_cast<ULONG>(WSK_EVENT_ACCEPT)) != 0) {
+    // Events.ListenerConnectionEventsStay
+    WskconfReportViolation(WskconfRuleClientCallWrongSocketState, s,
+                           "WskControlSocket: connection callbacks enabled on a "
+                           "listening socket stay enabled");
+  }
   // WSK_SET_STATIC_EVENT_CALLBACKS.StaticEventsFixed: enabled for good.
   if (events & s->static_events) return STATUS_INVALID_DEVICE_STATE;
   if (!disable) {

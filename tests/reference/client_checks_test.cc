@@ -141,7 +141,22 @@ TEST_P(ClientChecksTest, OptionsOnTheWrongSocketAreReported) {
   ASSERT_NE(basic, nullptr);
   SetReuseAddress(basic);
   EXPECT_EQ(ConsumeViolations("ClientCall.WrongSocketState"), 1) << "not on basic sockets";
+  EXPECT_EQ(EnableEvents(basic, WSK_EVENT_RECEIVE), STATUS_INVALID_PARAMETER);
+  EXPECT_EQ(ConsumeViolations("ClientCall.WrongSocketState"), 1)
+      << "a basic socket has no callbacks without an extension";
   EXPECT_EQ(CloseSocket(basic), STATUS_SUCCESS);
+}
+
+TEST_P(ClientChecksTest, DisablingListenerConnectionEventsIsReported) {
+  RecordClause("Events.ListenerConnectionEventsStay");
+  PWSK_SOCKET l = client()->Socket(family(), WSK_FLAG_LISTEN_SOCKET);
+  ASSERT_NE(l, nullptr);
+  ASSERT_EQ(Bind(l, Loopback(family())), STATUS_SUCCESS);
+  EXPECT_EQ(EnableEvents(l, WSK_EVENT_RECEIVE), STATUS_SUCCESS);
+  EXPECT_EQ(WskconfGetViolationCount(), 0u) << "enabling them for accepted sockets is fine";
+  EnableEvents(l, WSK_EVENT_RECEIVE | WSK_EVENT_DISABLE);
+  EXPECT_EQ(ConsumeViolations("ClientCall.WrongSocketState"), 1);
+  EXPECT_EQ(CloseSocket(l), STATUS_SUCCESS);
 }
 
 TEST_P(ClientChecksTest, SendOnAnUnconnectedSocketIsReported) {
@@ -170,6 +185,22 @@ TEST_P(ClientChecksTest, ControlClientIrpRulesAreReported) {
   control(client()->client(), WSK_TRANSPORT_LIST_QUERY, 0, nullptr, 0, nullptr,
           &returned, nullptr);
   EXPECT_EQ(WskconfGetViolationCount(), 0u) << "a query without an IRP is silent";
+}
+
+TEST_P(ClientChecksTest, PassiveOnlyIoctlAtDispatchIsReported) {
+  RecordClause("Ioctls.PassiveOnlyCodes");
+  PWSK_SOCKET s = client()->Socket(family(), 0);
+  ASSERT_NE(s, nullptr);
+  SIZE_T returned = 0;
+  BasicTable(s)->WskControlSocket(s, WskIoctl, WS_SIO_ADDRESS_LIST_QUERY, 0, 0, nullptr,
+                                  0, nullptr, &returned, nullptr);
+  EXPECT_EQ(WskconfGetViolationCount(), 0u) << "at PASSIVE_LEVEL it is silent";
+  KIRQL old = KeRaiseIrqlToDpcLevel();
+  BasicTable(s)->WskControlSocket(s, WskIoctl, WS_SIO_ADDRESS_LIST_QUERY, 0, 0, nullptr,
+                                  0, nullptr, &returned, nullptr);
+  KeLowerIrql(old);
+  EXPECT_EQ(ConsumeViolations("Irql.PassiveOnlyCallAtRaisedIrql"), 1);
+  EXPECT_EQ(CloseSocket(s), STATUS_SUCCESS);
 }
 
 WSKCONF_FAMILY_TESTS(ClientChecksTest);

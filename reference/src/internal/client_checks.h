@@ -47,6 +47,11 @@ void CheckControlSocketTarget(Socket* s, WSK_CONTROL_SOCKET_TYPE type,
 // The same for a WskControlClient code.
 void CheckControlClientIrp(ULONG code, PIRP irp);
 
+// Irql.PassiveOnlyCallAtRaisedIrql when an IOCTL that is issued only at
+// PASSIVE_LEVEL (the address-list codes, SIO_LOOPBACK_FAST_PATH and the WFP
+// redirect codes) comes at a raised IRQL.
+void CheckControlSocketIrql(WSK_CONTROL_SOCKET_TYPE type, ULONG code);
+
 // ClientCall.CallbackReturnInvalid when an event callback returned anything
 // but STATUS_SUCCESS (or, where `may_refuse`, STATUS_REQUEST_NOT_ACCEPTED,
 // as WskAcceptEvent may).
