@@ -83,6 +83,7 @@ TEST_F(ClientControlTest, TransportQueryArgumentsChecked) {
                                                    nullptr, sizeof(list), list, &copied,
                                                    nullptr),
             STATUS_INVALID_PARAMETER);
+  EXPECT_EQ(ConsumeViolations("ClientCall.IrpNotAllowed"), 1) << "the mistakes made on purpose";
 }
 
 TEST_F(ClientControlTest, UnknownCodeFails) {
@@ -171,6 +172,7 @@ TEST_F(ClientControlTest, TransportChangeArgumentsChecked) {
       client()->client(), WSK_TRANSPORT_LIST_CHANGE, 0, nullptr, 0, nullptr, &returned,
       probe.Start());
   EXPECT_EQ(probe.Result(status), STATUS_INVALID_PARAMETER);
+  EXPECT_EQ(ConsumeViolations("ClientCall.IrpMissing"), 1) << "the mistakes made on purpose";
 }
 
 // ---- WSK_SET_STATIC_EVENT_CALLBACKS ----

@@ -164,6 +164,7 @@ TEST_P(ConditionalAcceptTest, OptionDefaultOffAndSetBeforeBind) {
   PWSK_SOCKET c = client()->Socket(family(), WSK_FLAG_CONNECTION_SOCKET);
   EXPECT_EQ(ConditionalOption(c, WskGetOption, &value), STATUS_NOT_SUPPORTED);
   EXPECT_EQ(CloseSocket(c), STATUS_SUCCESS);
+  EXPECT_EQ(ConsumeViolations("ClientCall.WrongSocketState"), 2) << "the mistakes made on purpose";
 }
 
 TEST_P(ConditionalAcceptTest, InspectAcceptDeliversThroughAcceptIrp) {
@@ -392,6 +393,7 @@ TEST_P(ConditionalAcceptTest, InspectCompleteArgumentsChecked) {
   EXPECT_EQ(CloseSocket(accepted), STATUS_SUCCESS);
   EXPECT_EQ(CloseSocket(l), STATUS_SUCCESS);
   close(host);
+  EXPECT_EQ(ConsumeViolations("ClientCall.WrongSocketState"), 1) << "the mistakes made on purpose";
 }
 
 WSKCONF_FAMILY_TESTS(ConditionalAcceptTest);

@@ -120,6 +120,7 @@ TEST_F(SecurityCacheTest, SizesAndNullsChecked) {
   ASSERT_EQ(Cache(relative.bytes, &cached), STATUS_SUCCESS);
   EXPECT_EQ(Release(cached, 4), STATUS_INVALID_PARAMETER);
   EXPECT_EQ(Release(cached), STATUS_SUCCESS);
+  EXPECT_EQ(ConsumeViolations("ClientCall.IrpNotAllowed"), 1) << "the mistakes made on purpose";
 }
 
 class SecurityCacheFamilyTest : public FamilyTest {};
