@@ -112,22 +112,35 @@ void OptionReadsUlong(const CaseInfo& info) {
       << "IoStatus.Information is not sizeof(ULONG)";
 }
 
-void OptionSetThenGet(const CaseInfo& info) {
-  WSKCONF_BEGIN_CASE(info);
+namespace {
+
+void SetThenGet(const CaseInfo& info, ULONG code) {
   WSKCONF_OPEN_SESSION(session);
   WskSocketOwner socket(session);
   ASSERT_TRUE(socket.Create(info.category, info.address_family));
   for (ULONG wanted : {1u, 0u}) {
-    const CallOutcome set = SetUlong(socket, CodeOf(info), wanted);
+    const CallOutcome set = SetUlong(socket, code, wanted);
     ASSERT_TRUE(set.ok);
     if (!ExpectClauseStatus(info, set.status, "WskSetOption")) return;
     ULONG value = 0xA5A5A5A5;
-    const CallOutcome got = GetUlong(socket, CodeOf(info), &value);
+    const CallOutcome got = GetUlong(socket, code, &value);
     ASSERT_TRUE(got.ok);
     if (!ExpectClauseStatus(info, got.status, "WskGetOption")) return;
     EXPECT_EQ(value != 0, wanted != 0)
         << "after setting " << wanted << " the option reads " << value;
   }
+}
+
+}  // namespace
+
+void OptionSetThenGet(const CaseInfo& info) {
+  WSKCONF_BEGIN_CASE(info);
+  SetThenGet(info, CodeOf(info));
+}
+
+void BroadcastSetThenGet(const CaseInfo& info) {
+  WSKCONF_BEGIN_CASE(info);
+  SetThenGet(info, SO_BROADCAST);
 }
 
 namespace {

@@ -212,7 +212,7 @@ const CaseRecipe kControl[] = {
     {"SO_REUSEADDR.BothReuseSpecificShares", "BindSameSpecificBothReuse", kElement},
     {"SO_WSK_EVENT_CALLBACK.DisableIdleSucceeds", "DisableIdleEventCallback", kListed,
      "listen datagram connection"},
-    {"WskSetOption.SetsOptionValue", "OptionSetThenGet", kListed, "datagram"},
+    {"WskSetOption.SetsOptionValue", "BroadcastSetThenGet", kListed, "datagram"},
     {"SIO_WSK_REGISTER_EXTENSION.UnknownNpiNotSupported", "RegisterUnknownExtension",
      kElement},
     {"SIO_WSK_REGISTER_EXTENSION.NoneDefinedToday", "RegisterUnknownExtension",

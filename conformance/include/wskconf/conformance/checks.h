@@ -168,6 +168,9 @@ void CloseCancelsPendingReceiveFrom(const CaseInfo& info);
 void OptionReadsZero(const CaseInfo& info);
 void OptionReadsUlong(const CaseInfo& info);
 void OptionSetThenGet(const CaseInfo& info);
+// The same with SO_BROADCAST on a datagram socket, for clauses about
+// WskSetOption itself (whose element value is the request type, not a code).
+void BroadcastSetThenGet(const CaseInfo& info);
 // Two sockets on one port, the second bind's status: no options; both
 // SO_REUSEADDR (wildcard / specific); after an SO_EXCLUSIVEADDRUSE owner of
 // the wildcard, a specific bind with SO_REUSEADDR / a wildcard bind with no
