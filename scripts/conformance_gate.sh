@@ -47,7 +47,8 @@ if [ "${2:-}" = "--update" ]; then
   exit 0
 fi
 
-grep -v '^#' "$list" | sort -u >"$work/expected.txt"
+# (grep finds nothing, and fails, once the list holds only its header.)
+{ grep -v '^#' "$list" || true; } | sort -u >"$work/expected.txt"
 new=$(comm -23 "$work/actual.txt" "$work/expected.txt")
 fixed=$(comm -13 "$work/actual.txt" "$work/expected.txt")
 echo "conformance gate: $total cases, $(wc -l <"$work/actual.txt") failing," \
