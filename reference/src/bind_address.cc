@@ -5,6 +5,7 @@
 #include <cerrno>
 
 #include "internal/address.h"
+#include "internal/address_sharing.h"
 #include "internal/errno_status.h"
 #include "internal/ops.h"
 #include "internal/client_checks.h"
@@ -43,15 +44,17 @@ NTSTATUS WSKAPI Bind(PWSK_SOCKET Socket, PSOCKADDR LocalAddress, ULONG Flags,
   std::unique_lock<std::mutex> lock(s->mu);
   if (s->state != State::kUnbound) {
     status = STATUS_INVALID_DEVICE_STATE;  // WskBind.SecondBindFails
-  } else if (bind(s->fd, reinterpret_cast<sockaddr*>(&host), length) != 0) {
-    status = StatusFromErrno(errno);  // WskBind.AddressInUseFails
-  } else if (s->category == Category::kListen) {
+  } else {
+    // WskBind.AddressInUseFails, as the sharing options decide it
+    status = BindShared(s, host, length);
+  }
+  if (NT_SUCCESS(status) && s->category == Category::kListen) {
     if (listen(s->fd, SOMAXCONN) != 0) {
       status = StatusFromErrno(errno);
     } else {
       s->state = State::kListening;
     }
-  } else {
+  } else if (NT_SUCCESS(status)) {
     s->state = State::kBound;
   }
   lock.unlock();

@@ -26,6 +26,7 @@ NTSTATUS WSKAPI CloseSocket(PWSK_SOCKET Socket, PIRP Irp) {
   ClaimAll(s->send_queue, cancelled);
   ClaimAll(s->connect_queue, cancelled);
   ClaimAll(s->disable_waiters, cancelled);
+  ClaimAll(s->address_change_queue, cancelled);  // SIO_ADDRESS_LIST_CHANGE.CompletedOnClose
   // WskDisconnect.CloseWithoutDisconnectIsAbortive; Close.NoAbortWhenFullyDisconnected
   if ((s->state == State::kConnected && !s->send_shutdown) ||
       s->state == State::kConnecting) {

@@ -24,7 +24,7 @@ const ControlEntry* FindControl(WSK_CONTROL_SOCKET_TYPE type, ULONG level, ULONG
       return &entry;
     }
   }
-  return nullptr;
+  return type == WskIoctl ? FindIoctl(code) : FindOption(type, level, code);
 }
 
 // The call without an IRP: the socket must be alive and not closing.
@@ -70,8 +70,12 @@ NTSTATUS WSKAPI ControlSocket(PWSK_SOCKET Socket, WSK_CONTROL_SOCKET_TYPE Reques
     if (status == STATUS_PENDING) return status;  // the handler queued Irp
   }
   if (Irp != nullptr) return Finish(Irp, status, output_bytes);
-  // WskControlSocket.OutputSizeReturnedWithoutIrp
-  if (OutputSizeReturned != nullptr && NT_SUCCESS(status)) *OutputSizeReturned = output_bytes;
+  // WskControlSocket.OutputSizeReturnedWithoutIrp; on STATUS_BUFFER_OVERFLOW
+  // the size the output needs (SIO_ADDRESS_LIST_QUERY.OverflowReportsSize).
+  if (OutputSizeReturned != nullptr &&
+      (NT_SUCCESS(status) || status == STATUS_BUFFER_OVERFLOW)) {
+    *OutputSizeReturned = output_bytes;
+  }
   return status;
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <mutex>
 #include <thread>
 
@@ -19,6 +20,7 @@ namespace wskconf::reference::internal {
 namespace {
 
 constexpr int kMaxEvents = 128;
+constexpr uintptr_t kAddressTag = 1;
 
 class Loop {
  public:
@@ -64,6 +66,23 @@ class Loop {
   }
 
   void Unwatch(Socket* s) { epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, s->fd, nullptr); }
+
+  // The netlink descriptor of a socket is registered with the socket's
+  // address plus kAddressTag (Socket is more than 1-aligned), so one epoll
+  // set serves both without a lookup.
+  NTSTATUS WatchAddresses(Socket* s) {
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLET;
+    ev.data.u64 = reinterpret_cast<uintptr_t>(s) | kAddressTag;
+    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, s->netlink_fd, &ev) != 0) {
+      return StatusFromErrno(errno);
+    }
+    return STATUS_SUCCESS;
+  }
+
+  void UnwatchAddresses(Socket* s) {
+    epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, s->netlink_fd, nullptr);
+  }
 
   void PostCompletion(PIRP irp) {
     std::lock_guard<std::mutex> lock(posted_mu_);
@@ -112,14 +131,19 @@ class Loop {
       int n = epoll_wait(epoll_fd_, events, kMaxEvents, -1);
       if (n < 0 && errno != EINTR) break;
       for (int i = 0; i < n; ++i) {
-        auto* s = static_cast<Socket*>(events[i].data.ptr);
-        if (s == nullptr) {
+        const uint64_t data = events[i].data.u64;
+        if (data == 0) {
           uint64_t count;
           ssize_t got = read(wake_fd_, &count, sizeof(count));
           (void)got;
           continue;
         }
-        OnSocketReady(s, events[i].events);
+        auto* s = reinterpret_cast<Socket*>(data & ~uint64_t{kAddressTag});
+        if ((data & kAddressTag) != 0) {
+          OnAddressesChanged(s);
+        } else {
+          OnSocketReady(s, events[i].events);
+        }
       }
       if (!RunPosted()) break;
     }
@@ -190,6 +214,8 @@ NTSTATUS LoopAddUser() { return TheLoop().AddUser(); }
 void LoopRemoveUser() { TheLoop().RemoveUser(); }
 NTSTATUS LoopWatch(Socket* s) { return TheLoop().Watch(s); }
 void LoopUnwatch(Socket* s) { TheLoop().Unwatch(s); }
+NTSTATUS LoopWatchAddresses(Socket* s) { return TheLoop().WatchAddresses(s); }
+void LoopUnwatchAddresses(Socket* s) { TheLoop().UnwatchAddresses(s); }
 void LoopPostCompletion(PIRP irp) { TheLoop().PostCompletion(irp); }
 void LoopPost(Socket* s, uint32_t work) { TheLoop().Post(s, work); }
 bool OnLoopThread() { return Loop::OnThread(); }

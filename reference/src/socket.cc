@@ -12,6 +12,7 @@
 #include <new>
 
 #include "internal/address.h"
+#include "internal/address_sharing.h"
 #include "internal/control.h"
 #include "internal/datagram.h"
 #include "internal/event_loop.h"
@@ -145,6 +146,8 @@ Socket* CreateSocket(Registration* registration, Category category,
 
 void FinishClose(Socket* s) {
   FreeDatagramBacklog(s);
+  StopWatchingAddresses(s);
+  ReleaseSharedAddress(s);
   LoopUnwatch(s);
   close(s->fd);
   s->fd = -1;

@@ -47,6 +47,19 @@ NTSTATUS QueryInspectId(const ControlRequest& req, SIZE_T* output_bytes);
 // SO_WSK_EVENT_CALLBACK (events_control.cc).
 NTSTATUS SetEventCallbacks(const ControlRequest& req, SIZE_T* output_bytes);
 
+// The row of a ULONG SOL_SOCKET option (control_options.cc) or of an IOCTL
+// (control_ioctls.cc); nullptr when the code is not one of theirs.
+const ControlEntry* FindOption(WSK_CONTROL_SOCKET_TYPE type, ULONG level, ULONG code);
+const ControlEntry* FindIoctl(ULONG code);
+
+// SIO_ADDRESS_LIST_QUERY and SIO_ADDRESS_LIST_CHANGE (address_list.cc).
+// The query may return STATUS_BUFFER_OVERFLOW with *output_bytes the size
+// the complete list needs.
+NTSTATUS QueryAddressList(const ControlRequest& req, SIZE_T* output_bytes);
+NTSTATUS WaitAddressListChange(const ControlRequest& req, SIZE_T* output_bytes);
+// Closes the rtnetlink socket of a socket being closed (FinishClose).
+void StopWatchingAddresses(Socket* s);
+
 }  // namespace wskconf::reference::internal
 
 #endif  // WSKCONF_REFERENCE_SRC_INTERNAL_CONTROL_H_

@@ -23,6 +23,11 @@ void LoopRemoveUser();
 NTSTATUS LoopWatch(Socket* s);
 // Stops watching s->fd; call before closing it.
 void LoopUnwatch(Socket* s);
+// Watches s->netlink_fd (SIO_ADDRESS_LIST_CHANGE, address_list.cc): the
+// loop calls OnAddressesChanged(s) when it becomes readable. The unwatch
+// comes before the descriptor is closed.
+NTSTATUS LoopWatchAddresses(Socket* s);
+void LoopUnwatchAddresses(Socket* s);
 
 // Hands `irp` (marked pending, IoStatus set) to the loop, which completes it
 // and releases its socket hold.
@@ -36,6 +41,8 @@ bool OnLoopThread();
 // Called by the loop (defined by the socket operations): the socket became
 // readable/writable or hung up (epoll bits), or was posted kLoopRescan.
 void OnSocketReady(Socket* s, uint32_t epoll_events);
+// Called by the loop: s->netlink_fd is readable (address_list.cc).
+void OnAddressesChanged(Socket* s);
 
 }  // namespace wskconf::reference::internal
 

@@ -82,6 +82,11 @@ struct Socket {
   bool receive_paused = false;  // WskReceiveEvent declined or took part
   bool receive_during_callback = false;  // a WskReceive while a callback ran
   bool nodelay_option = false;  // TCP_NODELAY set as a socket option
+  // Address sharing (SO_REUSEADDR, SO_EXCLUSIVEADDRUSE): set before WskBind,
+  // which decides with them (address_sharing.cc).
+  bool reuse_address = false;
+  bool exclusive_address = false;
+  bool holds_address = false;  // listed by BindShared until the close
   bool callback_running = false;
   ULONG event_mask = 0;        // enabled WSK_EVENT_* callbacks
   ULONG static_events = 0;     // of those, the ones WSK_SET_STATIC_EVENT_CALLBACKS fixed
@@ -92,6 +97,8 @@ struct Socket {
   IrpList receive_queue;
   IrpList send_queue;           // WskSend and graceful WskDisconnect, in order
   IrpList disable_waiters;      // event disables waiting for a callback
+  IrpList address_change_queue;  // SIO_ADDRESS_LIST_CHANGE notifications
+  int netlink_fd = -1;           // rtnetlink socket while one may wait
   uint32_t loop_posted = 0;     // work posted to the event loop (LoopWork)
   Socket* loop_next = nullptr;  // link in the event loop's posted list
   Indication* retained = nullptr;  // indications the client still holds
