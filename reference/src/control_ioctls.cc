@@ -5,7 +5,6 @@
 // redirection), each refused with the status its page documents for it.
 #include <linux/sockios.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
@@ -16,6 +15,7 @@
 #include "internal/control.h"
 #include "internal/datagram.h"
 #include "internal/errno_status.h"
+#include "internal/ops.h"
 
 namespace wskconf::reference::internal {
 namespace {
@@ -132,19 +132,17 @@ NTSTATUS QueryReceiveBacklog(const ControlRequest& req, SIZE_T* output_bytes) {
   return OutputSize(req, static_cast<SIZE_T>(queued), output_bytes);
 }
 
-// What keeps the path full: the host's congestion window times its segment
-// size, as Windows derives the ideal send backlog from the connection's
-// bandwidth-delay product (SIO_WSK_QUERY_IDEAL_SEND_BACKLOG.ReturnsSize).
+// The figure WskSendBacklogEvent reports too (send_backlog.cc), so the two
+// agree (SIO_WSK_QUERY_IDEAL_SEND_BACKLOG.ReturnsSize).
 NTSTATUS QueryIdealSendBacklog(const ControlRequest& req, SIZE_T* output_bytes) {
   NTSTATUS status = CheckBacklogQuery(req);
   if (!NT_SUCCESS(status)) return status;
-  tcp_info info{};
-  socklen_t length = sizeof(info);
-  if (getsockopt(req.socket->fd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0) {
-    return StatusFromErrno(errno);
+  SIZE_T ideal;
+  {
+    std::lock_guard<std::mutex> lock(req.socket->mu);
+    ideal = IdealSendBacklog(req.socket);
   }
-  return OutputSize(req, static_cast<SIZE_T>(info.tcpi_snd_cwnd) * info.tcpi_snd_mss,
-                    output_bytes);
+  return OutputSize(req, ideal, output_bytes);
 }
 
 // No extension interface is defined, so none is known here
