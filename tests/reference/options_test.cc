@@ -74,6 +74,10 @@ TEST_P(OptionsTest, OptionsRefusedOutsideTheirCategories) {
   for (ULONG code : {ULONG{WS_SO_RCVBUF}, ULONG{WS_SO_REUSEADDR}, kExclusiveAddressUse}) {
     EXPECT_EQ(SetUlong(basic, code, 1), STATUS_NOT_SUPPORTED) << code;  // NotOnBasic
   }
+  // The client mistakes this test makes on purpose (the verifier's ClientCall rules).
+  ConsumeViolations("ClientCall.IrpMissing");
+  ConsumeViolations("ClientCall.IrpNotAllowed");
+  ConsumeViolations("ClientCall.WrongSocketState");
 }
 
 TEST_P(OptionsTest, ReceiveBufferRoundTrips) {
@@ -121,6 +125,10 @@ TEST_P(OptionsTest, OptionWithoutIrpFailsAndChangesNothing) {
             STATUS_INVALID_PARAMETER);  // SO_KEEPALIVE.GetRequiresIrp
   EXPECT_EQ(value, 7u);
   EXPECT_EQ(Get(s, WS_SO_KEEPALIVE), 0u);
+  // The client mistakes this test makes on purpose (the verifier's ClientCall rules).
+  ConsumeViolations("ClientCall.IrpMissing");
+  ConsumeViolations("ClientCall.IrpNotAllowed");
+  ConsumeViolations("ClientCall.WrongSocketState");
 }
 
 TEST_P(OptionsTest, ShortBuffersFail) {
