@@ -3,14 +3,30 @@
 
 #include <fmt/format.h>
 
+#include <wskconf/verifier.h>
+
 #include "wskconf/provider_under_test.h"
 
 namespace wskconf::conformance::checks::internal {
 
 CaseScope::CaseScope(const CaseInfo& info)
     : trace_(info.spec_file, info.spec_line,
-             fmt::format("clause {} ({})", info.clause_id, info.strength)) {
+             fmt::format("clause {} ({})", info.clause_id, info.strength)),
+      live_mdls_at_start_(WskconfLiveMdlCount()) {
   RecordClause(info);
+}
+
+CaseScope::~CaseScope() {
+  // An IRP the harness gave up on may still hold MDLs: that is already a
+  // failure of its own.
+  if (LeakedObjectCount() > 0) return;
+  const ULONG live = WskconfLiveMdlCount();
+  if (live <= live_mdls_at_start_) return;
+  ::testing::Test::RecordProperty("violated_clause", "Leak.Mdl");
+  ADD_FAILURE() << live - live_mdls_at_start_
+                << " MDL(s) allocated during the case are still allocated "
+                   "after its sockets were closed and its client "
+                   "deregistered (Leak.Mdl)";
 }
 
 bool ProviderConfigured() { return !ProviderPath().empty(); }

@@ -17,12 +17,19 @@ namespace wskconf::conformance::checks::internal {
 
 // Opened first in every helper: records the clause's properties and scopes
 // gtest messages with the clause id.
+// Destroyed last, after the case's sockets, buffers and session: MDLs still
+// allocated then that were not allocated when the case began are a leak of
+// the implementation (Leak.Mdl).
 class CaseScope {
  public:
   explicit CaseScope(const CaseInfo& info);
+  ~CaseScope();
+  CaseScope(const CaseScope&) = delete;
+  CaseScope& operator=(const CaseScope&) = delete;
 
  private:
   ::testing::ScopedTrace trace_;
+  ULONG live_mdls_at_start_;
 };
 
 // The expectation as text: "STATUS_X (0x...)" or "a status of class C".
