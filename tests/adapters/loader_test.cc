@@ -245,6 +245,8 @@ std::set<std::string> KernelExports() {
     char address[64], type[8], name[900];
     if (std::sscanf(line, "%63s %7s %899s", address, type, name) != 3) continue;
     if (std::strncmp(name, "_Z", 2) == 0) continue;  // C++ helpers of seh.h
+    // AddressSanitizer's one-definition-rule markers of exported data.
+    if (std::strncmp(name, "__odr_asan", 10) == 0) continue;
     names.insert(name);
   }
   pclose(pipe);
