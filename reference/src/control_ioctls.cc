@@ -133,14 +133,20 @@ NTSTATUS QueryReceiveBacklog(const ControlRequest& req, SIZE_T* output_bytes) {
 }
 
 // The figure WskSendBacklogEvent reports too (send_backlog.cc), so the two
-// agree (SIO_WSK_QUERY_IDEAL_SEND_BACKLOG.ReturnsSize).
+// agree (SIO_WSK_QUERY_IDEAL_SEND_BACKLOG.ReturnsSize). While the event is
+// enabled the ideal backlog is the figure last indicated: it changes only
+// when the client is told, not whenever the host's congestion window moves
+// between two loop passes (WskSendBacklogEvent.MatchesQuery).
 NTSTATUS QueryIdealSendBacklog(const ControlRequest& req, SIZE_T* output_bytes) {
   NTSTATUS status = CheckBacklogQuery(req);
   if (!NT_SUCCESS(status)) return status;
   SIZE_T ideal;
   {
     std::lock_guard<std::mutex> lock(req.socket->mu);
-    ideal = IdealSendBacklog(req.socket);
+    const Socket* s = req.socket;
+    ideal = (s->event_mask & WSK_EVENT_SEND_BACKLOG) && s->reported_backlog != 0
+                ? s->reported_backlog
+                : IdealSendBacklog(req.socket);
   }
   return OutputSize(req, ideal, output_bytes);
 }
