@@ -43,5 +43,6 @@ TSAN_OPTIONS=halt_on_error=1 \
   ctest --test-dir build-tsan -L reference -j "$jobs" --output-on-failure --timeout 120
 echo "== sanitizer build (address+undefined) =="
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+LSAN_OPTIONS=suppressions=$PWD/scripts/lsan.supp \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_build build-asan -DWSKCONF_SANITIZE=address -DCMAKE_BUILD_TYPE=Debug
