@@ -18,6 +18,10 @@ trap 'rm -rf "$work"' EXIT
 # closing, bind, listen, connect, send, receive, local address, control,
 # accept, disconnect, and the stream-socket features Wine's statement
 # declares unsupported), the IPv4 variant of each.
+# WskCloseSocket of a listen socket is left out: on a fresh prefix under load
+# Wine sometimes never completes that close (a 30 s hang, ERROR) and
+# sometimes does (PASS), so it cannot have one expected verdict; the full run
+# reports it.
 cases=(
   WskRegister_SuccessMakesRegistrationUsable.Once
   WskRegister_MultipleInstances.Once
@@ -26,7 +30,6 @@ cases=(
   WskSocket_CategoryFromFlags.Basic_Inet
   WskSocket_CategoryFromFlags.Listen_Inet
   WskCloseSocket_CompletesWithSuccess.Basic_Inet
-  WskCloseSocket_CompletesWithSuccess.Listen_Inet
   WskBind_SuccessCompletesIrpWithSuccess.Listen_Inet
   WskBind_SuccessCompletesIrpWithSuccess.Datagram_Inet
   WskListen_UnboundSocketFails.Stream_Inet
