@@ -9,6 +9,7 @@
 #include "internal/address.h"
 #include "internal/client_checks.h"
 #include "internal/client_level.h"
+#include "internal/control.h"
 #include "internal/datagram.h"
 #include "internal/errno_status.h"
 #include "internal/ops.h"
@@ -43,8 +44,9 @@ bool CombinationSupported(Category category, USHORT type, ULONG protocol) {
 }
 
 // WSK_CACHE_SD.UsableAtCreation: a socket's descriptor is NULL or a copy
-// this client cached (WSK_CACHE_SD.OnlyCachedForSockets); this host applies
-// no Windows security, so the descriptor is checked and then not used.
+// this client cached (WSK_CACHE_SD.OnlyCachedForSockets). The new socket
+// carries it (AdoptSecurityDescriptor) for SO_WSK_SECURITY to report; this
+// host applies no Windows security, so no access check reads it.
 bool DescriptorUsable(Registration* registration, PSECURITY_DESCRIPTOR descriptor) {
   return descriptor == nullptr || IsCachedSecurityDescriptor(registration, descriptor);
 }
@@ -85,6 +87,10 @@ NTSTATUS WSKAPI WskSocketImpl(PWSK_CLIENT Client, ADDRESS_FAMILY AddressFamily,
   Socket* s = CreateSocket(registration, category, AddressFamily, fd, State::kUnbound,
                            SocketContext, Dispatch);
   if (s == nullptr) return Finish(Irp, STATUS_INSUFFICIENT_RESOURCES, 0);
+  if (!AdoptSecurityDescriptor(s, SecurityDescriptor)) {
+    DestroyUnpublished(s);  // released by the client meanwhile
+    return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
+  }
   if (category == Category::kDatagram && !InitDatagram(s)) {
     DestroyUnpublished(s);
     return Finish(Irp, STATUS_INSUFFICIENT_RESOURCES, 0);
@@ -130,6 +136,10 @@ NTSTATUS WSKAPI WskSocketConnectImpl(
   Socket* s = CreateSocket(registration, Category::kConnection, family, fd, State::kBound,
                            SocketContext, Dispatch);
   if (s == nullptr) return Finish(Irp, STATUS_INSUFFICIENT_RESOURCES, 0);
+  if (!AdoptSecurityDescriptor(s, SecurityDescriptor)) {
+    DestroyUnpublished(s);
+    return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
+  }
   IrpOp op(Irp);
   op.set_kind(OpKind::kSocketConnect);
   op.set_socket(s);

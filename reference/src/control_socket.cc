@@ -14,6 +14,8 @@ const ControlEntry kControlTable[] = {
     {WskSetOption, WS_SOL_SOCKET, SO_WSK_EVENT_CALLBACK, SetEventCallbacks},
     {WskSetOption, WS_SOL_SOCKET, WS_SO_CONDITIONAL_ACCEPT, ConditionalAcceptOption},
     {WskGetOption, WS_SOL_SOCKET, WS_SO_CONDITIONAL_ACCEPT, ConditionalAcceptOption},
+    {WskSetOption, WS_SOL_SOCKET, SO_WSK_SECURITY, SecurityOption},
+    {WskGetOption, WS_SOL_SOCKET, SO_WSK_SECURITY, SecurityOption},
     {WskIoctl, 0, SIO_WSK_QUERY_INSPECT_ID, QueryInspectId},
 };
 

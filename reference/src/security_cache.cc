@@ -1,8 +1,9 @@
 // WSK_CACHE_SD and WSK_RELEASE_SD: the provider's cache of security
-// descriptors. This host enforces no Windows security, so a cached
-// descriptor is only kept, never applied: a validated self-relative copy of
+// descriptors. A cached descriptor is a validated self-relative copy of
 // what the client passed, shared (with a reference count) by every caching
 // of the same bytes, as Windows' descriptor cache shares identical ones.
+// Sockets carry references too (SO_WSK_SECURITY, socket_security.cc); this
+// host enforces no Windows security, so no access check ever reads them.
 #include <cstddef>
 #include <cstring>
 
@@ -133,13 +134,12 @@ bool PointerArgument(SIZE_T size, PVOID buffer) {
 
 }  // namespace
 
-NTSTATUS CacheSecurityDescriptor(Registration* r, SIZE_T input_size, PVOID input,
-                                 SIZE_T output_size, PVOID output) {
-  if (!PointerArgument(input_size, input) || !PointerArgument(output_size, output)) {
-    return STATUS_INVALID_PARAMETER;
-  }
-  auto* sd = *static_cast<const unsigned char* const*>(input);
-  if (sd == nullptr) return STATUS_INVALID_PARAMETER;
+namespace {
+
+// Caches the descriptor at `sd` (absolute or self-relative, checked) and
+// writes the cached copy's address to *cached: a new entry, or one more
+// reference on the entry holding the same bytes.
+NTSTATUS CacheBytes(Registration* r, const unsigned char* sd, PVOID* cached) {
   Component parts[kParts];
   NTSTATUS status = Capture(sd, parts);
   if (!NT_SUCCESS(status)) return status;
@@ -150,7 +150,7 @@ NTSTATUS CacheSecurityDescriptor(Registration* r, SIZE_T input_size, PVOID input
   for (CachedSecurityDescriptor* e = settings.descriptors; e != nullptr; e = e->next) {
     if (e->length == copy->length && std::memcmp(e->bytes, copy->bytes, e->length) == 0) {
       ++e->references;  // the same descriptor: share the cached copy
-      *static_cast<PVOID*>(output) = e->bytes;
+      *cached = e->bytes;
       lock.unlock();
       ExFreePoolWithTag(copy, kCacheTag);
       return STATUS_SUCCESS;
@@ -158,8 +158,58 @@ NTSTATUS CacheSecurityDescriptor(Registration* r, SIZE_T input_size, PVOID input
   }
   copy->next = settings.descriptors;
   settings.descriptors = copy;
-  *static_cast<PVOID*>(output) = copy->bytes;
+  *cached = copy->bytes;
   return STATUS_SUCCESS;
+}
+
+// The descriptor a socket gets when the client gives none
+// (SO_WSK_SECURITY.DefaultForbidsSharing): owner and group LocalSystem
+// (S-1-5-18) and a present but empty DACL, which grants nobody access, so
+// no other socket may share the address. Self-relative: the header, two
+// 12-byte SIDs at 20 and 32, the 8-byte ACL at 44.
+struct DefaultDescriptor {
+  unsigned char bytes[kRelativeHeader + 12 + 12 + kAclHeader];
+  DefaultDescriptor() {
+    static constexpr unsigned char kSystemSid[12] = {kSidRevision, 1, 0, 0, 0, 0,
+                                                     0, 5, 18, 0, 0, 0};
+    static constexpr unsigned char kEmptyAcl[kAclHeader] = {kMinAclRevision, 0,
+                                                            kAclHeader, 0, 0, 0, 0, 0};
+    std::memset(bytes, 0, sizeof(bytes));
+    bytes[0] = kDescriptorRevision;
+    const USHORT control = kSelfRelative | kDaclPresent;
+    std::memcpy(bytes + 2, &control, sizeof(control));
+    const ULONG offsets[kParts] = {20, 32, 0, 44};  // owner, group, SACL, DACL
+    std::memcpy(bytes + 4, offsets, sizeof(offsets));
+    std::memcpy(bytes + 20, kSystemSid, sizeof(kSystemSid));
+    std::memcpy(bytes + 32, kSystemSid, sizeof(kSystemSid));
+    std::memcpy(bytes + 44, kEmptyAcl, sizeof(kEmptyAcl));
+  }
+};
+
+}  // namespace
+
+NTSTATUS CacheSecurityDescriptor(Registration* r, SIZE_T input_size, PVOID input,
+                                 SIZE_T output_size, PVOID output) {
+  if (!PointerArgument(input_size, input) || !PointerArgument(output_size, output)) {
+    return STATUS_INVALID_PARAMETER;
+  }
+  auto* sd = *static_cast<const unsigned char* const*>(input);
+  if (sd == nullptr) return STATUS_INVALID_PARAMETER;
+  return CacheBytes(r, sd, static_cast<PVOID*>(output));
+}
+
+NTSTATUS CacheDefaultSecurityDescriptor(Registration* r, PVOID* cached) {
+  static const DefaultDescriptor kDefault;
+  return CacheBytes(r, kDefault.bytes, cached);
+}
+
+bool ReferenceSecurityDescriptor(Registration* r, const void* descriptor) {
+  ClientSettings& settings = r->settings();
+  std::lock_guard<std::mutex> lock(settings.mu);
+  CachedSecurityDescriptor* e = FindLocked(settings, descriptor);
+  if (e == nullptr) return false;
+  ++e->references;
+  return true;
 }
 
 NTSTATUS ReleaseSecurityDescriptor(Registration* r, SIZE_T input_size, PVOID input) {

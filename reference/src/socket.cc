@@ -148,6 +148,7 @@ void FinishClose(Socket* s) {
   FreeDatagramBacklog(s);
   StopWatchingAddresses(s);
   ReleaseSharedAddress(s);
+  DropSecurityDescriptor(s);
   LoopUnwatch(s);
   close(s->fd);
   s->fd = -1;

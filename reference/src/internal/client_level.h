@@ -44,6 +44,14 @@ NTSTATUS CacheSecurityDescriptor(Registration* r, SIZE_T input_size, PVOID input
 NTSTATUS ReleaseSecurityDescriptor(Registration* r, SIZE_T input_size, PVOID input);
 // True when `descriptor` is a copy this registration's cache holds.
 bool IsCachedSecurityDescriptor(Registration* r, const void* descriptor);
+// Takes one more reference on the cached copy `descriptor` (a socket that
+// carries it, SO_WSK_SECURITY); false when the cache holds no such copy.
+// Each reference is dropped with ReleaseSecurityDescriptor.
+bool ReferenceSecurityDescriptor(Registration* r, const void* descriptor);
+// Writes to *cached a referenced cached copy of the default descriptor of a
+// socket given none (SO_WSK_SECURITY.DefaultForbidsSharing);
+// STATUS_INSUFFICIENT_RESOURCES.
+NTSTATUS CacheDefaultSecurityDescriptor(Registration* r, PVOID* cached);
 // Frees every copy still cached (WskDeregister).
 void FreeSecurityCache(Registration* r);
 

@@ -44,6 +44,15 @@ ULONG AllowedEvents(Category category);
 NTSTATUS ConditionalAcceptOption(const ControlRequest& req, SIZE_T* output_bytes);
 NTSTATUS QueryInspectId(const ControlRequest& req, SIZE_T* output_bytes);
 
+// SO_WSK_SECURITY, set and get (socket_security.cc).
+NTSTATUS SecurityOption(const ControlRequest& req, SIZE_T* output_bytes);
+// Gives a socket being created the client's cached descriptor (nullptr:
+// none, the default applies) and takes a reference on it; false when the
+// descriptor is not one the client's cache holds. Caller holds no lock.
+bool AdoptSecurityDescriptor(Socket* s, PSECURITY_DESCRIPTOR descriptor);
+// Drops the socket's reference on its descriptor (FinishClose).
+void DropSecurityDescriptor(Socket* s);
+
 // SO_WSK_EVENT_CALLBACK (events_control.cc).
 NTSTATUS SetEventCallbacks(const ControlRequest& req, SIZE_T* output_bytes);
 

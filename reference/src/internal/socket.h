@@ -87,6 +87,9 @@ struct Socket {
   bool reuse_address = false;
   bool exclusive_address = false;
   bool holds_address = false;  // listed by BindShared until the close
+  // SO_WSK_SECURITY: a referenced copy in the client's descriptor cache, or
+  // nullptr for the default (socket_security.cc).
+  PVOID security_descriptor = nullptr;
   bool callback_running = false;
   ULONG event_mask = 0;        // enabled WSK_EVENT_* callbacks
   ULONG static_events = 0;     // of those, the ones WSK_SET_STATIC_EVENT_CALLBACKS fixed
