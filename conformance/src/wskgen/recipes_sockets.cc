@@ -122,8 +122,6 @@ const CaseRecipe kIoctls[] = {
      "SetRedirectRecordsStatuses", kElement},
     {"SIO_WSK_QUERY_RECEIVE_BACKLOG.ReportsUnreadBytes", "ReceiveBacklogCounts",
      kElement},
-    {"SIO_WSK_REGISTER_EXTENSION.AllSocketTypes", "RegisterUnknownExtension",
-     kElement},
     {"SIO_WSK_SET_REMOTE_ADDRESS.SendsGoThere", "FixedRemoteSendsThere", kElement},
     {"SIO_WSK_SET_REMOTE_ADDRESS.FiltersReceives", "FixedRemoteFiltersReceives",
      kElement},
