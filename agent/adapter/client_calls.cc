@@ -2,7 +2,9 @@
 // each forwards one call to the agent, whose provider (Wine's netio.sys, or
 // Windows') answers it. Pointers the client passes become protocol fields;
 // outputs come back with the RETURN or the IRP's COMPLETION.
+#include <cstdio>
 #include <cstring>
+#include <string>
 
 #include "forwarder.h"
 #include "wskconf/adapter_abi.h"
@@ -268,6 +270,13 @@ NTSTATUS WskQueryProviderCharacteristics(
       MessageBuilder::Call(WSKA_FN_QUERY_PROVIDER_CHARACTERISTICS);
   call.Set(WSKA_TAG_REGISTRATION, client->handle);
   auto answer = Forwarder::Get().CallNow("WskQueryProviderCharacteristics", call);
+  // The agent answers for a provider without the routine (Wine's netio.sys
+  // has only a stub that would end winedevice.exe) and says why.
+  if (answer.Has(WSKA_TAG_TEXT)) {
+    const wskconf::agent::Bytes why = answer.Blob(WSKA_TAG_TEXT);
+    std::fprintf(stderr, "wine adapter: WskQueryProviderCharacteristics: %s\n",
+                 std::string(why.begin(), why.end()).c_str());
+  }
   if (NT_SUCCESS(answer->status) && characteristics != nullptr) {
     characteristics->LowestVersion = static_cast<USHORT>(answer->version_min);
     characteristics->HighestVersion = static_cast<USHORT>(answer->version_max);

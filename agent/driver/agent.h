@@ -194,6 +194,13 @@ ULONG AgentSocketCall(const WSKA_MESSAGE *Call, WSKA_MESSAGE *Return,
                       PAGENT_OP *OpOut);
 VOID AgentFillCompletion(PAGENT_OP Op, WSKA_MESSAGE *Completion);
 
+/* agent_provider.c: the provider's WskQueryProviderCharacteristics, found
+ * in its image at run time; NULL with *Why set when it is absent (or only
+ * an unimplemented-function stub). PASSIVE_LEVEL. */
+typedef NTSTATUS(WSKAPI *AGENT_QUERY_ROUTINE)(PWSK_REGISTRATION,
+                                              PWSK_PROVIDER_CHARACTERISTICS);
+AGENT_QUERY_ROUTINE AgentFindQueryRoutine(const char **Why);
+
 /* agent_requests.c: one message from the relay. PASSIVE_LEVEL. */
 VOID AgentHandleMessage(const UCHAR *Bytes, SIZE_T Size);
 

@@ -45,6 +45,28 @@ static PAGENT_REGISTRATION Lookup(const WSKA_MESSAGE *Call, BOOLEAN Captured,
   return r;
 }
 
+/* A provider without the routine gets STATUS_NOT_IMPLEMENTED from the
+ * agent, with the reason in TEXT, instead of a call into nothing. */
+static VOID QueryCharacteristics(PAGENT_REGISTRATION R, WSKA_MESSAGE *Return) {
+  WSK_PROVIDER_CHARACTERISTICS c = {0, 0};
+  const char *why = NULL;
+  AGENT_QUERY_ROUTINE query = AgentFindQueryRoutine(&why);
+  if (query == NULL) {
+    Return->status = STATUS_NOT_IMPLEMENTED;
+    Return->text.data = (const uint8_t *)why;
+    for (Return->text.size = 0; why[Return->text.size] != '\0';) {
+      ++Return->text.size;
+    }
+    WskaSet(Return, WSKA_TAG_TEXT);
+    return;
+  }
+  Return->status = query(&R->Registration, &c);
+  Return->version_min = c.LowestVersion;
+  Return->version_max = c.HighestVersion;
+  WskaSet(Return, WSKA_TAG_VERSION_MIN);
+  WskaSet(Return, WSKA_TAG_VERSION_MAX);
+}
+
 static ULONG Registration(const WSKA_MESSAGE *Call, WSKA_MESSAGE *Return) {
   ULONG error;
   PAGENT_REGISTRATION r = Lookup(Call, FALSE, &error);
@@ -69,14 +91,8 @@ static ULONG Registration(const WSKA_MESSAGE *Call, WSKA_MESSAGE *Return) {
       WskReleaseProviderNPI(&r->Registration);
       if (r->Captures > 0) InterlockedDecrement(&r->Captures);
       break;
-    default: { /* WSKA_FN_QUERY_PROVIDER_CHARACTERISTICS */
-      WSK_PROVIDER_CHARACTERISTICS c = {0, 0};
-      Return->status = WskQueryProviderCharacteristics(&r->Registration, &c);
-      Return->version_min = c.LowestVersion;
-      Return->version_max = c.HighestVersion;
-      WskaSet(Return, WSKA_TAG_VERSION_MIN);
-      WskaSet(Return, WSKA_TAG_VERSION_MAX);
-    }
+    default: /* WSKA_FN_QUERY_PROVIDER_CHARACTERISTICS */
+      QueryCharacteristics(r, Return);
   }
   return WSKA_E_OK;
 }
@@ -222,7 +238,9 @@ static ULONG GetNameInfo(const WSKA_MESSAGE *Call, PAGENT_REGISTRATION R,
   USHORT node_size = (USHORT)(NI_MAXHOST * sizeof(WCHAR));
   PAGENT_OP op;
   if (WskaHas(Call, WSKA_TAG_LENGTH)) {
-    if (Call->length > node_size) return WSKA_E_BAD_VALUE;
+    /* Any size a UNICODE_STRING can describe (a client's buffer may be
+     * larger than NI_MAXHOST characters). */
+    if (Call->length > 0xFFFEu) return WSKA_E_BAD_VALUE;
     node_size = (USHORT)Call->length;
   }
   op = AgentNewOp(Call, TRUE);

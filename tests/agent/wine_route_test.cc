@@ -409,6 +409,31 @@ TEST_F(WineRoute, TheAgentRefusesBadRequestsWithAReasonAndGoesOn) {
   EXPECT_EQ(reg->type, WSKA_MSG_RETURN);
 }
 
+// Wine 8's netio.sys exports WskQueryProviderCharacteristics only as an
+// unimplemented-function stub, which ended winedevice.exe when the agent
+// imported and called it. The agent now looks the routine up and answers
+// STATUS_NOT_IMPLEMENTED itself, with the reason, and goes on serving.
+TEST_F(WineRoute, AnAbsentQueryRoutineIsRefusedWithoutEndingWine) {
+  constexpr uint32_t kStatusNotImplemented = 0xC0000002;
+  uint32_t registration = Attach();
+  Message query =
+      Call(MessageBuilder::Call(WSKA_FN_QUERY_PROVIDER_CHARACTERISTICS)
+               .Set(WSKA_TAG_REGISTRATION, registration));
+  ASSERT_EQ(query->type, WSKA_MSG_RETURN);
+  EXPECT_EQ(static_cast<uint32_t>(query->status), kStatusNotImplemented);
+  Bytes why = query.Blob(WSKA_TAG_TEXT);
+  RecordProperty("WskQueryProviderCharacteristics",
+                 std::string(why.begin(), why.end()));
+  EXPECT_NE(std::string(why.begin(), why.end())
+                .find("WskQueryProviderCharacteristics"),
+            std::string::npos);
+  EXPECT_FALSE(query.Has(WSKA_TAG_VERSION_MIN));
+  // winedevice.exe is still there: a socket can be made after the query.
+  EXPECT_NE(NewSocket(registration, kFlagListen), 0u)
+      << session_->diagnostics();
+  EXPECT_TRUE(session_->alive());
+}
+
 TEST_F(WineRoute, AnIrpNetioNeverCompletesIsReportedAsNoCompletion) {
   uint32_t registration = Attach();
   uint32_t listener = NewSocket(registration, kFlagListen);
