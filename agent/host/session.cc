@@ -24,6 +24,10 @@ using conformance::OkStatus;
 
 constexpr size_t kDiagnosticsLimit = 64 * 1024;
 constexpr Millis kShutdownCallTimeout{15000};
+// A write that fails because the relay is gone waits this long for the
+// reader thread to learn how it ended (end of stream, then its exit status,
+// itself waited for up to kStopTimeout), so the error names the exit.
+constexpr Millis kDeathNoticeTimeout = kStopTimeout + Millis{5000};
 
 // Reads exactly `size` bytes; false at end of stream or on error.
 bool ReadFull(int fd, uint8_t* out, size_t size) {
@@ -250,10 +254,12 @@ Status AgentSession::Write(const Bytes& frame) {
     done += static_cast<size_t>(n);
   }
   if (done == frame.size()) return OkStatus();
-  std::lock_guard lock(mu_);
+  const int error = errno;
+  std::unique_lock lock(mu_);
+  changed_.wait_for(lock, kDeathNoticeTimeout, [&] { return dead_; });
   return dead_ ? DeadError()
                : FailedPreconditionError(fmt::format(
-                     "writing to the relay failed: {}", std::strerror(errno)));
+                     "writing to the relay failed: {}", std::strerror(error)));
 }
 
 Status AgentSession::DeadError() const {
