@@ -9,6 +9,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <random>
 
 #include <fmt/format.h>
 
@@ -24,27 +26,60 @@ using conformance::Status;
 using conformance::StatusOr;
 
 constexpr size_t kDiagnosticsLimit = 256 * 1024;
+constexpr size_t kSaidLimit = 64 * 1024;
 constexpr char kListeningLine[] = "waiting for the runner on TCP";
 // Starting Wine's side (wineserver, winedevice.exe, the service) takes a
 // few seconds, and over a minute on a machine loaded by parallel builds.
 constexpr std::chrono::milliseconds kStartTimeout{180000};
+// Relays that end before they listen (their port was taken meanwhile) are
+// started again on another port this many times before Start gives up.
+constexpr int kStartAttempts = 3;
+// The port is picked below the kernel's ephemeral range, which connect()
+// and bind(0) draw from: under parallel test runs a port picked there was
+// sometimes taken by another process's connection in the seconds Wine
+// needs to start, and the relay could not listen (WSAEADDRINUSE).
+constexpr uint16_t kLowestPort = 10000;
+constexpr int kPortCandidates = 64;
 
-// A loopback port nobody listens on now (the relay binds it next).
-StatusOr<uint16_t> FreeLoopbackPort() {
+// Whether 127.0.0.1:port can be bound now (port 0: any; *port gets it).
+bool BindableLoopbackPort(uint16_t* port) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(*port);
   socklen_t size = sizeof(address);
-  if (fd < 0 ||
-      bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-    if (fd >= 0) close(fd);
-    return FailedPreconditionError(fmt::format(
-        "no free loopback TCP port for the relay: {}", std::strerror(errno)));
+  const bool ok =
+      fd >= 0 &&
+      bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0;
+  if (fd >= 0) close(fd);
+  if (ok) *port = ntohs(address.sin_port);
+  return ok;
+}
+
+// The first port of the kernel's ephemeral range (32768 by default).
+uint16_t EphemeralLow() {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  unsigned low = 32768;
+  if (!(range >> low) || low <= kLowestPort || low > 65535) low = 32768;
+  return static_cast<uint16_t>(low);
+}
+
+// A loopback port nobody uses now (the relay binds it next), preferably
+// one no other process is handed by the kernel.
+StatusOr<uint16_t> FreeLoopbackPort() {
+  const uint16_t high = EphemeralLow();
+  std::minstd_rand pick(static_cast<unsigned>(
+      std::chrono::steady_clock::now().time_since_epoch().count() ^ getpid()));
+  for (int i = 0; i < kPortCandidates; ++i) {
+    uint16_t port = static_cast<uint16_t>(kLowestPort + pick() % (high - kLowestPort));
+    if (BindableLoopbackPort(&port)) return port;
   }
-  close(fd);
-  return ntohs(address.sin_port);
+  uint16_t any = 0;
+  if (BindableLoopbackPort(&any)) return any;
+  return FailedPreconditionError(fmt::format(
+      "no free loopback TCP port for the relay: {}", std::strerror(errno)));
 }
 
 }  // namespace
@@ -54,7 +89,7 @@ RelayServer::RelayServer(const WinePrefix& prefix, std::string agent_dir,
     : prefix_(prefix), agent_dir_(std::move(agent_dir)), port_(port) {}
 
 StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(
-    const WinePrefix& prefix, std::string agent_dir) {
+    const WinePrefix& prefix, std::string agent_dir, uint16_t first_port) {
   const std::string relay = agent_dir + "/wskconf_relay.exe";
   if (access(relay.c_str(), R_OK) != 0 ||
       access((agent_dir + "/wskconf_agent.sys").c_str(), R_OK) != 0) {
@@ -63,22 +98,37 @@ StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(
         "wskconf_agent_relay and wskconf_agent_driver targets)",
         agent_dir));
   }
-  WSKCONF_ASSIGN_OR_RETURN(uint16_t port, FreeLoopbackPort());
+  uint16_t port = first_port;
+  if (port == 0) {
+    WSKCONF_ASSIGN_OR_RETURN(port, FreeLoopbackPort());
+  }
   std::unique_ptr<RelayServer> server(
       new RelayServer(prefix, std::move(agent_dir), port));
   WSKCONF_RETURN_IF_ERROR(server->Launch());
-  if (Status up = server->WaitListening(kStartTimeout); !up.ok()) {
+  // The supervisor also starts a relay that ended before it listened again,
+  // on another port.
+  server->supervisor_ = std::thread([s = server.get()] { s->Supervise(); });
+  Status up;
+  {
+    std::unique_lock lock(server->mu_);
+    up = server->WaitListeningLocked(lock, kStartTimeout);
+  }
+  if (!up.ok()) {
     server->Stop();
     return up;
   }
-  server->supervisor_ = std::thread([s = server.get()] { s->Supervise(); });
   return server;
 }
 
 RelayServer::~RelayServer() { Stop(); }
 
 std::string RelayServer::address() const {
-  return fmt::format("127.0.0.1:{}", port_);
+  return fmt::format("127.0.0.1:{}", port_.load());
+}
+
+int RelayServer::restarts() const {
+  std::lock_guard lock(mu_);
+  return restarts_;
 }
 
 int RelayServer::relay_pid() const {
@@ -96,7 +146,7 @@ std::string RelayServer::diagnostics() const {
 Status RelayServer::Launch() {
   internal::ChildOptions options;
   options.argv = {prefix_.tools().wine64, agent_dir_ + "/wskconf_relay.exe",
-                  "--tcp", std::to_string(port_), "--serve"};
+                  "--tcp", std::to_string(port_.load()), "--serve"};
   options.env = prefix_.Environment();
   options.unset_env = {"DISPLAY"};
   options.pipe_stdin = options.pipe_stdout = options.pipe_stderr = true;
@@ -110,6 +160,7 @@ Status RelayServer::Launch() {
     std::lock_guard lock(mu_);
     relay_ = relay;
     listening_ = false;
+    said_.clear();
     generation = ++generation_;
   }
   stderr_reader_ = std::thread([this, relay, generation] {
@@ -128,40 +179,37 @@ void RelayServer::ReadDiagnostics(int fd, uint64_t generation) {
     if (diagnostics_.size() < kDiagnosticsLimit) {
       diagnostics_.append(buffer, static_cast<size_t>(n));
     }
-    // A listening line of this relay (not of one that died before it).
-    if (generation == generation_ &&
-        std::string_view(buffer, static_cast<size_t>(n)).find(kListeningLine) !=
-            std::string_view::npos) {
-      listening_ = true;
+    // Only the running relay's words count, not those of one that ended.
+    if (generation != generation_ || generation == ended_) continue;
+    // The listening line may arrive split over two reads: look for it where
+    // it could end in the bytes just read.
+    constexpr size_t kLineSize = sizeof(kListeningLine) - 1;
+    const size_t from = said_.size() >= kLineSize ? said_.size() - kLineSize + 1 : 0;
+    if (said_.size() < kSaidLimit) said_.append(buffer, static_cast<size_t>(n));
+    if (said_.find(kListeningLine, from) != std::string::npos) {
+      listening_ = listened_once_ = true;
     }
     changed_.notify_all();
   }
 }
 
-Status RelayServer::WaitListening(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mu_);
-  if (!changed_.wait_for(lock, timeout,
-                         [&] { return listening_ || stopping_.load(); }) ||
-      !listening_) {
-    return FailedPreconditionError(fmt::format(
-        "the relay did not listen on 127.0.0.1:{} within {} ms; it said: {}",
-        port_, timeout.count(), diagnostics_));
-  }
-  return OkStatus();
+Status RelayServer::WaitListeningLocked(std::unique_lock<std::mutex>& lock,
+                                        std::chrono::milliseconds timeout) {
+  changed_.wait_for(lock, timeout, [&] {
+    return listening_ || start_failed_ || stopping_.load();
+  });
+  if (listening_) return OkStatus();
+  return FailedPreconditionError(fmt::format(
+      "{} on 127.0.0.1:{} within {} ms; it said: {}",
+      start_failed_ ? "no relay could listen"
+                    : "the relay did not listen",
+      port_.load(), timeout.count(), diagnostics_));
 }
 
-Status RelayServer::Restart(std::chrono::milliseconds timeout) {
-  std::shared_ptr<internal::ChildProcess> relay;
-  uint64_t old;
-  {
-    std::lock_guard lock(mu_);
-    relay = relay_;
-    old = generation_;
-  }
-  if (relay != nullptr) relay->Kill();  // the supervisor starts the next
+Status RelayServer::WaitRestarted(int seen, std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   if (!changed_.wait_for(lock, timeout, [&] {
-        return (generation_ != old && listening_) || stopping_.load();
+        return (restarts_ > seen && listening_) || stopping_.load();
       }) ||
       stopping_) {
     return FailedPreconditionError(fmt::format(
@@ -169,6 +217,42 @@ Status RelayServer::Restart(std::chrono::milliseconds timeout) {
         timeout.count(), diagnostics_));
   }
   return OkStatus();
+}
+
+Status RelayServer::Restart(std::chrono::milliseconds timeout) {
+  std::shared_ptr<internal::ChildProcess> relay;
+  int seen;
+  {
+    std::lock_guard lock(mu_);
+    relay = relay_;
+    seen = restarts_;
+  }
+  if (relay != nullptr) relay->Kill();  // the supervisor starts the next
+  return WaitRestarted(seen, timeout);
+}
+
+bool RelayServer::PrepareRelaunch() {
+  std::lock_guard lock(mu_);
+  if (listened_once_) {
+    ++restarts_;  // same port: the case processes know it
+    return true;
+  }
+  if (++failed_starts_ >= kStartAttempts) {
+    start_failed_ = true;
+    changed_.notify_all();
+    return false;
+  }
+  auto port = FreeLoopbackPort();
+  if (!port.ok()) {
+    diagnostics_ += "wskconf: " + port.status().message() + "\n";
+    start_failed_ = true;
+    changed_.notify_all();
+    return false;
+  }
+  diagnostics_ += fmt::format(
+      "wskconf: the relay ended before it listened; trying port {}\n", *port);
+  port_ = *port;
+  return true;
 }
 
 // Waits for the relay to end; unless stopping, ends the rest of Wine's side
@@ -187,18 +271,25 @@ void RelayServer::Supervise() {
     {
       std::lock_guard lock(mu_);
       listening_ = false;
+      ended_ = generation_;
       diagnostics_ += fmt::format(
           "wskconf: the relay ended ({}); restarting Wine's side\n",
           internal::ChildProcess::DescribeStatus(status.value_or(0)));
     }
     prefix_.Kill().IgnoreError();
-    if (stopping_) return;
-    restarts_++;
+    if (stopping_ || !PrepareRelaunch()) return;
     if (Status launched = Launch(); !launched.ok()) {
       std::lock_guard lock(mu_);
       diagnostics_ += "wskconf: restarting the relay failed: " +
                       launched.message() + "\n";
+      start_failed_ = true;
+      changed_.notify_all();
       return;
+    }
+    // Stop() may have come while this relay started; it ends it then.
+    if (stopping_) {
+      std::lock_guard lock(mu_);
+      relay_->Kill();
     }
   }
 }

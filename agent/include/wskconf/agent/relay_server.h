@@ -29,24 +29,33 @@ class RelayServer {
  public:
   // Starts the relay of `agent_dir` (wskconf_relay.exe, wskconf_agent.sys)
   // in `prefix` on a free loopback port and waits until it listens (the
-  // agent is loaded by then). `prefix` must outlive the server.
+  // agent is loaded by then). `prefix` must outlive the server. A relay
+  // that ends before it listens (its port was taken meanwhile) is started
+  // again on another port, twice at most. `first_port` (0: a free one
+  // below the ephemeral range) is where the first relay tries.
   static conformance::StatusOr<std::unique_ptr<RelayServer>> Start(
-      const WinePrefix& prefix, std::string agent_dir);
+      const WinePrefix& prefix, std::string agent_dir,
+      uint16_t first_port = 0);
   ~RelayServer();  // Stop()
   RelayServer(const RelayServer&) = delete;
   RelayServer& operator=(const RelayServer&) = delete;
 
-  uint16_t port() const { return port_; }
+  // The port the relays listen on (fixed once the first relay listened).
+  uint16_t port() const { return port_.load(); }
   // "127.0.0.1:PORT", for WSKCONF_AGENT_ADDRESS.
   std::string address() const;
   // How often Wine's side was started again after it died.
-  int restarts() const { return restarts_.load(); }
+  int restarts() const;
   // The running relay's Linux process id (-1 between restarts).
   int relay_pid() const;
   // The relays' standard error so far, and why each one ended.
   std::string diagnostics() const;
-  // Waits until a relay listens again (after a restart), up to `timeout`.
-  conformance::Status WaitListening(std::chrono::milliseconds timeout);
+  // Waits until Wine's side has been started again more than `seen` times
+  // (restarts() before the caller killed something) and that relay
+  // listens, up to `timeout`. A relay still listening from before a kill
+  // does not count, however soon this is called after it.
+  conformance::Status WaitRestarted(int seen,
+                                    std::chrono::milliseconds timeout);
 
   // Kills the running relay (one that hangs, say in a call Wine never
   // returns from) and waits until Wine's side is back and listening.
@@ -58,19 +67,30 @@ class RelayServer {
  private:
   RelayServer(const WinePrefix& prefix, std::string agent_dir, uint16_t port);
   conformance::Status Launch();  // mu_ not held
+  // Until a relay listens, or the start failed or was stopped (mu_ held).
+  conformance::Status WaitListeningLocked(std::unique_lock<std::mutex>& lock,
+                                          std::chrono::milliseconds timeout);
   void Supervise();
+  // After a relay ended: whether to launch another (on a new port while
+  // none has listened yet); false ends the supervisor.
+  bool PrepareRelaunch();
   void ReadDiagnostics(int fd, uint64_t generation);
 
   const WinePrefix& prefix_;
   const std::string agent_dir_;
-  const uint16_t port_;
+  std::atomic<uint16_t> port_;
   mutable std::mutex mu_;
   std::condition_variable changed_;
   std::shared_ptr<internal::ChildProcess> relay_;
   uint64_t generation_ = 0;  // which relay the diagnostics are about
+  uint64_t ended_ = 0;       // the last relay seen to end
+  std::string said_;         // what the current relay said so far
   bool listening_ = false;
+  bool listened_once_ = false;  // the port is fixed from then on
+  int failed_starts_ = 0;       // relays that ended before listening
+  bool start_failed_ = false;   // gave up: no relay listened
   std::string diagnostics_;
-  std::atomic<int> restarts_{0};
+  int restarts_ = 0;
   std::atomic<bool> stopping_{false};
   std::thread supervisor_;
   std::thread stderr_reader_;
