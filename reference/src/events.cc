@@ -157,6 +157,20 @@ void LeaveCallback(Socket* s, std::unique_lock<std::mutex>& lock) {
   lock.lock();
 }
 
+// WSK_FLAG_ENTIRE_MESSAGE.EndsMessage: for TCP the flag means a segment of
+// the data carried the push bit, which Linux never shows a receiver. Senders
+// (Linux's and Windows') push the segment that ends each send call or
+// empties their send buffer, so data that ends where the host's receive
+// queue ended (the peek took less than it could) ends with the newest
+// segment, normally a pushed one; an indication cut at kIndicationBytes with
+// more queued behind it does not. An approximation, listed in the README:
+// a burst still arriving can end between two segments without a push.
+namespace {
+ULONG MessageFlags(SIZE_T indicated) {
+  return indicated < kIndicationBytes ? WSK_FLAG_ENTIRE_MESSAGE : 0;
+}
+}  // namespace
+
 void IndicateReceives(Socket* s, std::unique_lock<std::mutex>& lock) {
   for (;;) {
     const WSK_CLIENT_CONNECTION_DISPATCH* callbacks = ConnectionCallbacks(s);
@@ -192,7 +206,8 @@ void IndicateReceives(Socket* s, std::unique_lock<std::mutex>& lock) {
     }
     KIRQL irql = KeRaiseIrqlToDpcLevel();
     NTSTATUS status = callbacks->WskReceiveEvent(
-        context, WSK_FLAG_AT_DISPATCH_LEVEL, &ind->wsk, static_cast<SIZE_T>(n), &accepted);
+        context, WSK_FLAG_AT_DISPATCH_LEVEL | MessageFlags(static_cast<SIZE_T>(n)), &ind->wsk,
+        static_cast<SIZE_T>(n), &accepted);
     KeLowerIrql(irql);
     LeaveCallback(s, lock);
     if (status == STATUS_PENDING) {  // retained: the client owns it now

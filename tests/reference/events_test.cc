@@ -6,8 +6,11 @@
 
 #include <chrono>
 #include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
 
-#include "reference_test_util.h"
+#include "control_test_util.h"
 
 namespace wskconf::reference::testing {
 namespace {
@@ -27,6 +30,7 @@ struct ConnectionRecorder {
   ULONG disconnect_flags = 0;
   KIRQL irql = 0xff;
   ULONG receive_flags = 0;
+  std::vector<std::pair<SIZE_T, ULONG>> indications;  // bytes and Flags of each call
   NTSTATUS answer = STATUS_SUCCESS;
   SIZE_T accept_at_most = SIZE_MAX;  // with STATUS_SUCCESS
   PWSK_DATA_INDICATION retained = nullptr;
@@ -44,6 +48,7 @@ struct ConnectionRecorder {
     std::lock_guard<std::mutex> lock(self->mu);
     self->irql = KeGetCurrentIrql();
     self->receive_flags = flags;
+    if (data != nullptr) self->indications.emplace_back(indicated, flags);
     ++self->receive_calls;
     NTSTATUS answer = self->answer;
     if (data != nullptr && answer != STATUS_DATA_NOT_ACCEPTED) {
@@ -173,6 +178,42 @@ TEST_P(EventsTest, ReceiveEventTakesAStream) {
   HostWriteAll(pair_.host, bytes);
   ASSERT_TRUE(recorder_.WaitForBytes(bytes.size()));
   EXPECT_TRUE(recorder_.Received() == bytes);
+}
+
+TEST_P(EventsTest, EntireMessageMarksTheEndOfWhatArrived) {
+  RecordClause("WSK_FLAG_ENTIRE_MESSAGE.EndsMessage");
+  // 70,000 bytes wait before the event is enabled: the first indication
+  // (64 KiB, the most one carries) has more queued behind it, the second
+  // ends with the sender's last, pushed, segment.
+  const std::string bytes = Pattern(70000, 14);
+  HostWriteAll(pair_.host, bytes);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kExpectCompletion);
+  SIZE_T backlog = 0;
+  while (backlog < bytes.size() && std::chrono::steady_clock::now() < deadline) {
+    ASSERT_EQ(Ioctl(pair_.wsk, SIO_WSK_QUERY_RECEIVE_BACKLOG, 0, nullptr, sizeof(backlog),
+                    &backlog),
+              STATUS_SUCCESS);
+    std::this_thread::yield();
+  }
+  ASSERT_EQ(backlog, bytes.size()) << "the host's bytes never all arrived";
+  ASSERT_EQ(EnableEvents(pair_.wsk, WSK_EVENT_RECEIVE), STATUS_SUCCESS);
+  ASSERT_TRUE(recorder_.WaitForBytes(bytes.size()));
+  std::lock_guard<std::mutex> lock(recorder_.mu);
+  ASSERT_EQ(recorder_.indications.size(), 2u);
+  EXPECT_EQ(recorder_.indications[0].first, 65536u);
+  EXPECT_EQ(recorder_.indications[0].second & WSK_FLAG_ENTIRE_MESSAGE, 0u);
+  EXPECT_NE(recorder_.indications[1].second & WSK_FLAG_ENTIRE_MESSAGE, 0u);
+}
+
+TEST_P(EventsTest, SmallWriteIsAnEntireMessage) {
+  RecordClause("WSK_FLAG_ENTIRE_MESSAGE.EndsMessage");
+  ASSERT_EQ(EnableEvents(pair_.wsk, WSK_EVENT_RECEIVE), STATUS_SUCCESS);
+  HostWriteAll(pair_.host, "one segment");
+  ASSERT_TRUE(recorder_.WaitForBytes(11));
+  std::lock_guard<std::mutex> lock(recorder_.mu);
+  ASSERT_EQ(recorder_.indications.size(), 1u);
+  EXPECT_NE(recorder_.indications[0].second & WSK_FLAG_ENTIRE_MESSAGE, 0u);
 }
 
 TEST_P(EventsTest, PendingReceiveIrpGoesFirst) {
