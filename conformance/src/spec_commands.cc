@@ -62,8 +62,7 @@ std::optional<std::filesystem::path> DocsRootOrReport(
 int RunSpecLint(const std::filesystem::path& spec_dir,
                 const std::optional<std::filesystem::path>& docs,
                 std::ostream& out, std::ostream& err,
-                bool require_case_coverage,
-                bool require_client_marking) {
+                const SpecLintFlags& flags) {
   std::optional<Spec> spec = internal::LoadSpecOrReport(spec_dir, err);
   if (!spec) return kExitUnusable;
   std::optional<std::filesystem::path> docs_root =
@@ -71,20 +70,23 @@ int RunSpecLint(const std::filesystem::path& spec_dir,
   if (!docs_root) return kExitUnusable;
   LintOptions options;
   options.docs_root = *docs_root;
-  options.require_client_marking = require_client_marking;
+  options.require_client_marking = flags.require_client_marking;
   // Coverage by generated cases is checked when wskgen's recipes fit this
-  // spec (they are written for spec/; a fixture spec is linted without
-  // them unless coverage is required). Stale recipes stop wskgen itself.
+  // spec. They are written for spec/: recipes that do not fit are a finding
+  // unless uncovered clauses are allowed (a fixture spec).
   std::vector<Diagnostic> findings;
   std::set<std::string> covered;
   auto plan = PlanCases(*spec);
   if (plan.ok()) {
     covered = CoveredClauseIds(*plan);
     options.case_covered = &covered;
-    options.require_case_coverage = require_case_coverage;
-  } else if (require_case_coverage) {
-    findings.push_back(Diagnostic{{"conformance/src/wskgen/recipes.cc", 0},
-                                  plan.status().message()});
+    options.require_case_coverage = !flags.allow_uncovered;
+  } else if (!flags.allow_uncovered) {
+    findings.push_back(Diagnostic{
+        {"conformance/src/wskgen/recipes.cc", 0},
+        plan.status().message() +
+            " (coverage by generated cases cannot be judged; --allow-uncovered "
+            "lints a spec the recipes are not written for)"});
   }
   for (Diagnostic& finding : LintSpec(*spec, options)) {
     findings.push_back(std::move(finding));

@@ -32,10 +32,10 @@ int main(int argc, char** argv) {
                  "also report each client-side clause that is neither "
                  "checked by the verifier nor marked untestable");
 
-  bool require_coverage = false;
-  lint->add_flag("--require-coverage", require_coverage,
-                 "also report every provider clause no generated case checks "
-                 "and not marked untestable");
+  wc::SpecLintFlags lint_flags;
+  lint->add_flag("--allow-uncovered", lint_flags.allow_uncovered,
+                 "do not report provider clauses no generated case checks "
+                 "(reported by default), nor recipes that do not fit the spec");
 
   bool list_uncovered = false;
   CLI::App* coverage = spec->add_subcommand(
@@ -69,8 +69,8 @@ int main(int argc, char** argv) {
   std::optional<std::filesystem::path> docs;
   if (!docs_dir.empty()) docs = docs_dir;
   if (lint->parsed()) {
-    return wc::RunSpecLint(spec_dir, docs, std::cout, std::cerr,
-                           require_coverage, require_client_marking);
+    lint_flags.require_client_marking = require_client_marking;
+    return wc::RunSpecLint(spec_dir, docs, std::cout, std::cerr, lint_flags);
   }
   if (coverage->parsed()) {
     return wc::RunSpecCoverage(spec_dir, docs, std::cout, std::cerr,

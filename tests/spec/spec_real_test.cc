@@ -1,6 +1,7 @@
 // The loader and lint on the real spec/ of this tree: fast enough to run on
 // every build, and still catching a fault injected into a copy of it.
 #include <chrono>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -37,14 +38,19 @@ TEST(RealSpecTest, LoadsAndLintsWithinOneSecond) {
   EXPECT_GT(ComputeStats(*spec).clauses, 0);
 }
 
-TEST(RealSpecTest, FaultInjectedIntoACopyIsFound) {
-  ScratchDir dir;
+// Copies the real spec's files into `dir`.
+void CopyRealSpec(const ScratchDir& dir) {
   for (const auto& entry : std::filesystem::directory_iterator(kRealSpec)) {
     if (entry.path().extension() == ".xml") {
       std::filesystem::copy_file(entry.path(),
                                  dir.path() / entry.path().filename());
     }
   }
+}
+
+TEST(RealSpecTest, FaultInjectedIntoACopyIsFound) {
+  ScratchDir dir;
+  CopyRealSpec(dir);
   StatusOr<Spec> original = LoadSpecDir(dir.path(), "copy");
   ASSERT_TRUE(original.ok()) << original.status().message();
   ASSERT_FALSE(original->files.empty());
@@ -80,6 +86,33 @@ TEST(RealSpecTest, FaultInjectedIntoACopyIsFound) {
                     "' (first defined at " + first + ")",
                 "copy/zz-injected.xml:3: source page 'no/such/page.md' of "
                 "clause '" + taken_id + ".InjectedRule' does not exist"}));
+}
+
+// Issue 7: the lint fails on a provider clause no generated case covers,
+// unless told --allow-uncovered.
+TEST(RealSpecTest, UncoveredProviderClauseFailsTheLintByDefault) {
+  ScratchDir dir;
+  CopyRealSpec(dir);
+  WriteFile(dir.path() / "zz-uncovered.xml",
+            SpecDocument("<topic id=\"Uncovered\" source=\"guide/winsock-kernel-events.md\">\n"
+                         "<clause id=\"Uncovered.ProviderClause\" strength=\"MUST\" "
+                         "side=\"provider\" source=\"guide/winsock-kernel-events.md\">"
+                         "<text>x</text></clause></topic>"));
+  std::ostringstream out, err;
+  EXPECT_EQ(RunSpecLint(dir.path(), kRealDocs, out, err), kExitFindings) << err.str();
+  const std::string where = (dir.path() / "zz-uncovered.xml").string() + ":4: ";
+  EXPECT_NE(out.str().find(where + "provider clause 'Uncovered.ProviderClause' is "
+                                   "checked by no generated case and not marked "
+                                   "checked-by=\"untestable\""),
+            std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("1 finding in "), std::string::npos) << out.str();
+
+  SpecLintFlags allow;
+  allow.allow_uncovered = true;
+  std::ostringstream allowed_out, allowed_err;
+  EXPECT_EQ(RunSpecLint(dir.path(), kRealDocs, allowed_out, allowed_err, allow), kExitClean)
+      << allowed_out.str() << allowed_err.str();
 }
 
 }  // namespace

@@ -115,17 +115,25 @@ inline constexpr int kExitClean = 0;
 inline constexpr int kExitFindings = 1;
 inline constexpr int kExitUnusable = 2;
 
+// What `wskconf spec lint` checks beyond the spec's own consistency.
+struct SpecLintFlags {
+  // Unless set, every provider clause must be checked by a generated case
+  // or marked checked-by="untestable", and wskgen's recipes must fit the
+  // spec (so that coverage can be judged). `--allow-uncovered` sets it, for
+  // a spec the recipes are not written for (test fixtures).
+  bool allow_uncovered = false;
+  // `--require-client-marking`: LintOptions::require_client_marking.
+  bool require_client_marking = false;
+};
+
 // `wskconf spec lint`: findings to `out` one per line, then a summary line;
 // errors to `err`. Returns kExitClean, kExitFindings or kExitUnusable.
 // When wskgen's recipes fit the spec, coverage by generated cases is checked
-// as LintOptions::case_covered says; `require_case_coverage`
-// (`--require-coverage`) turns on the every-provider-clause rule and makes
-// recipes that do not fit the spec a finding.
+// as LintOptions::case_covered says.
 int RunSpecLint(const std::filesystem::path& spec_dir,
                 const std::optional<std::filesystem::path>& docs,
                 std::ostream& out, std::ostream& err,
-                bool require_case_coverage = false,
-                bool require_client_marking = false);
+                const SpecLintFlags& flags = {});
 
 // `wskconf spec stats`: the statistics to `out` (JSON with `json`). Returns
 // kExitClean, or kExitUnusable when the spec cannot be loaded.

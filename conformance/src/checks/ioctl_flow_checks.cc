@@ -3,6 +3,7 @@
 // loopback fast path and WFP redirect statuses, the receive backlog, TCP
 // silent mode, and Level being ignored for IOCTLs.
 #include <cstring>
+#include <string>
 
 #include "checks/check_support.h"
 #include "checks/control_ops.h"
@@ -108,6 +109,27 @@ void SetRedirectRecordsStatuses(const CaseInfo& info) {
   EXPECT_TRUE(OneOf(set.status, {STATUS_SUCCESS, STATUS_INTEGER_OVERFLOW,
                                  STATUS_ACCESS_DENIED}))
       << "SIO_SET_WFP_CONNECTION_REDIRECT_RECORDS gave " << StatusText(set.status);
+}
+
+void RedirectQueriesFailUnredirected(const CaseInfo& info) {
+  WSKCONF_BEGIN_CASE(info);
+  WSKCONF_OPEN_SESSION(session);
+  WskSocketOwner socket(session);
+  internal::ConnectedPair pair;
+  ASSERT_TRUE(internal::Connect(socket, info.category, info.address_family, &pair));
+  // A connection to the host's listener: no WFP callout redirected it.
+  for (const ULONG code : {static_cast<ULONG>(SIO_QUERY_WFP_CONNECTION_REDIRECT_RECORDS),
+                           static_cast<ULONG>(SIO_QUERY_WFP_CONNECTION_REDIRECT_CONTEXT)}) {
+    const char* name = code == SIO_QUERY_WFP_CONNECTION_REDIRECT_RECORDS
+                           ? "SIO_QUERY_WFP_CONNECTION_REDIRECT_RECORDS"
+                           : "SIO_QUERY_WFP_CONNECTION_REDIRECT_CONTEXT";
+    unsigned char output[256];
+    const CallOutcome query =
+        internal::Ioctl(socket, code, nullptr, 0, output, sizeof output);
+    ASSERT_TRUE(query.ok) << name;
+    ExpectClauseStatus(info, query.status,
+                       std::string(name) + " on a connection nothing redirected");
+  }
 }
 
 void ReceiveBacklogCounts(const CaseInfo& info) {

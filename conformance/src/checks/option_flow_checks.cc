@@ -318,4 +318,45 @@ void ConditionalAcceptAfterBind(const CaseInfo& info) {
   EXPECT_EQ(value, 0u) << "the refused set still switched conditional accept on";
 }
 
+void UlongOptionShortBuffer(const CaseInfo& info) {
+  WSKCONF_BEGIN_CASE(info);
+  WSKCONF_OPEN_SESSION(session);
+  WskSocketOwner socket(session);
+  ASSERT_TRUE(socket.Create(SocketCategory::kDatagram, info.address_family));
+  ULONG before = 0xA5A5A5A5;
+  const CallOutcome read = GetUlong(socket, SO_BROADCAST, &before);
+  ASSERT_TRUE(read.ok);
+  ASSERT_EQ(read.status, STATUS_SUCCESS)
+      << "precondition: reading SO_BROADCAST gave " << StatusText(read.status);
+  // The value the short set would store if the provider widened it.
+  const ULONG flipped = before == 0 ? 1 : 0;
+  internal::Control set;
+  set.type = WskSetOption;
+  set.code = SO_BROADCAST;
+  set.input = &flipped;
+  set.input_size = sizeof(ULONG) - 1;
+  const CallOutcome short_set = internal::ControlCall(socket, set);
+  ASSERT_TRUE(short_set.ok);
+  ExpectClauseStatus(info, short_set.status,
+                     "WskSetOption(SO_BROADCAST) with a 3-byte InputBuffer");
+  ULONG after = 0xA5A5A5A5;
+  const CallOutcome reread = GetUlong(socket, SO_BROADCAST, &after);
+  ASSERT_TRUE(reread.ok);
+  EXPECT_EQ(after, before) << "the short WskSetOption changed SO_BROADCAST";
+  unsigned char out[sizeof(ULONG)];
+  std::memset(out, 0x5A, sizeof out);
+  internal::Control get;
+  get.type = WskGetOption;
+  get.code = SO_BROADCAST;
+  get.output = out;
+  get.output_size = sizeof(ULONG) - 1;
+  const CallOutcome short_get = internal::ControlCall(socket, get);
+  ASSERT_TRUE(short_get.ok);
+  ExpectClauseStatus(info, short_get.status,
+                     "WskGetOption(SO_BROADCAST) into a 3-byte OutputBuffer");
+  for (unsigned char byte : out) {
+    EXPECT_EQ(byte, 0x5A) << "the short WskGetOption wrote into its OutputBuffer";
+  }
+}
+
 }  // namespace wskconf::conformance::checks

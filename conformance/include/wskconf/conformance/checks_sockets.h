@@ -151,6 +151,9 @@ void BindDistinctSpecific(const CaseInfo& info);
 void BindSpecificAfterDefaultWildcard(const CaseInfo& info);
 // SO_CONDITIONAL_ACCEPT set after the bind: refused, mode still off.
 void ConditionalAcceptAfterBind(const CaseInfo& info);
+// SO_BROADCAST set and read through a 3-byte buffer: both refused, the
+// option unchanged and the output buffer untouched.
+void UlongOptionShortBuffer(const CaseInfo& info);
 
 // ---- IOCTLs (ioctl_flow_checks.cc). ----
 // SIO_ADDRESS_LIST_CHANGE pends; the close completes it.
@@ -158,6 +161,9 @@ void AddressListChangePends(const CaseInfo& info);
 void AddressListChangeClosed(const CaseInfo& info);
 void LoopbackFastPathStatuses(const CaseInfo& info);
 void SetRedirectRecordsStatuses(const CaseInfo& info);
+// The WFP redirect record and context queries on a connection no callout
+// redirected: both fail and complete their IRPs.
+void RedirectQueriesFailUnredirected(const CaseInfo& info);
 // SIO_WSK_QUERY_RECEIVE_BACKLOG: 0, then the bytes the peer sent.
 void ReceiveBacklogCounts(const CaseInfo& info);
 // SIO_WSK_SET_TCP_SILENT_MODE: succeeds and puts nothing on the wire;
