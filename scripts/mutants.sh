@@ -1,31 +1,139 @@
 #!/usr/bin/env bash
 # Runs the whole conformance suite against every mutant of
 # adapters/mutants/mutants.txt (the reference with one deliberate fault each)
-# and prints, per mutant, whether the suite caught it (a FAIL or an ERROR)
-# and how many cases did, then the mutation score. Reports go to
-# out/mutants/<name>.xml (rich JUnit). Slow: one full run per mutant. The
-# CTest test adapters (tests/adapters/mutants_test.cc) runs only the cases
-# that target each mutant. Usage: scripts/mutants.sh [BUILD_DIR]
+# and prints, per mutant, whether the suite caught it and with which case,
+# then the mutation score, every survivor with its reason
+# (adapters/mutants/survivors.txt) and the wall time.
+#
+# A mutant is caught when a case that passes (or warns) against the
+# reference fails or ends in ERROR against it: a first run against the
+# reference is the baseline, and `wskconf report diff` names the cases that
+# newly fail. The cases the reference itself fails (40 today) say nothing.
+# Reports go to out/mutants/<name>.xml (rich JUnit), logs beside them. Slow:
+# one full run per mutant. The CTest test adapters
+# (tests/adapters/mutants_test.cc) runs only the cases that target each.
+#
+# Usage: scripts/mutants.sh [BUILD_DIR] [--no-build] [--only NAME[,NAME...]]
+#                           [--targeted] [--out DIR]
+#   --no-build   use the build as it is (for the script's own test)
+#   --only       run only these mutants
+#   --targeted   run each mutant on its own cases (mutants.txt's filter
+#                column) instead of the whole suite, and the baseline on
+#                the same cases
+#   --out DIR    where reports and logs go (default out/mutants)
+# Exit: 0 when at least 90% of the mutants run are caught, 1 when fewer
+# are, 2 when the build, the baseline or a table is unusable.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-build=${1:-build}
-cmake --build "$build" -j "$(nproc)" --target wskconf_suite wskconf_mutants >/dev/null || exit 2
-mkdir -p out/mutants
-mutants=0 caught=0
-while IFS='|' read -r name clause _rest; do
-  name=$(echo "$name" | tr -d ' ') clause=$(echo "$clause" | tr -d ' ')
+build=build build_first=1 only="" targeted=0 out=out/mutants
+while [ $# -gt 0 ]; do
+  case $1 in
+    --no-build) build_first=0 ;;
+    --only) only=${2:?--only needs a list of mutant names}; shift ;;
+    --targeted) targeted=1 ;;
+    --out) out=${2:?--out needs a folder}; shift ;;
+    -*) echo "mutants.sh: unknown option '$1'" >&2; exit 2 ;;
+    *) build=$1 ;;
+  esac
+  shift
+done
+readonly target_percent=90 case_timeout=5
+wskconf=$build/conformance/wskconf
+table=adapters/mutants/mutants.txt survivors=adapters/mutants/survivors.txt
+jobs=$(nproc)
+start=$(date +%s)
+
+if [ "$build_first" -eq 1 ]; then
+  cmake --build "$build" -j "$jobs" --target wskconf wskconf_suite wskconf_mutants \
+    >/dev/null || { echo "mutants.sh: the build failed" >&2; exit 2; }
+fi
+[ -x "$wskconf" ] || { echo "mutants.sh: no $wskconf (build it first)" >&2; exit 2; }
+mkdir -p "$out" || exit 2
+
+trim() { local s=$1; s=${s#"${s%%[![:space:]]*}"}; printf '%s' "${s%"${s##*[![:space:]]}"}"; }
+
+# The mutants to run: name and filter, from the table.
+names=() filters=() clauses=()
+while IFS='|' read -r name clause _family filter _fault; do
+  name=$(trim "$name")
   case $name in ''|'#'*|control) continue ;; esac
-  mutants=$((mutants + 1))
-  "$build/conformance/wskconf" run --adapter "mutant-$name" --jobs "$(nproc)" \
-    --case-timeout 5 --junit-rich "out/mutants/$name.xml" >"out/mutants/$name.log" 2>&1
+  if [ -n "$only" ] && [[ ",$only," != *",$name,"* ]]; then continue; fi
+  names+=("$name") clauses+=("$(trim "$clause")") filters+=("$(trim "$filter")")
+done < "$table"
+if [ ${#names[@]} -eq 0 ]; then
+  echo "mutants.sh: no mutant of $table matches '${only:-anything}'" >&2
+  exit 2
+fi
+
+# The reason survivors.txt gives for a mutant, or nothing.
+reason_of() {
+  local name reason
+  while IFS='|' read -r name reason; do
+    [ "$(trim "$name")" = "$1" ] && { trim "$reason"; return; }
+  done < <(grep -v '^[[:space:]]*#' "$survivors")
+}
+
+# run_suite <adapter> <report> <log> [filter]: one run, its exit code.
+run_suite() {
+  local args=(run --adapter "$1" --jobs "$jobs" --case-timeout "$case_timeout"
+              --junit-rich "$2")
+  [ -n "${4:-}" ] && args+=(--filter "$4")
+  "$wskconf" "${args[@]}" >"$3" 2>&1
+}
+
+baseline_filter=""
+if [ "$targeted" -eq 1 ]; then
+  baseline_filter=$(IFS=:; echo "${filters[*]}")
+fi
+run_suite reference "$out/reference.xml" "$out/reference.log" "$baseline_filter"
+if [ $? -eq 2 ] || [ ! -s "$out/reference.xml" ]; then
+  echo "mutants.sh: the baseline run against the reference failed:" >&2
+  tail -5 "$out/reference.log" >&2
+  exit 2
+fi
+echo "baseline: $(grep ' cases against ' "$out/reference.log" | tail -1)"
+
+caught=0 total=0 survivor_lines=""
+for i in "${!names[@]}"; do
+  name=${names[$i]} clause=${clauses[$i]}
+  total=$((total + 1))
+  filter=""
+  [ "$targeted" -eq 1 ] && filter=${filters[$i]}
+  run_suite "mutant-$name" "$out/$name.xml" "$out/$name.log" "$filter"
   code=$?
-  out=$(grep ' cases against ' "out/mutants/$name.log" | tail -1)
-  if [ "$code" -eq 1 ]; then
-    caught=$((caught + 1)); verdict=caught
-  else
+  if [ "$code" -eq 2 ] || [ ! -s "$out/$name.xml" ]; then
+    evidence="unusable run (exit $code): $(tail -1 "$out/$name.log")"
     verdict=SURVIVED
+  else
+    "$wskconf" report diff "$out/reference.xml" "$out/$name.xml" >"$out/$name.diff" 2>&1
+    diff_code=$?
+    newly=$(awk '/^newly failing/ {on=1; next} /^[^ ]/ {on=0} on && NF {print $1}' \
+            "$out/$name.diff")
+    count=$(printf '%s' "$newly" | grep -c . || true)
+    if [ "$diff_code" -eq 1 ] && [ "$count" -gt 0 ]; then
+      verdict=caught
+      evidence="$count cases newly fail, e.g. $(printf '%s\n' "$newly" | head -1)"
+    else
+      verdict=SURVIVED
+      warned=$(grep -c -- '-> warn' "$out/$name.diff" || true)
+      evidence="no case the reference passes fails ($warned more WARN)"
+      [ "$diff_code" -eq 2 ] && evidence="report diff failed: $(head -1 "$out/$name.diff")"
+    fi
   fi
-  printf '%-8s %-45s %-45s %s\n' "$verdict" "$name" "$clause" "$out"
-done < adapters/mutants/mutants.txt
-awk -v c="$caught" -v m="$mutants" \
-  'BEGIN { printf "mutation score (whole suite): %d of %d caught (%.1f%%)\n", c, m, m ? 100 * c / m : 0 }'
+  if [ "$verdict" = caught ]; then
+    caught=$((caught + 1))
+  else
+    reason=$(reason_of "$name")
+    survivor_lines+="  $name ($clause): ${reason:-NOT EXPLAINED in $survivors}"$'\n'
+  fi
+  printf '%-8s %-42s %s\n' "$verdict" "$name" "$evidence"
+done
+
+elapsed=$(($(date +%s) - start))
+percent=$((100 * caught / total))
+printf 'mutation score (%s): %d of %d caught (%d.%d%%; target %d%%), %dm%02ds\n' \
+  "$([ "$targeted" -eq 1 ] && echo "targeted cases" || echo "whole suite")" \
+  "$caught" "$total" "$percent" $(((1000 * caught / total) % 10)) "$target_percent" \
+  $((elapsed / 60)) $((elapsed % 60))
+if [ -n "$survivor_lines" ]; then printf 'survivors:\n%s' "$survivor_lines"; fi
+[ $((100 * caught)) -ge $((target_percent * total)) ]
