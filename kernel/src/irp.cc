@@ -6,6 +6,7 @@
 #include <cstring>
 #include <thread>
 
+#include "internal/buffer_holds.h"
 #include "internal/dispatcher.h"
 #include "internal/irp_dispatch.h"
 #include "internal/irp_tracker.h"
@@ -77,6 +78,7 @@ VOID IoFreeIrp(PIRP Irp) {
                            "completed",
                            static_cast<void*>(Irp));
   }
+  internal::ReleaseIrpHolds(Irp);
   // The size IoAllocateIrp allocated: the IRP and its spare location.
   internal::PoisonFreedIrp(Irp, before->alloc_bytes);
   internal::QuarantineFree(Irp, internal::ForgetFreedIrp);
@@ -99,6 +101,7 @@ VOID IoInitializeIrp(PIRP Irp, USHORT PacketSize, CCHAR StackSize) {
                            static_cast<void*>(Irp));
     return;
   }
+  internal::ReleaseIrpHolds(Irp);
   internal::InitializeIrpMemory(Irp, PacketSize, StackSize);
   internal::TrackIrp(Irp, info && info->owns_memory);
 }
@@ -112,6 +115,7 @@ VOID IoReuseIrp(PIRP Irp, NTSTATUS Iostatus) {
                            static_cast<void*>(Irp));
     return;
   }
+  internal::ReleaseIrpHolds(Irp);
   USHORT size = Irp->Size;
   CCHAR stack_count = Irp->StackCount;
   UCHAR allocation_flags = Irp->AllocationFlags;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "internal/buffer_holds.h"
 #include "internal/dispatcher.h"
 #include "internal/irp_dispatch.h"
 #include "internal/irp_tracker.h"
@@ -166,6 +167,8 @@ VOID IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost) {
   std::optional<internal::IrpInfo> info = internal::LookupIrp(Irp);
   if (!internal::CheckCompletable(Irp, info)) return;
   internal::CheckCompletionStatus(Irp);
+  // The request is over: its completion routines may free its buffers.
+  internal::ReleaseIrpHolds(Irp);
   internal::NoteIrpHandedOff(Irp, /*forwarded=*/false);
   std::uint64_t generation = internal::SetIrpState(Irp, IrpState::kCompleting);
   internal::WalkResult walk;

@@ -103,6 +103,17 @@ bool BeginSend(PIRP irp, const char* routine) {
                            static_cast<void*>(irp));
     return false;
   }
+  std::optional<IrpInfo> held = LookupIrp(irp);
+  if (irp->CurrentLocation <= 1 && held && held->state == IrpState::kInFlight &&
+      std::strcmp(routine, "IoSetNextIrpStackLocation") == 0) {
+    // A provider taking an IRP it (or another) still holds: the client sent
+    // it again before the earlier request completed (Irp.SentWhilePending).
+    WskconfReportViolation(WskconfRuleIrpSentWhilePending, irp,
+                           "%s: IRP %p is sent again while the earlier request "
+                           "with it has not completed",
+                           routine, static_cast<void*>(irp));
+    return false;
+  }
   if (irp->CurrentLocation <= 1) {
     WskconfReportViolation(
         WskconfRuleIrpNoStackLocation, irp,

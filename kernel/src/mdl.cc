@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "internal/buffer_holds.h"
 #include "internal/irp_tracker.h"
 #include "internal/irql.h"
 #include "internal/verifier.h"
@@ -206,6 +207,7 @@ VOID IoFreeMdl(PMDL Mdl) {
         static_cast<void*>(Mdl));
     return;
   }
+  internal::CheckMdlNotHeld(Mdl, "IoFreeMdl");
   if ((Mdl->MdlFlags & MDL_PAGES_LOCKED) &&
       !(Mdl->MdlFlags & MDL_SOURCE_IS_NONPAGED_POOL)) {
     WskconfReportViolation(WskconfRuleMdlLockImbalance, Mdl,
@@ -277,6 +279,7 @@ VOID MmUnlockPages(PMDL MemoryDescriptorList) {
                            static_cast<void*>(mdl));
     return;
   }
+  internal::CheckMdlNotHeld(mdl, "MmUnlockPages");
   mdl->MdlFlags &=
       ~(MDL_PAGES_LOCKED | MDL_WRITE_OPERATION | MDL_MAPPED_TO_SYSTEM_VA);
   mdl->MappedSystemVa = nullptr;

@@ -16,6 +16,7 @@
 #include <wskconf/ke.h>
 #include <wskconf/verifier.h>
 
+#include "internal/buffer_holds.h"
 #include "internal/dispatcher.h"
 #include "internal/irql.h"
 #include "internal/pool.h"
@@ -156,6 +157,7 @@ void Free(PVOID p, bool check_tag, ULONG tag, const char* routine) {
     state.live.erase(it);
     state.freed[p] = block;
   }
+  CheckPoolNotHeld(p, block.size, routine);
   // Fill and poison, unless a dispatcher object in the block still has
   // waiters linked into it (reported; its memory must stay as it is).
   if (!ForgetObjectsIn(p, block.size, routine)) {

@@ -69,6 +69,7 @@ NTSTATUS WSKAPI GetLocalAddress(PWSK_SOCKET Socket, PSOCKADDR LocalAddress,
                  &result, "WskGetLocalAddress")) {
     return result;
   }
+  WskconfIrpHoldBuffer(Irp, LocalAddress, sizeof(SOCKADDR));
   std::unique_lock<std::mutex> lock(s->mu);
   NTSTATUS status = s->state == State::kUnbound
                         ? STATUS_INVALID_DEVICE_STATE  // UnboundInvalidDeviceState
@@ -85,6 +86,7 @@ NTSTATUS WSKAPI GetRemoteAddress(PWSK_SOCKET Socket, PSOCKADDR RemoteAddress,
                  &result, "WskGetRemoteAddress")) {
     return result;
   }
+  WskconfIrpHoldBuffer(Irp, RemoteAddress, sizeof(SOCKADDR));
   std::unique_lock<std::mutex> lock(s->mu);
   NTSTATUS status = s->state != State::kConnected
                         ? STATUS_INVALID_DEVICE_STATE  // NotConnectedInvalidDeviceState

@@ -224,6 +224,14 @@ void CheckCallbackReturn(const char* callback, NTSTATUS status, bool may_refuse,
                                     : "it always returns STATUS_SUCCESS");
 }
 
+void ReportNotRetained(const char* routine, const void* socket, const void* entry) {
+  WskconfReportViolation(WskconfRuleClientCallReleaseNotRetained, socket,
+                         "%s: indication %p was not retained on this socket "
+                         "(never returned STATUS_PENDING for it, or already "
+                         "released)",
+                         routine, entry);
+}
+
 void ReportWrongState(const void* socket, const char* routine, const char* why) {
   WskconfReportViolation(WskconfRuleClientCallWrongSocketState, socket, "%s: %s",
                          routine, why);

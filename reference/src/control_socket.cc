@@ -53,6 +53,9 @@ NTSTATUS WSKAPI ControlSocket(PWSK_SOCKET Socket, WSK_CONTROL_SOCKET_TYPE Reques
                    &result, "WskControlSocket")) {
       return result;
     }
+    // WskControlSocket.BuffersValidUntilCompletion, Ioctls.PendingBuffersStayValid
+    WskconfIrpHoldBuffer(Irp, InputBuffer, InputSize);
+    WskconfIrpHoldBuffer(Irp, OutputBuffer, OutputSize);
   } else {
     NTSTATUS status = CheckSocketNoIrp(Socket, &s);
     if (!NT_SUCCESS(status)) return status;

@@ -323,6 +323,9 @@ NTSTATUS WSKAPI SendMessages(PWSK_SOCKET Socket, PWSK_BUF_LIST BufferList,
     lock.unlock();
     return Finish(Irp, status, 0);
   }
+  for (PWSK_BUF_LIST entry = BufferList; entry != nullptr; entry = entry->Next) {
+    WskconfIrpHoldWskBuf(Irp, &entry->Buffer);  // ...BuffersValidUntilCompletion
+  }
   IoGetCurrentIrpStackLocation(Irp)->Parameters.Others.Argument1 = BufferList;
   return StartDatagramSend(s, Irp, args, lock);
 }
@@ -346,6 +349,11 @@ NTSTATUS WSKAPI ReceiveFrom(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags,
   args.control_length = ControlInfoLength;
   args.control = ControlInfo;
   args.control_flags = ControlFlags;
+  // WskReceiveFrom.BuffersValidUntilCompletion
+  WskconfIrpHoldBuffer(Irp, RemoteAddress, sizeof(SOCKADDR));
+  WskconfIrpHoldBuffer(Irp, ControlInfoLength, sizeof(ULONG));
+  WskconfIrpHoldBuffer(Irp, ControlInfo, sizeof(CMSGHDR));
+  WskconfIrpHoldBuffer(Irp, ControlFlags, sizeof(ULONG));
   std::unique_lock<std::mutex> lock(s->mu);
   if (s->state == State::kUnbound) {
     lock.unlock();

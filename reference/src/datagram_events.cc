@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "internal/address.h"
+#include "internal/client_checks.h"
 #include "internal/datagram.h"
 #include "internal/event_loop.h"
 #include "internal/ops.h"
@@ -24,6 +25,7 @@ struct DatagramIndication {
   ULONG cast_flags;  // MSG_BCAST / MSG_MCAST
   PMDL mdl;
   DatagramIndication* next_retained;  // DatagramState::retained
+  bool kept;  // retained because the callback returned STATUS_PENDING
   SOCKADDR_STORAGE remote;  // Windows layout
   char data[1];
 };
@@ -49,6 +51,7 @@ DatagramIndication* AllocateDatagram(SIZE_T length) {
     MmBuildMdlForNonPagedPool(d->mdl);
   }
   d->next_retained = nullptr;
+  d->kept = false;
   d->cast_flags = 0;
   d->wsk.Next = nullptr;
   d->wsk.Buffer.Mdl = d->mdl;  // WSK_BUF: no MDL for an empty datagram
@@ -222,6 +225,17 @@ bool UnretainChain(DatagramState* state, DatagramIndication** items, uint32_t n)
   return intact;
 }
 
+// Marks what the client kept, before the callback's hold goes (a close
+// then reports it: ClientCall.RetainedIndicationAtClose). Items it already
+// released are found by address only, never read.
+void MarkKept(Socket* s, DatagramIndication** items, uint32_t n) {
+  std::lock_guard<std::mutex> lock(s->mu);
+  for (uint32_t i = 0; i < n; ++i) {
+    DatagramIndication* d = FindRetained(s->datagram.get(), &items[i]->wsk);
+    if (d != nullptr) d->kept = true;
+  }
+}
+
 void IndicateDatagrams(Socket* s, std::unique_lock<std::mutex>& lock) {
   DatagramState* state = s->datagram.get();
   while (CanIndicate(s)) {
@@ -246,6 +260,7 @@ void IndicateDatagrams(Socket* s, std::unique_lock<std::mutex>& lock) {
     KIRQL irql = KeRaiseIrqlToDpcLevel();
     NTSTATUS status = callback(context, flags, &chain->wsk);
     KeLowerIrql(irql);
+    if (status == STATUS_PENDING) MarkKept(s, items, n);
     LeaveCallback(s, lock);
     // STATUS_PENDING: WskReceiveFromEvent.MayCallAgainAfterPending.
     if (status == STATUS_PENDING || !UnretainChain(state, items, n)) continue;
@@ -284,6 +299,24 @@ void FreeDatagramBacklog(Socket* s) {
   if (!s->datagram) return;
   uint32_t count;
   FreeChain(TakeBacklog(s->datagram.get(), &count));
+}
+
+bool FreeRetainedDatagrams(Socket* s) {
+  if (!s->datagram) return false;
+  DatagramIndication* d;
+  {
+    std::lock_guard<std::mutex> lock(s->mu);
+    d = s->datagram->retained;
+    s->datagram->retained = nullptr;
+  }
+  bool any = false;
+  while (d != nullptr) {
+    any = any || d->kept;
+    DatagramIndication* next = d->next_retained;
+    FreeDatagram(d);
+    d = next;
+  }
+  return any;
 }
 
 void OnDatagramReady(Socket* s, std::unique_lock<std::mutex>& lock) {
@@ -325,7 +358,11 @@ NTSTATUS WSKAPI ReleaseDatagrams(PWSK_SOCKET Socket, PWSK_DATAGRAM_INDICATION li
   size_t listed = 0;
   for (PWSK_DATAGRAM_INDICATION e = list; e != nullptr; ++listed) {
     DatagramIndication* d = FindRetained(state, e);
-    if (d == nullptr || listed == held) return STATUS_INVALID_PARAMETER;  // not ours, or a loop
+    if (d == nullptr || listed == held) {  // not ours, or a loop
+      lock.unlock();
+      ReportNotRetained("WskRelease", Socket, e);
+      return STATUS_INVALID_PARAMETER;
+    }
     e = d->wsk.Next;
   }
   DatagramIndication* released = nullptr;

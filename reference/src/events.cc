@@ -8,6 +8,8 @@
 #include <cstring>
 #include <mutex>
 
+#include <wskconf/verifier.h>
+
 #include "internal/address.h"
 #include "internal/client_checks.h"
 #include "internal/datagram.h"
@@ -209,11 +211,17 @@ void IndicateReceives(Socket* s, std::unique_lock<std::mutex>& lock) {
         context, WSK_FLAG_AT_DISPATCH_LEVEL | MessageFlags(static_cast<SIZE_T>(n)), &ind->wsk,
         static_cast<SIZE_T>(n), &accepted);
     KeLowerIrql(irql);
-    LeaveCallback(s, lock);
     if (status == STATUS_PENDING) {  // retained: the client owns it now
-      Discard(s, static_cast<SIZE_T>(n));
+      // Linked before the callback's hold goes, so a close that waited for
+      // the callback finds it (ClientCall.RetainedIndicationAtClose).
+      lock.lock();
       ind->next_retained = s->retained;
       s->retained = ind;
+      lock.unlock();
+    }
+    LeaveCallback(s, lock);
+    if (status == STATUS_PENDING) {
+      Discard(s, static_cast<SIZE_T>(n));
       continue;
     }
     FreeIndication(ind);
@@ -378,6 +386,29 @@ void OnSocketReady(Socket* s, uint32_t events) {
   CompleteDone(done);
 }
 
+void FreeRetainedIndications(Socket* s) {
+  Indication* ind;
+  {
+    std::lock_guard<std::mutex> lock(s->mu);
+    ind = s->retained;
+    s->retained = nullptr;
+  }
+  // Close.RetainedIndicationsNotReleased: closing does not give them back.
+  // Checked once the close is done and no callback can be running (a
+  // datagram chain is linked as retained while its callback runs).
+  if (FreeRetainedDatagrams(s) || ind != nullptr) {
+    WskconfReportViolation(WskconfRuleClientCallRetainedIndicationAtClose, s,
+                           "WskCloseSocket: socket %p still had indications the "
+                           "client retained and never released with WskRelease",
+                           static_cast<void*>(s));
+  }
+  while (ind != nullptr) {
+    Indication* next = ind->next_retained;
+    FreeIndication(ind);
+    ind = next;
+  }
+}
+
 void DrainIndicationCache() {
   Indication* drained[kIndicationCacheSize];
   size_t count;
@@ -421,7 +452,11 @@ NTSTATUS WSKAPI ReleaseIndications(PWSK_SOCKET Socket,
   for (PWSK_DATA_INDICATION entry = DataIndication; entry != nullptr; ++listed) {
     Indication* ind = FindRetained(s, entry);
     // Not ours, or a list longer than what is retained (a loop).
-    if (ind == nullptr || listed == held) return STATUS_INVALID_PARAMETER;
+    if (ind == nullptr || listed == held) {
+      lock.unlock();
+      ReportNotRetained("WskRelease", Socket, entry);
+      return STATUS_INVALID_PARAMETER;
+    }
     entry = ind->wsk.Next;
   }
   Indication* released = nullptr;

@@ -7,6 +7,9 @@
 #include <atomic>
 #include <chrono>
 #include <new>
+#include <unordered_set>
+
+#include <wskconf/verifier.h>
 
 #include "internal/client_level.h"
 #include "internal/event_loop.h"
@@ -24,11 +27,29 @@ constexpr ULONGLONG kDeregistered = 2;
 std::condition_variable g_cv;
 bool g_unavailable = false;
 
+// Every registration WskRegister made and WskDeregister has not ended, so a
+// block is recognised by address, never by reading what its pointer names.
+std::unordered_set<const Registration*>& Live() {
+  static auto* live = new std::unordered_set<const Registration*>;
+  return *live;
+}
+
 Registration* FromRegistration(PWSK_REGISTRATION registration) {
   if (registration == nullptr) return nullptr;
   auto* r = static_cast<Registration*>(registration->ReservedRegistrationContext);
-  if (r == nullptr || r->magic_ != Registration::kMagic) return nullptr;
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (r == nullptr || Live().count(r) == 0 || r->magic_ != Registration::kMagic) {
+    return nullptr;
+  }
   return r;
+}
+
+// ClientCall.RegistrationUnbalanced (WskDeregister.OnlyRegisteredBlock,
+// WskRegister.DistinctBlockPerCall, WskReleaseProviderNPI.OnlyAfterSuccessfulCapture).
+void ReportUnbalanced(PWSK_REGISTRATION registration, const char* what) {
+  WskconfReportViolation(WskconfRuleClientCallRegistrationUnbalanced, registration,
+                         "%s (WSK_REGISTRATION %p)", what,
+                         static_cast<void*>(registration));
 }
 
 // A block WskDeregister already released: captures and queries fail as the
@@ -71,10 +92,12 @@ NTSTATUS Registration::Capture(ULONG wait_ms) {
   return STATUS_SUCCESS;
 }
 
-void Registration::ReleaseCapture() {
+bool Registration::ReleaseCapture() {
   std::lock_guard<std::mutex> lock(g_mu);
-  if (captures_ > 0) --captures_;
+  if (captures_ == 0) return false;
+  --captures_;
   g_cv.notify_all();
+  return true;
 }
 
 void Registration::AddObject() {
@@ -135,6 +158,12 @@ NTSTATUS WskRegister(PWSK_CLIENT_NPI WskClientNpi,
       WskClientNpi->Dispatch == nullptr) {
     return STATUS_INVALID_PARAMETER;
   }
+  if (internal::FromRegistration(WskRegistration) != nullptr) {
+    internal::ReportUnbalanced(WskRegistration,
+                               "WskRegister: the block already holds a live "
+                               "registration; each registration needs its own block");
+    return STATUS_INVALID_PARAMETER;
+  }
   auto* r = new (std::nothrow)
       Registration(WskClientNpi->ClientContext, WskClientNpi->Dispatch);
   if (r == nullptr) return STATUS_INSUFFICIENT_RESOURCES;
@@ -142,6 +171,10 @@ NTSTATUS WskRegister(PWSK_CLIENT_NPI WskClientNpi,
   if (!NT_SUCCESS(status)) {
     delete r;
     return status;
+  }
+  {
+    std::lock_guard<std::mutex> lock(internal::g_mu);
+    internal::Live().insert(r);
   }
   WskRegistration->ReservedRegistrationState = internal::kRegistered;
   WskRegistration->ReservedRegistrationContext = r;
@@ -164,7 +197,15 @@ NTSTATUS WskCaptureProviderNPI(PWSK_REGISTRATION WskRegistration,
 
 VOID WskReleaseProviderNPI(PWSK_REGISTRATION WskRegistration) {
   Registration* r = internal::FromRegistration(WskRegistration);
-  if (r != nullptr) r->ReleaseCapture();
+  if (r == nullptr) {
+    internal::ReportUnbalanced(WskRegistration,
+                               "WskReleaseProviderNPI: the block holds no live "
+                               "registration");
+  } else if (!r->ReleaseCapture()) {
+    internal::ReportUnbalanced(WskRegistration,
+                               "WskReleaseProviderNPI: no capture from "
+                               "WskCaptureProviderNPI is held on this registration");
+  }
 }
 
 NTSTATUS WskQueryProviderCharacteristics(
@@ -183,8 +224,19 @@ NTSTATUS WskQueryProviderCharacteristics(
 
 VOID WskDeregister(PWSK_REGISTRATION WskRegistration) {
   Registration* r = internal::FromRegistration(WskRegistration);
-  if (r == nullptr) return;
+  if (r == nullptr) {
+    internal::ReportUnbalanced(WskRegistration,
+                               internal::WasDeregistered(WskRegistration)
+                                   ? "WskDeregister: the block was already deregistered"
+                                   : "WskDeregister: the block was never registered "
+                                     "by a successful WskRegister");
+    return;
+  }
   r->Deregister();
+  {
+    std::lock_guard<std::mutex> lock(internal::g_mu);
+    internal::Live().erase(r);
+  }
   // Copies the client never released go with the registration.
   internal::FreeSecurityCache(r);
   r->magic_ = 0;

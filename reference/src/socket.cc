@@ -146,6 +146,7 @@ Socket* CreateSocket(Registration* registration, Category category,
 
 void FinishClose(Socket* s) {
   FreeDatagramBacklog(s);
+  FreeRetainedIndications(s);
   StopWatchingAddresses(s);
   ReleaseSharedAddress(s);
   DropSecurityDescriptor(s);

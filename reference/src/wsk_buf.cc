@@ -1,20 +1,13 @@
 // WSK_BUF over MDL chains: checks and the walk that maps each MDL.
 #include "internal/wsk_buf.h"
 
+#include <wskconf/provider_checks.h>
+
 namespace wskconf::reference::internal {
 
 NTSTATUS CheckWskBuf(const WSK_BUF* buffer, const char* routine) {
-  if (buffer == nullptr) return STATUS_INVALID_PARAMETER;
-  if (buffer->Length == 0) return STATUS_SUCCESS;  // WSK_BUF.OffsetIgnoredWhenMdlNull
-  if (buffer->Mdl == nullptr) return STATUS_INVALID_PARAMETER;
-  if (!WskconfMdlChainIsUsable(buffer->Mdl, routine)) return STATUS_INVALID_PARAMETER;
-  if (buffer->Offset >= MmGetMdlByteCount(buffer->Mdl)) return STATUS_INVALID_PARAMETER;
-  SIZE_T available = MmGetMdlByteCount(buffer->Mdl) - buffer->Offset;
-  for (PMDL mdl = buffer->Mdl->Next; mdl != nullptr && available < buffer->Length;
-       mdl = mdl->Next) {
-    available += MmGetMdlByteCount(mdl);
-  }
-  return available >= buffer->Length ? STATUS_SUCCESS : STATUS_INVALID_PARAMETER;
+  // The WSK_BUF.* rules, reported under ClientCall.WskBufInvalid.
+  return WskconfCheckWskBuf(buffer, routine, nullptr);
 }
 
 int BuildIovecs(const WSK_BUF& buffer, SIZE_T skip, iovec* iov, bool* mapped) {

@@ -178,6 +178,8 @@ TEST_P(DataTest, BadBuffersRefused) {
   bad_offset.Length = 1;
   EXPECT_EQ(probe.Result(table()->WskSend(pair_.wsk, &bad_offset, 0, probe.Start())),
             STATUS_INVALID_PARAMETER);
+  // Each mistake is a finding of the kernel verifier too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.WskBufInvalid"), 4);
 }
 
 TEST_P(DataTest, ReceivesCompleteInOrder) {

@@ -190,6 +190,7 @@ TEST_P(DatagramEventTest, ReleaseOfNullFails) {
   EXPECT_EQ(DatagramTable(socket_)->WskRelease(socket_, nullptr), STATUS_INVALID_PARAMETER);
   WSK_DATAGRAM_INDICATION forged{};
   EXPECT_EQ(DatagramTable(socket_)->WskRelease(socket_, &forged), STATUS_INVALID_PARAMETER);
+  EXPECT_EQ(ConsumeViolations("ClientCall.ReleaseNotRetained"), 1) << "the forged list";
 }
 
 TEST_P(DatagramEventTest, NotAcceptedDisablesAndKeepsDatagram) {

@@ -295,6 +295,7 @@ TEST_P(EventsTest, RetainedIndicationReleasedWithWskRelease) {
   retained->Next = retained;
   EXPECT_EQ(ConnectionTable(pair_.wsk)->WskRelease(pair_.wsk, retained),
             STATUS_INVALID_PARAMETER);
+  EXPECT_EQ(ConsumeViolations("ClientCall.ReleaseNotRetained"), 1) << "the looping list";
   retained->Next = nullptr;
   // Events.RetainedIndicationOwnedByClient: still readable after the callback.
   auto* base =
@@ -306,12 +307,26 @@ TEST_P(EventsTest, RetainedIndicationReleasedWithWskRelease) {
   EXPECT_EQ(ConnectionTable(pair_.wsk)->WskRelease(pair_.wsk, retained), STATUS_SUCCESS);
 }
 
+TEST_P(EventsTest, CloseWithARetainedIndicationIsReported) {
+  RecordClause("ClientCall.RetainedIndicationAtClose");
+  recorder_.answer = STATUS_PENDING;
+  ASSERT_EQ(EnableEvents(pair_.wsk, WSK_EVENT_RECEIVE), STATUS_SUCCESS);
+  HostWriteAll(pair_.host, "kept");
+  ASSERT_TRUE(recorder_.WaitForBytes(4));
+  // The client closes without WskRelease (the correct order, release then
+  // close, is RetainedIndicationReleasedWithWskRelease and stays silent).
+  EXPECT_EQ(CloseSocket(pair_.wsk), STATUS_SUCCESS);
+  pair_.wsk = nullptr;
+  EXPECT_EQ(ConsumeViolations("ClientCall.RetainedIndicationAtClose"), 1);
+}
+
 TEST_P(EventsTest, ReleaseRefusesWhatIsNotAnIndication) {
   RecordClause("WskReleaseDataIndicationList.InvalidParameter");
   EXPECT_EQ(ConnectionTable(pair_.wsk)->WskRelease(pair_.wsk, nullptr),
             STATUS_INVALID_PARAMETER);
   WSK_DATA_INDICATION fake{};
   EXPECT_EQ(ConnectionTable(pair_.wsk)->WskRelease(pair_.wsk, &fake), STATUS_INVALID_PARAMETER);
+  EXPECT_EQ(ConsumeViolations("ClientCall.ReleaseNotRetained"), 1) << "the made-up list";
 }
 
 TEST_P(EventsTest, GracefulDisconnectEvent) {

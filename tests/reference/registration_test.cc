@@ -53,6 +53,7 @@ TEST_F(RegistrationTest, NullArgumentsRefused) {
             STATUS_INVALID_PARAMETER);
   WskReleaseProviderNPI(nullptr);  // ignored, no crash
   WskDeregister(nullptr);
+  EXPECT_EQ(ConsumeViolations("ClientCall.RegistrationUnbalanced"), 2);
 }
 
 TEST_F(RegistrationTest, TwoInstancesAreIndependent) {
@@ -205,7 +206,8 @@ TEST_F(RegistrationTest, CaptureAfterDeregisterNotReady) {
   WSK_PROVIDER_CHARACTERISTICS characteristics;
   EXPECT_EQ(WskQueryProviderCharacteristics(&registration_, &characteristics),
             STATUS_DEVICE_NOT_READY);
-  WskDeregister(&registration_);  // a second deregister is ignored
+  WskDeregister(&registration_);  // a second deregister is ignored...
+  EXPECT_EQ(ConsumeViolations("ClientCall.RegistrationUnbalanced"), 1);  // ...and reported
 }
 
 TEST_F(RegistrationTest, CapturesShareOneDispatch) {

@@ -257,6 +257,7 @@
   X(RtlUnicodeStringValidate) \
   X(WskconfCheckLeaks) \
   X(WskconfCheckPagedCode) \
+  X(WskconfCheckWskBuf) \
   X(WskconfClearViolations) \
   X(WskconfConsumeViolation) \
   X(WskconfDriverRuntimeFlags) \
@@ -266,6 +267,8 @@
   X(WskconfGetViolationCount) \
   X(WskconfInjectedFailureCount) \
   X(WskconfIoMarkIrpPending) \
+  X(WskconfIrpHoldBuffer) \
+  X(WskconfIrpHoldWskBuf) \
   X(WskconfIrpHasNextStackLocation) \
   X(WskconfLiveIrpCount) \
   X(WskconfLiveMdlCount) \

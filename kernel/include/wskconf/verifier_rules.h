@@ -154,6 +154,30 @@
                "category, or in a state, it is not for")                       \
   WSKCONF_RULE(ClientCallCallbackReturnInvalid,                                \
                "ClientCall.CallbackReturnInvalid",                             \
-               "an event callback returned a status its page does not allow")
+               "an event callback returned a status its page does not allow")  \
+  WSKCONF_RULE(IrpSentWhilePending, "Irp.SentWhilePending",                    \
+               "an IRP was passed to a driver or provider again while an "     \
+               "earlier request with it had not completed")                    \
+  WSKCONF_RULE(IrpBufferReleasedBeforeCompletion,                              \
+               "Irp.BufferReleasedBeforeCompletion",                           \
+               "an MDL or pool buffer a pending WSK request uses was freed "   \
+               "or unlocked before its IRP completed")                         \
+  WSKCONF_RULE(ClientCallWskBufInvalid, "ClientCall.WskBufInvalid",            \
+               "a WSK_BUF has Mdl NULL with a non-zero Length, an Offset "     \
+               "outside its first MDL, a Length beyond its MDL chain, or an "  \
+               "MDL neither locked nor built for nonpaged pool")               \
+  WSKCONF_RULE(ClientCallRegistrationUnbalanced,                               \
+               "ClientCall.RegistrationUnbalanced",                            \
+               "WskRegister on a block already registered, WskDeregister on "  \
+               "a block not registered or deregistered twice, or "             \
+               "WskReleaseProviderNPI without a capture held")                 \
+  WSKCONF_RULE(ClientCallRetainedIndicationAtClose,                            \
+               "ClientCall.RetainedIndicationAtClose",                         \
+               "WskCloseSocket was called while indications the client "       \
+               "retained (STATUS_PENDING from a receive event) were not "      \
+               "released with WskRelease")                                     \
+  WSKCONF_RULE(ClientCallReleaseNotRetained, "ClientCall.ReleaseNotRetained",  \
+               "WskRelease was given an indication list the client did not "   \
+               "retain on that socket, or one already released")
 
 #endif /* WSKCONF_VERIFIER_RULES_H_ */

@@ -58,6 +58,10 @@ void CheckControlSocketIrql(WSK_CONTROL_SOCKET_TYPE type, ULONG code);
 void CheckCallbackReturn(const char* callback, NTSTATUS status, bool may_refuse,
                          const void* socket);
 
+// ClientCall.ReleaseNotRetained: `routine` was given an indication (`entry`)
+// the client did not retain on `socket`, or already released.
+void ReportNotRetained(const char* routine, const void* socket, const void* entry);
+
 }  // namespace wskconf::reference::internal
 
 #endif  // WSKCONF_REFERENCE_SRC_INTERNAL_CLIENT_CHECKS_H_

@@ -54,6 +54,9 @@ void FreeDatagramArgs(PIRP irp);
 
 // Frees the backlog of a closing socket (FinishClose).
 void FreeDatagramBacklog(Socket* s);
+// Frees the datagram indications the client retained and never released;
+// true if there were any. For a closed socket no callback runs on.
+bool FreeRetainedDatagrams(Socket* s);
 
 // Sends one datagram of `buffer` (or receives one into it) without
 // blocking; kWouldBlock when the host would block. s->mu held.

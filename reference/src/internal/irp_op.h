@@ -5,6 +5,7 @@
 #define WSKCONF_REFERENCE_SRC_INTERNAL_IRP_OP_H_
 
 #include <wsk.h>
+#include <wskconf/provider_checks.h>
 
 #include <cstdint>
 
@@ -51,7 +52,10 @@ class IrpOp {
     b.Length = reinterpret_cast<SIZE_T>(args().Argument3);
     return b;
   }
+  // Irp.BufferReleasedBeforeCompletion: the runtime watches the buffer's
+  // MDLs and memory until the IRP completes.
   void set_buffer(const WSK_BUF* b) {
+    if (b != nullptr) WskconfIrpHoldWskBuf(irp_, b);
     args().Argument1 = b ? b->Mdl : nullptr;
     args().Argument2 = reinterpret_cast<PVOID>(static_cast<uintptr_t>(b ? b->Offset : 0));
     args().Argument3 = reinterpret_cast<PVOID>(b ? b->Length : 0);
@@ -64,6 +68,8 @@ class IrpOp {
   const void* accept_dispatch() const { return args().Argument4; }
   void set_accept(PSOCKADDR local, PSOCKADDR remote, PVOID context,
                   const void* dispatch) {
+    WskconfIrpHoldBuffer(irp_, local, sizeof(SOCKADDR));
+    WskconfIrpHoldBuffer(irp_, remote, sizeof(SOCKADDR));
     args().Argument1 = local;
     args().Argument2 = remote;
     args().Argument3 = context;

@@ -105,6 +105,10 @@ void LeaveCallback(Socket* s, std::unique_lock<std::mutex>& lock);
 // few 64 KiB blocks); WskDeregister calls it, so nothing of a client's
 // traffic stays allocated once it is gone.
 void DrainIndicationCache();
+// Frees the receive indications the client retained on `s` and never gave
+// back (reported at WskCloseSocket as ClientCall.RetainedIndicationAtClose),
+// once the socket is closing and no callback runs.
+void FreeRetainedIndications(Socket* s);
 
 // The connection-oriented client table of a socket (connection, stream
 // accepted/connected, listen propagating to accepted sockets), or nullptr.

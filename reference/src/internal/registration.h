@@ -37,7 +37,8 @@ class Registration {
 
   // Capture / release bookkeeping (WskCaptureProviderNPI).
   NTSTATUS Capture(ULONG wait_ms);
-  void ReleaseCapture();
+  // False, changing nothing, when no capture is held.
+  bool ReleaseCapture();
 
   // Every socket and client-level IRP in flight counts as one object; the
   // registration cannot go away until they are gone.
