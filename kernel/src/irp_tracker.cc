@@ -104,10 +104,13 @@ bool BeginSend(PIRP irp, const char* routine) {
     return false;
   }
   std::optional<IrpInfo> held = LookupIrp(irp);
-  if (irp->CurrentLocation <= 1 && held && held->state == IrpState::kInFlight &&
-      std::strcmp(routine, "IoSetNextIrpStackLocation") == 0) {
-    // A provider taking an IRP it (or another) still holds: the client sent
-    // it again before the earlier request completed (Irp.SentWhilePending).
+  if (irp->CurrentLocation == 1 && held && held->state == IrpState::kInFlight &&
+      std::strcmp(routine, "IoSetNextIrpStackLocation") == 0 &&
+      IoGetCurrentIrpStackLocation(irp)->CompletionRoutine != nullptr) {
+    // A provider taking an IRP that an earlier request still holds, with its
+    // sender's completion routine waiting in the location it was given: the
+    // client sent it again before that request completed. (Without a
+    // routine it is a driver running out of locations: Irp.NoStackLocation.)
     WskconfReportViolation(WskconfRuleIrpSentWhilePending, irp,
                            "%s: IRP %p is sent again while the earlier request "
                            "with it has not completed",

@@ -224,6 +224,17 @@ TEST_F(SentWhilePendingTest, TakingAPendingIrpAgainIsReported) {
   EXPECT_EQ(probe.calls, 1);
 }
 
+TEST_F(SentWhilePendingTest, RunningOutOfLocationsWithoutARoutineIsNoStackLocation) {
+  IrpPtr irp = AllocateIrp(1);
+  IoSetNextIrpStackLocation(irp.get());
+  IoSetNextIrpStackLocation(irp.get());
+  ExpectViolation("Irp.NoStackLocation");
+  EXPECT_EQ(WskconfGetViolationCount(), 0u) << "not Irp.SentWhilePending";
+  irp->IoStatus.Status = STATUS_SUCCESS;
+  IoCompleteRequest(irp.get(), IO_NO_INCREMENT);
+  ExpectViolation("Irp.CallerAllocatedCompletionReturnsMoreProcessing");
+}
+
 TEST_F(SentWhilePendingTest, SendingAgainAfterCompletionAndReuseIsSilent) {
   IrpPtr irp = AllocateIrp(1);
   for (int round = 0; round < 2; ++round) {
