@@ -53,6 +53,7 @@ NTSTATUS WSKAPI Socket(PWSK_CLIENT client, ADDRESS_FAMILY family,
       .Set(WSKA_TAG_PROTOCOL, protocol)
       .Set(WSKA_TAG_FLAGS, flags)
       .Set(WSKA_TAG_DISPATCH_MASK, DispatchMask(category, dispatch));
+  PresetAnswers(Forwarder::Get(), call, dispatch);
   auto pending = std::make_unique<Pending>();
   pending->new_category = category;
   pending->new_context = context;
@@ -78,6 +79,7 @@ NTSTATUS WSKAPI SocketConnect(PWSK_CLIENT client, USHORT type,
            DispatchMask(WSK_FLAG_CONNECTION_SOCKET, dispatch))
       .SetBlob(WSKA_TAG_LOCAL_ADDRESS, AddressBytes(local))
       .SetBlob(WSKA_TAG_REMOTE_ADDRESS, AddressBytes(remote));
+  PresetAnswers(Forwarder::Get(), call, dispatch);
   auto pending = std::make_unique<Pending>();
   pending->new_category = WSK_FLAG_CONNECTION_SOCKET;
   pending->new_context = context;
@@ -290,7 +292,7 @@ NTSTATUS WskQueryProviderCharacteristics(
 const WSKCONF_ADAPTER_INFO* WskconfAdapterInfo(void) {
   static const WSKCONF_ADAPTER_INFO info = {
       WSKCONF_ADAPTER_ABI_VERSION, "wine-netio",
-      "forwarding adapter, agent protocol 1", nullptr};
+      "forwarding adapter, agent protocol 1-2", nullptr};
   return &info;
 }
 

@@ -1,13 +1,15 @@
 // EVENT messages into the local client's callbacks, called at
 // DISPATCH_LEVEL as a provider calls them. The agent answered the provider
-// already (with the answer preset for that socket and callback): the local
-// callback's return value cannot travel back in time, so it only decides
+// already (with the answer preset for that socket and callback, which
+// answers.cc keeps in step with what the client answers): the local
+// callback's return value cannot travel back in time, so it also decides
 // what happens to the local copies (a receive indication the client keeps
 // with STATUS_PENDING is freed by its WskRelease; a socket it refuses in
 // WskAcceptEvent is closed in the agent).
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "forwarder.h"
 
@@ -100,6 +102,7 @@ void Receive(ProxySocket* s, const Message& event) {
     return d->WskReceiveEvent(s->context, event->flags, head,
                               static_cast<SIZE_T>(event->length), &accepted);
   });
+  LearnAnswer(Forwarder::Get(), *s, event, answer);
   Settle(answer, head, std::move(owner), event);
 }
 
@@ -132,6 +135,7 @@ void ReceiveFrom(ProxySocket* s, const Message& event) {
   }
   const NTSTATUS answer = AtDispatch(
       [&] { return d->WskReceiveFromEvent(s->context, event->flags, head); });
+  LearnAnswer(Forwarder::Get(), *s, event, answer);
   Settle(answer, head, std::move(owner), event);
 }
 
@@ -162,6 +166,8 @@ void Accept(Forwarder& forwarder, ProxySocket* s, const Message& event) {
                              accepted != nullptr ? &accepted->wsk : nullptr,
                              &context, &dispatch);
   });
+  LearnAnswer(forwarder, *s, event, answer,
+              answer == STATUS_SUCCESS ? dispatch : nullptr);
   if (accepted == nullptr) return;
   if (answer == STATUS_SUCCESS) {
     accepted->context = context;
@@ -220,36 +226,39 @@ void DeliverEvent(Forwarder& forwarder, const Message& event) {
                  reinterpret_cast<PSOCKADDR>(&local));
   CopyAddressOut(event.Blob(WSKA_TAG_REMOTE_ADDRESS),
                  reinterpret_cast<PSOCKADDR>(&remote));
-  AtDispatch([&] {
+  // The callback's answer, when there was a callback to answer.
+  const std::optional<int32_t> answer = AtDispatch([&]() -> std::optional<int32_t> {
     switch (event->event) {
       case WSKA_EV_INSPECT:
         if (listen != nullptr && listen->WskInspectEvent != nullptr) {
-          listen->WskInspectEvent(s->context,
-                                  reinterpret_cast<PSOCKADDR>(&local),
-                                  reinterpret_cast<PSOCKADDR>(&remote), &id);
+          return listen->WskInspectEvent(s->context,
+                                         reinterpret_cast<PSOCKADDR>(&local),
+                                         reinterpret_cast<PSOCKADDR>(&remote),
+                                         &id);
         }
         break;
       case WSKA_EV_ABORT:
         if (listen != nullptr && listen->WskAbortEvent != nullptr) {
-          listen->WskAbortEvent(s->context, &id);
+          return listen->WskAbortEvent(s->context, &id);
         }
         break;
       case WSKA_EV_DISCONNECT:
         if (conn != nullptr && conn->WskDisconnectEvent != nullptr) {
-          conn->WskDisconnectEvent(s->context, event->flags);
+          return conn->WskDisconnectEvent(s->context, event->flags);
         }
         break;
       case WSKA_EV_SEND_BACKLOG:
         if (conn != nullptr && conn->WskSendBacklogEvent != nullptr) {
-          conn->WskSendBacklogEvent(s->context,
-                                    static_cast<SIZE_T>(event->length));
+          return conn->WskSendBacklogEvent(s->context,
+                                           static_cast<SIZE_T>(event->length));
         }
         break;
       default:
         break;
     }
-    return 0;
+    return std::nullopt;
   });
+  if (answer) LearnAnswer(forwarder, *s, event, *answer);
 }
 
 NTSTATUS WSKAPI ReleaseData(PWSK_SOCKET, PWSK_DATA_INDICATION list) {

@@ -113,7 +113,7 @@ void Forwarder::Fatal(const std::string& why) {
 Message Forwarder::CallNow(const char* what, const MessageBuilder& call) {
   std::lock_guard send(send_mu_);
   const uint32_t id = session_->NextRequestId();
-  auto frame = call.Encode(id);
+  auto frame = call.Encode(id, session_->version());
   if (!frame.ok()) {
     Fatal(fmt::format("{}: cannot encode the call: {}", what,
                       frame.status().message()));
@@ -128,6 +128,23 @@ Message Forwarder::CallNow(const char* what, const MessageBuilder& call) {
                       WskaErrorName((*answer)->error_code),
                       std::string(text.begin(), text.end())));
   }
+  return *answer;
+}
+
+std::optional<Message> Forwarder::CallQuietly(const char* what,
+                                              const MessageBuilder& call) {
+  std::lock_guard send(send_mu_);
+  const uint32_t id = session_->NextRequestId();
+  auto frame = call.Encode(id, session_->version());
+  if (!frame.ok()) {
+    Trace("!!", fmt::format("{}: {}", what, frame.status().message()));
+    return std::nullopt;
+  }
+  Trace("->", fmt::format("#{} {}", id, what));
+  auto answer = session_->SendRaw(*frame, id);
+  if (!answer.ok()) Fatal(fmt::format("{}: {}", what, answer.status().message()));
+  Trace("<-", answer->Describe());
+  if ((*answer)->type == WSKA_MSG_ERROR) return std::nullopt;
   return *answer;
 }
 
@@ -147,7 +164,7 @@ NTSTATUS Forwarder::Forward(const char* what, MessageBuilder call, PIRP irp,
   Pending* entry = pending.get();
   std::unique_lock send(send_mu_);
   const uint32_t id = session_->NextRequestId();
-  auto frame = call.Encode(id);
+  auto frame = call.Encode(id, session_->version());
   if (!frame.ok()) {
     Fatal(fmt::format("{}: cannot encode the call: {}", what,
                       frame.status().message()));
@@ -240,7 +257,7 @@ void Forwarder::RequestCancel(uint32_t id) {
   cancel.Set(WSKA_TAG_TARGET, id);
   std::lock_guard send(send_mu_);
   const uint32_t request = session_->NextRequestId();
-  auto frame = cancel.Encode(request);
+  auto frame = cancel.Encode(request, session_->version());
   // The IRP may have completed meanwhile: the agent then refuses the
   // CANCEL (unknown target), which is fine.
   if (frame.ok()) session_->SendRaw(*frame, request).status().IgnoreError();

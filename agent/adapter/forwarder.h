@@ -87,6 +87,12 @@ class Forwarder {
                    std::unique_ptr<Pending> pending);
   // Sends a call without an IRP and returns the agent's RETURN.
   Message CallNow(const char* what, const MessageBuilder& call);
+  // The same, but a refusal by the agent is no reason to end the process:
+  // nullopt (traced) instead.
+  std::optional<Message> CallQuietly(const char* what,
+                                     const MessageBuilder& call);
+  // The protocol version agreed with the agent.
+  uint32_t protocol_version() const { return session_->version(); }
 
   // Sockets by agent handle (events name them).
   ProxySocket* FindSocket(uint32_t handle);
@@ -139,6 +145,15 @@ ULONG_PTR ApplyCompletion(Forwarder& forwarder, Pending& pending,
                           const Message& completion);
 // Delivers an EVENT to the local client's callback (events.cc).
 void DeliverEvent(Forwarder& forwarder, const Message& event);
+// Callback answers ahead of time (answers.cc): the answers the client's
+// `dispatch` table gave before, as ANSWERS of a socket-making call; and,
+// after a local callback answered `answer` (an accept callback with
+// `accepted_dispatch` for the new socket), the socket's preset answer.
+void PresetAnswers(Forwarder& forwarder, MessageBuilder& call,
+                   const VOID* dispatch);
+void LearnAnswer(Forwarder& forwarder, const ProxySocket& socket,
+                 const Message& event, int32_t answer,
+                 const VOID* accepted_dispatch = nullptr);
 
 // Helpers shared by the dispatch functions.
 Bytes AddressBytes(const SOCKADDR* address);

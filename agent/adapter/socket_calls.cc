@@ -95,6 +95,7 @@ NTSTATUS WSKAPI Accept(PWSK_SOCKET socket, ULONG flags, PVOID context,
       .Set(WSKA_TAG_DISPATCH_MASK,
            DispatchMask(WSK_FLAG_CONNECTION_SOCKET, dispatch))
       .Set(WSKA_TAG_WANT_ADDRESSES, local != nullptr || remote != nullptr);
+  PresetAnswers(Forwarder::Get(), call, dispatch);
   auto pending = For(socket);
   pending->new_category = WSK_FLAG_CONNECTION_SOCKET;
   pending->new_context = context;

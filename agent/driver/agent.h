@@ -44,6 +44,10 @@ typedef struct _AGENT_SOCKET {
   PWSK_SOCKET Socket;
   ULONG Flags; /* WSK_FLAG_*_SOCKET of its category */
   AGENT_ANSWER Answers[WSKA_EV_LIMIT];
+  /* Listening sockets (v2 SET_ANSWER of ACCEPT with ANSWERS): the answers
+   * each socket the accept callback takes starts with. */
+  AGENT_ANSWER AcceptedAnswers[WSKA_EV_LIMIT];
+  BOOLEAN HasAcceptedAnswers;
   WSK_CLIENT_LISTEN_DISPATCH Listen;
   WSK_CLIENT_CONNECTION_DISPATCH Connection;
   WSK_CLIENT_DATAGRAM_DISPATCH Datagram;
@@ -129,6 +133,7 @@ typedef struct _AGENT_STATE {
   PIRP PendingReceive;
   LIST_ENTRY Ops;
   BOOLEAN Greeted; /* HELLO done on the current handle */
+  ULONG Version;   /* protocol version agreed in that HELLO */
   ULONG NextId;
   ULONG SocketsInUse;
   KEVENT AllSocketsFree; /* signalled while SocketsInUse is 0 */
@@ -166,6 +171,10 @@ VOID AgentSetDispatch(PAGENT_SOCKET Socket, ULONG DispatchMask);
 const VOID *AgentClientDispatch(PAGENT_SOCKET Socket, ULONG DispatchMask);
 AGENT_ANSWER AgentAnswerOf(PAGENT_SOCKET Socket, ULONG Event);
 NTSTATUS AgentSetAnswer(const WSKA_MESSAGE *Call);
+/* A v2 ANSWERS blob (checked by the codec) into Answers[]. */
+VOID AgentApplyAnswers(AGENT_ANSWER *Answers, const WSKA_BLOB *Records);
+/* Presets a socket the call creates from the call's ANSWERS, if any. */
+VOID AgentPresetAnswers(PAGENT_SOCKET Socket, const WSKA_MESSAGE *Call);
 extern const WSK_CLIENT_DISPATCH AgentClientDispatchTable;
 
 /* agent_ops.c: calls that take an IRP. */

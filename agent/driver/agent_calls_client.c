@@ -110,6 +110,7 @@ static ULONG StartCreate(const WSKA_MESSAGE *Call, ULONG Flags,
     return WSKA_E_NO_RESOURCES;
   }
   op->NewSocket = socket;
+  AgentPresetAnswers(socket, Call); /* before the provider can call back */
   *OpOut = op;
   return WSKA_E_OK;
 }

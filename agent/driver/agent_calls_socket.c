@@ -224,6 +224,7 @@ static ULONG Accept(const WSKA_MESSAGE *Call, PAGENT_SOCKET S,
   if (accept == NULL) return WSKA_E_BAD_STATE;
   Op->NewSocket = AgentReserveSocket(WSK_FLAG_CONNECTION_SOCKET, mask);
   if (Op->NewSocket == NULL) return WSKA_E_NO_RESOURCES;
+  AgentPresetAnswers(Op->NewSocket, Call);
   Op->WantAddresses = !WskaHas(Call, WSKA_TAG_WANT_ADDRESSES) ||
                       Call->want_addresses != 0;
   Return->status = accept(

@@ -72,6 +72,13 @@ static NTSTATUS NTAPI AcceptEvent(
     if (accepted == NULL) status = STATUS_REQUEST_NOT_ACCEPTED;
   }
   if (accepted != NULL) {
+    KIRQL irql;
+    KeAcquireSpinLock(&Agent.Lock, &irql);
+    if (listener != NULL && listener->HasAcceptedAnswers) {
+      RtlCopyMemory(accepted->Answers, listener->AcceptedAnswers,
+                    sizeof(accepted->Answers));
+    }
+    KeReleaseSpinLock(&Agent.Lock, irql);
     accepted->Socket = AcceptSocket;
     accepted->State = AgentSlotLive;
     *AcceptContext = accepted;

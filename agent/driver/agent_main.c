@@ -69,11 +69,13 @@ static VOID ResetSession(VOID) {
   AgentCancelReceive();
   AgentDropQueue();
   Agent.Greeted = FALSE;
+  Agent.Version = 0;
 }
 
 static NTSTATUS NTAPI DispatchCreate(PDEVICE_OBJECT Device, PIRP Irp) {
   UNREFERENCED_PARAMETER(Device);
   Agent.Greeted = FALSE; /* a new relay starts with HELLO */
+  Agent.Version = 0;
   return Finish(Irp, STATUS_SUCCESS);
 }
 

@@ -150,7 +150,27 @@ AGENT_ANSWER AgentAnswerOf(PAGENT_SOCKET Socket, ULONG Event) {
   return answer;
 }
 
-/* WSKA_FN_SET_ANSWER: SOCKET 0 sets the default for sockets made later. */
+VOID AgentApplyAnswers(AGENT_ANSWER *Answers, const WSKA_BLOB *Records) {
+  WSKA_ANSWER a;
+  uint32_t i;
+  for (i = 0; WskaAnswerAt(Records, i, &a); ++i) {
+    Answers[a.event].Status = a.answer;
+    Answers[a.event].Length = a.length;
+    Answers[a.event].DispatchMask = a.dispatch_mask;
+  }
+}
+
+VOID AgentPresetAnswers(PAGENT_SOCKET Socket, const WSKA_MESSAGE *Call) {
+  KIRQL irql;
+  if (Socket == NULL || !WskaHas(Call, WSKA_TAG_ANSWERS)) return;
+  KeAcquireSpinLock(&Agent.Lock, &irql);
+  AgentApplyAnswers(Socket->Answers, &Call->answers);
+  KeReleaseSpinLock(&Agent.Lock, irql);
+}
+
+/* WSKA_FN_SET_ANSWER: SOCKET 0 sets the default for sockets made later.
+ * With ANSWERS (accept event only), also what the sockets that listening
+ * socket's accept callback takes start with. */
 NTSTATUS AgentSetAnswer(const WSKA_MESSAGE *Call) {
   KIRQL irql;
   PAGENT_SOCKET socket = NULL;
@@ -159,6 +179,9 @@ NTSTATUS AgentSetAnswer(const WSKA_MESSAGE *Call) {
     socket = AgentFindSocket(Call->socket);
     if (socket == NULL) return STATUS_INVALID_HANDLE;
   }
+  if (socket == NULL && WskaHas(Call, WSKA_TAG_ANSWERS)) {
+    return STATUS_INVALID_PARAMETER; /* no listening socket named */
+  }
   answer.Status = Call->answer;
   answer.Length = WskaHas(Call, WSKA_TAG_LENGTH) ? Call->length : 0;
   answer.DispatchMask =
@@ -166,6 +189,12 @@ NTSTATUS AgentSetAnswer(const WSKA_MESSAGE *Call) {
   KeAcquireSpinLock(&Agent.Lock, &irql);
   if (socket != NULL) {
     socket->Answers[Call->event] = answer;
+    if (WskaHas(Call, WSKA_TAG_ANSWERS)) {
+      RtlCopyMemory(socket->AcceptedAnswers, Agent.DefaultAnswers,
+                    sizeof(socket->AcceptedAnswers));
+      AgentApplyAnswers(socket->AcceptedAnswers, &Call->answers);
+      socket->HasAcceptedAnswers = TRUE;
+    }
   } else {
     Agent.DefaultAnswers[Call->event] = answer;
   }

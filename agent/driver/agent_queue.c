@@ -7,10 +7,16 @@ PAGENT_BLOCK AgentEncode(const WSKA_MESSAGE *Message) {
   SIZE_T size = WskaEncodedSize(Message);
   SIZE_T written = 0;
   WSKA_RESULT result;
+  WSKA_MESSAGE stamped = *Message;
   PAGENT_BLOCK block = ExAllocatePoolWithTag(
       NonPagedPool, FIELD_OFFSET(AGENT_BLOCK, Bytes) + size, AGENT_TAG);
   if (block == NULL) return NULL;
-  if (WskaEncode(Message, block->Bytes, size, &written, &result) !=
+  /* Everything after HELLO in the version agreed there (HELLO_REPLY and
+   * ERROR read the same in every version). */
+  if (Agent.Version != 0 && stamped.type != WSKA_MSG_ERROR) {
+    stamped.version = (uint16_t)Agent.Version;
+  }
+  if (WskaEncode(&stamped, block->Bytes, size, &written, &result) !=
       WSKA_E_OK) {
     /* An agent bug: say so instead of sending what the runner would refuse. */
     DbgPrint("wskconf_agent: cannot encode %s: %s\n",

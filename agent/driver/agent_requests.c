@@ -34,18 +34,23 @@ static VOID Explain(char *Out, SIZE_T Size, ULONG Function, ULONG Code) {
   Out[used] = '\0';
 }
 
+/* Agrees on the highest version both sides speak. */
 static VOID Hello(const WSKA_MESSAGE *Call) {
-  static const char kAgent[] = "wskconf agent, protocol 1, mingw-w64 build";
+  static const char kAgent[] =
+      "wskconf agent, protocol versions 1 and 2, mingw-w64 build";
   WSKA_MESSAGE reply;
-  if (Call->version_min > WSKA_PROTOCOL_VERSION ||
-      Call->version_max < WSKA_PROTOCOL_VERSION) {
+  ULONG version = Call->version_max < WSKA_PROTOCOL_VERSION
+                      ? Call->version_max
+                      : WSKA_PROTOCOL_VERSION;
+  if (version < Call->version_min || version < WSKA_PROTOCOL_VERSION_MIN) {
     AgentPostError(Call->request_id, WSKA_E_BAD_VERSION,
-                   "the agent speaks protocol version 1 only");
+                   "the agent speaks protocol versions 1 and 2 only");
     return;
   }
   Agent.Greeted = TRUE;
+  Agent.Version = version;
   WskaInit(&reply, WSKA_MSG_HELLO_REPLY, Call->request_id);
-  reply.protocol_version = WSKA_PROTOCOL_VERSION;
+  reply.protocol_version = version;
   reply.max_payload = WSKA_MAX_PAYLOAD;
   reply.text.data = (const uint8_t *)kAgent;
   reply.text.size = sizeof(kAgent) - 1;
@@ -98,6 +103,12 @@ VOID AgentHandleMessage(const UCHAR *Bytes, SIZE_T Size) {
   if (!Agent.Greeted) {
     AgentPostError(call.request_id, WSKA_E_BAD_STATE,
                    "send HELLO before the first CALL");
+    return;
+  }
+  if (call.version != Agent.Version) {
+    AgentPostError(call.request_id, WSKA_E_BAD_VERSION,
+                   "header: protocol version differs from the one agreed "
+                   "in HELLO");
     return;
   }
   WskaInit(&ret, WSKA_MSG_RETURN, call.request_id);

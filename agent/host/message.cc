@@ -62,9 +62,11 @@ MessageBuilder& MessageBuilder::SetBlob(uint32_t tag, Bytes value) {
   return *this;
 }
 
-StatusOr<Bytes> MessageBuilder::Encode(uint32_t request_id) const {
+StatusOr<Bytes> MessageBuilder::Encode(uint32_t request_id,
+                                       uint32_t version) const {
   WSKA_MESSAGE m = m_;
   m.request_id = request_id;
+  m.version = static_cast<uint16_t>(version);
   Bytes out(WskaEncodedSize(&m));
   size_t written = 0;
   WSKA_RESULT result;

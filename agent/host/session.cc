@@ -102,12 +102,12 @@ AgentSession::~AgentSession() {
 }
 
 StatusOr<std::unique_ptr<AgentSession>> AgentSession::Connect(
-    const std::string& host, uint16_t port) {
+    const std::string& host, uint16_t port, uint32_t max_version) {
   IgnoreSigpipe();
   std::unique_ptr<AgentSession> session(new AgentSession());
   WSKCONF_RETURN_IF_ERROR(session->ConnectTcp(host, port));
   session->reader_ = std::thread([s = session.get()] { s->ReadMessages(); });
-  WSKCONF_RETURN_IF_ERROR(session->Handshake());
+  WSKCONF_RETURN_IF_ERROR(session->Handshake(max_version));
   return session;
 }
 
@@ -147,20 +147,30 @@ Status AgentSession::ConnectTcp(const std::string& host, uint16_t port) {
   return OkStatus();
 }
 
-Status AgentSession::Handshake() {
+// Offers versions WSKA_PROTOCOL_VERSION_MIN..max_version; the agent picks
+// one (the highest both speak) and the session speaks it from then on.
+Status AgentSession::Handshake(uint32_t max_version) {
   MessageBuilder hello(WSKA_MSG_HELLO, 0);
-  hello.Set(WSKA_TAG_VERSION_MIN, WSKA_PROTOCOL_VERSION)
-      .Set(WSKA_TAG_VERSION_MAX, WSKA_PROTOCOL_VERSION);
+  hello.Set(WSKA_TAG_VERSION_MIN, WSKA_PROTOCOL_VERSION_MIN)
+      .Set(WSKA_TAG_VERSION_MAX, max_version);
   uint32_t id = NextRequestId();
   WSKCONF_ASSIGN_OR_RETURN(Bytes frame, hello.Encode(id));
   WSKCONF_RETURN_IF_ERROR(Write(frame));
   WSKCONF_ASSIGN_OR_RETURN(Message reply, WaitAnswer(id, kHandshakeTimeout));
-  if (reply->type != WSKA_MSG_HELLO_REPLY ||
-      reply->protocol_version != WSKA_PROTOCOL_VERSION) {
+  if (reply->type != WSKA_MSG_HELLO_REPLY) {
     return FailedPreconditionError(
         fmt::format("agent handshake refused: {}", reply.Describe()));
   }
+  if (reply->protocol_version < WSKA_PROTOCOL_VERSION_MIN ||
+      reply->protocol_version > max_version) {
+    return FailedPreconditionError(fmt::format(
+        "agent handshake: the agent chose protocol version {}, outside the "
+        "offered {}..{}: {}",
+        reply->protocol_version, WSKA_PROTOCOL_VERSION_MIN, max_version,
+        reply.Describe()));
+  }
   hello_ = reply;
+  version_ = reply->protocol_version;
   return OkStatus();
 }
 
@@ -296,7 +306,7 @@ StatusOr<Message> AgentSession::SendRaw(const Bytes& frame,
 StatusOr<Message> AgentSession::Call(const MessageBuilder& call,
                                      Millis timeout) {
   uint32_t id = NextRequestId();
-  WSKCONF_ASSIGN_OR_RETURN(Bytes frame, call.Encode(id));
+  WSKCONF_ASSIGN_OR_RETURN(Bytes frame, call.Encode(id, version_));
   WSKCONF_ASSIGN_OR_RETURN(Message answer, SendRaw(frame, id, timeout));
   if (answer->type == WSKA_MSG_ERROR) {
     Bytes text = answer.Blob(WSKA_TAG_TEXT);

@@ -23,7 +23,11 @@ extern "C" {
 #endif
 
 #define WSKA_MAGIC 0x414B5357u /* "WSKA" as little-endian bytes */
-#define WSKA_PROTOCOL_VERSION 1u
+/* The newest protocol version this code speaks, and the oldest. Version 2
+ * added ANSWERS (callback answers preset with the call that makes a
+ * socket); a version-1 peer never sees it. */
+#define WSKA_PROTOCOL_VERSION 2u
+#define WSKA_PROTOCOL_VERSION_MIN 1u
 #define WSKA_HEADER_SIZE 16u
 #define WSKA_FIELD_HEADER_SIZE 6u
 /* Largest field area of one message, and the largest blob in it. */
@@ -90,7 +94,9 @@ typedef enum WSKA_FUNCTION {
   WSKA_FN_GET_LOCAL_ADDRESS, /* SOCKET -> LOCAL_ADDRESS */
   WSKA_FN_GET_REMOTE_ADDRESS, /* SOCKET -> REMOTE_ADDRESS */
   WSKA_FN_SET_ANSWER,        /* agent: SOCKET (0: default for new sockets),
-                                EVENT, ANSWER, [LENGTH], [DISPATCH_MASK] */
+                                EVENT, ANSWER, [LENGTH], [DISPATCH_MASK],
+                                v2: [ANSWERS] with EVENT ACCEPT: the answers
+                                of the sockets that accept callback makes */
   WSKA_FN_CANCEL,            /* agent: IoCancelIrp of TARGET's IRP */
   WSKA_FN_SHUTDOWN,          /* agent: cancel, close, deregister all */
   WSKA_FN_LIMIT
@@ -167,6 +173,12 @@ typedef enum WSKA_TAG {
   WSKA_TAG_HINTS,         /* blob: 4 x i32 flags, family, socktype, proto */
   WSKA_TAG_BUFFER_LIST,   /* blob: list of (u32 size, bytes) records */
   WSKA_TAG_ADDRESS_INFO,  /* blob: list of ADDRINFOEXW records, see README */
+  /* Version 2. */
+  WSKA_TAG_ANSWERS,       /* blob: WSKA_ANSWER_RECORD_SIZE-byte records
+                             (u32 event, i32 answer, u64 length, u32
+                             dispatch mask), at most one per event: the
+                             answers a socket starts with. CALL of SOCKET,
+                             SOCKET_CONNECT, ACCEPT; SET_ANSWER of ACCEPT */
   WSKA_TAG_LIMIT
 } WSKA_TAG;
 
@@ -194,6 +206,19 @@ typedef enum WSKA_ERROR_CODE {
   WSKA_E_LIMIT
 } WSKA_ERROR_CODE;
 
+/* The first protocol version that has field `tag` (1 for most). */
+uint32_t WskaTagSince(uint32_t tag);
+
+/* One ANSWERS record; WskaAnswerAt reads record `index` (0-based) of a
+ * checked ANSWERS blob, returning 0 past the end. */
+#define WSKA_ANSWER_RECORD_SIZE 20u
+typedef struct WSKA_ANSWER {
+  uint32_t event;
+  int32_t answer;
+  uint64_t length;
+  uint32_t dispatch_mask;
+} WSKA_ANSWER;
+
 /* Bytes of a blob field; data points into the decoded buffer (no copy), so
  * it is valid as long as that buffer is. */
 typedef struct WSKA_BLOB {
@@ -219,8 +244,14 @@ typedef struct WSKA_MESSAGE {
   uint64_t time, inspect_key;
   WSKA_BLOB text, data, local_address, remote_address, control_info, input;
   WSKA_BLOB output, node_name, service_name, hints, buffer_list;
-  WSKA_BLOB address_info;
+  WSKA_BLOB address_info, answers;
 } WSKA_MESSAGE;
+
+int WskaAnswerAt(const WSKA_BLOB *answers, uint32_t index, WSKA_ANSWER *out);
+/* Appends one record to `out` (capacity bytes, *used so far); 0 when it
+ * does not fit. */
+int WskaPutAnswer(uint8_t *out, uint32_t capacity, uint32_t *used,
+                  const WSKA_ANSWER *answer);
 
 /* What went wrong, for WSKA_MSG_ERROR and for the caller's log: a code, the
  * byte offset in the message where it was found, and a short reason naming

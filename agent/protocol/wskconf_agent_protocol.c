@@ -74,7 +74,13 @@ static const TagInfo kTags[WSKA_TAG_LIMIT] = {
     TAG_BLOB(HINTS, hints, 16),
     TAG_BLOB(BUFFER_LIST, buffer_list, WSKA_MAX_DATA),
     TAG_BLOB(ADDRESS_INFO, address_info, 65536),
+    TAG_BLOB(ANSWERS, answers,
+             WSKA_ANSWER_RECORD_SIZE * (WSKA_EV_LIMIT - 1)),
 };
+
+uint32_t WskaTagSince(uint32_t tag) {
+  return tag == WSKA_TAG_ANSWERS ? 2u : 1u;
+}
 
 #define B(tag) (1ull << WSKA_TAG_##tag)
 
@@ -117,11 +123,11 @@ static const Rule kCallRules[WSKA_FN_LIMIT] = {
     [WSKA_FN_QUERY_PROVIDER_CHARACTERISTICS] = {B(REGISTRATION), 0},
     [WSKA_FN_SOCKET] = {B(REGISTRATION) | B(FAMILY) | B(SOCKET_TYPE) |
                             B(PROTOCOL) | B(FLAGS),
-                        B(DISPATCH_MASK)},
+                        B(DISPATCH_MASK) | B(ANSWERS)},
     [WSKA_FN_SOCKET_CONNECT] = {B(REGISTRATION) | B(SOCKET_TYPE) |
                                     B(PROTOCOL) | B(LOCAL_ADDRESS) |
                                     B(REMOTE_ADDRESS),
-                                B(FLAGS) | B(DISPATCH_MASK)},
+                                B(FLAGS) | B(DISPATCH_MASK) | B(ANSWERS)},
     [WSKA_FN_CONTROL_CLIENT] = {B(REGISTRATION) | B(CONTROL_CODE) |
                                     B(OUTPUT_SIZE) | B(USE_IRP),
                                 B(INPUT)},
@@ -140,8 +146,8 @@ static const Rule kCallRules[WSKA_FN_LIMIT] = {
     [WSKA_FN_CLOSE_SOCKET] = {B(SOCKET), 0},
     [WSKA_FN_BIND] = {B(SOCKET) | B(LOCAL_ADDRESS), B(FLAGS)},
     [WSKA_FN_LISTEN] = {B(SOCKET), 0},
-    [WSKA_FN_ACCEPT] = {B(SOCKET),
-                        B(FLAGS) | B(DISPATCH_MASK) | B(WANT_ADDRESSES)},
+    [WSKA_FN_ACCEPT] = {B(SOCKET), B(FLAGS) | B(DISPATCH_MASK) |
+                                       B(WANT_ADDRESSES) | B(ANSWERS)},
     [WSKA_FN_INSPECT_COMPLETE] = {B(SOCKET) | B(INSPECT_KEY) |
                                       B(INSPECT_SERIAL) | B(ANSWER),
                                   0},
@@ -164,7 +170,7 @@ static const Rule kCallRules[WSKA_FN_LIMIT] = {
     [WSKA_FN_GET_LOCAL_ADDRESS] = {B(SOCKET), 0},
     [WSKA_FN_GET_REMOTE_ADDRESS] = {B(SOCKET), 0},
     [WSKA_FN_SET_ANSWER] = {B(SOCKET) | B(EVENT) | B(ANSWER),
-                            B(LENGTH) | B(DISPATCH_MASK)},
+                            B(LENGTH) | B(DISPATCH_MASK) | B(ANSWERS)},
     [WSKA_FN_CANCEL] = {B(TARGET), 0},
     [WSKA_FN_SHUTDOWN] = {0, 0},
 };
@@ -335,6 +341,29 @@ static void Store(uint8_t *p, uint64_t v, int bytes) {
 
 /* ---- Public helpers. ---- */
 
+int WskaAnswerAt(const WSKA_BLOB *answers, uint32_t index, WSKA_ANSWER *out) {
+  const uint8_t *p;
+  if (answers->size / WSKA_ANSWER_RECORD_SIZE <= index) return 0;
+  p = answers->data + (size_t)index * WSKA_ANSWER_RECORD_SIZE;
+  out->event = Load(p, 4);
+  out->answer = (int32_t)Load(p + 4, 4);
+  out->length = Load64(p + 8);
+  out->dispatch_mask = Load(p + 16, 4);
+  return 1;
+}
+
+int WskaPutAnswer(uint8_t *out, uint32_t capacity, uint32_t *used,
+                  const WSKA_ANSWER *answer) {
+  uint8_t *p = out + *used;
+  if (capacity - *used < WSKA_ANSWER_RECORD_SIZE || *used > capacity) return 0;
+  Store(p, answer->event, 4);
+  Store(p + 4, (uint32_t)answer->answer, 4);
+  Store(p + 8, answer->length, 8);
+  Store(p + 16, answer->dispatch_mask, 4);
+  *used += WSKA_ANSWER_RECORD_SIZE;
+  return 1;
+}
+
 void WskaSet(WSKA_MESSAGE *m, uint32_t tag) {
   if (tag < WSKA_TAG_LIMIT) m->present |= 1ull << tag;
 }
@@ -440,6 +469,41 @@ int WskaGetBlob(const WSKA_MESSAGE *m, uint32_t tag, WSKA_BLOB *blob) {
 
 /* ---- Rules shared by encoder and decoder. ---- */
 
+#define VALID_DISPATCH_BITS (((1u << WSKA_EV_LIMIT) - 1) & ~1u)
+
+/* ANSWERS: whole records, known events, each at most once. */
+static uint32_t CheckAnswers(const WSKA_MESSAGE *m, WSKA_RESULT *r) {
+  uint32_t seen = 0, i;
+  WSKA_ANSWER a;
+  if (m->answers.size % WSKA_ANSWER_RECORD_SIZE != 0) {
+    return Fail(r, WSKA_E_BAD_FIELD_SIZE, 0, "field", WSKA_TAG_ANSWERS,
+                ": not a whole number of 20-byte records, size ",
+                m->answers.size, 1);
+  }
+  for (i = 0; WskaAnswerAt(&m->answers, i, &a); ++i) {
+    if (a.event == 0 || a.event >= WSKA_EV_LIMIT) {
+      return Fail(r, WSKA_E_BAD_VALUE, 0, "field", WSKA_TAG_ANSWERS,
+                  ": no such event in record ", i, 1);
+    }
+    if (seen & (1u << a.event)) {
+      return Fail(r, WSKA_E_BAD_VALUE, 0, "field", WSKA_TAG_ANSWERS,
+                  ": event answered twice, record ", i, 1);
+    }
+    if ((a.dispatch_mask & ~VALID_DISPATCH_BITS) != 0) {
+      return Fail(r, WSKA_E_BAD_VALUE, 0, "field", WSKA_TAG_ANSWERS,
+                  ": unknown event bits in the mask of record ", i, 1);
+    }
+    seen |= 1u << a.event;
+  }
+  if (m->type == WSKA_MSG_CALL && m->function == WSKA_FN_SET_ANSWER &&
+      m->event != WSKA_EV_ACCEPT) {
+    return Fail(r, WSKA_E_UNEXPECTED_FIELD, 0, "field", WSKA_TAG_ANSWERS,
+                " goes with SET_ANSWER of the accept event only, not event ",
+                m->event, 1);
+  }
+  return Ok(r);
+}
+
 static uint32_t CheckValues(const WSKA_MESSAGE *m, WSKA_RESULT *r) {
   if (WskaHas(m, WSKA_TAG_EVENT) &&
       (m->event == 0 || m->event >= WSKA_EV_LIMIT)) {
@@ -447,7 +511,7 @@ static uint32_t CheckValues(const WSKA_MESSAGE *m, WSKA_RESULT *r) {
                 ": no such event ", m->event, 1);
   }
   if (WskaHas(m, WSKA_TAG_DISPATCH_MASK) &&
-      (m->dispatch_mask & ~(((1u << WSKA_EV_LIMIT) - 1) & ~1u)) != 0) {
+      (m->dispatch_mask & ~VALID_DISPATCH_BITS) != 0) {
     return Fail(r, WSKA_E_BAD_VALUE, 0, "field", WSKA_TAG_DISPATCH_MASK,
                 ": unknown event bits in ", m->dispatch_mask, 1);
   }
@@ -476,6 +540,7 @@ static uint32_t CheckValues(const WSKA_MESSAGE *m, WSKA_RESULT *r) {
                   ": record overruns the list at byte ", cursor, 1);
     }
   }
+  if (WskaHas(m, WSKA_TAG_ANSWERS)) return CheckAnswers(m, r);
   return Ok(r);
 }
 
@@ -502,6 +567,7 @@ uint64_t WskaAllowedFields(uint32_t type, uint32_t function) {
 static uint32_t CheckRules(const WSKA_MESSAGE *m, WSKA_RESULT *r) {
   Rule rule;
   uint64_t missing, extra;
+  const uint32_t version = m->version != 0 ? m->version : WSKA_PROTOCOL_VERSION;
   if (m->type == 0 || m->type >= WSKA_MSG_TYPE_LIMIT) {
     return Fail(r, WSKA_E_UNKNOWN_TYPE, 6, "header: unknown message type", -1,
                 " ", m->type, 1);
@@ -524,6 +590,10 @@ static uint32_t CheckRules(const WSKA_MESSAGE *m, WSKA_RESULT *r) {
     if (extra & (1ull << tag)) {
       return Fail(r, WSKA_E_UNEXPECTED_FIELD, 0, "field", tag,
                   " is not taken by this message type or function", 0, 0);
+    }
+    if ((m->present & (1ull << tag)) && WskaTagSince((uint32_t)tag) > version) {
+      return Fail(r, WSKA_E_UNEXPECTED_FIELD, 0, "field", tag,
+                  " needs protocol version ", WskaTagSince((uint32_t)tag), 1);
     }
   }
   return CheckValues(m, r);
@@ -586,7 +656,8 @@ uint32_t WskaDecode(const uint8_t *bytes, size_t size, WSKA_MESSAGE *m,
   }
   /* HELLO and ERROR keep their layout in every version, so a peer speaking
    * another version can still be told which versions this side speaks. */
-  if (m->version != WSKA_PROTOCOL_VERSION &&
+  if ((m->version < WSKA_PROTOCOL_VERSION_MIN ||
+       m->version > WSKA_PROTOCOL_VERSION) &&
       !(m->version != 0 &&
         (m->type == WSKA_MSG_HELLO || m->type == WSKA_MSG_ERROR))) {
     return Fail(r, WSKA_E_BAD_VERSION, 4, "header: protocol version", -1,
@@ -669,6 +740,13 @@ uint32_t WskaEncode(const WSKA_MESSAGE *m, uint8_t *out, size_t capacity,
       return Fail(r, WSKA_E_BAD_FIELD_SIZE, 0, "field", (int)tag,
                   ": size over the limit, ", FieldSize(m, tag), 1);
     }
+  }
+  if (m->version != 0 && m->type != WSKA_MSG_HELLO &&
+      m->type != WSKA_MSG_ERROR &&
+      (m->version < WSKA_PROTOCOL_VERSION_MIN ||
+       m->version > WSKA_PROTOCOL_VERSION)) {
+    return Fail(r, WSKA_E_BAD_VERSION, 4, "header: protocol version", -1,
+                " unsupported: ", m->version, 1);
   }
   code = CheckRules(m, r);
   if (code != WSKA_E_OK) return code;

@@ -29,6 +29,19 @@ struct Samples {
   Bytes name{'l', 0, 'o', 0};
   Bytes hints = Bytes(16, 0);
   Bytes list{3, 0, 0, 0, 'a', 'b', 'c', 0, 0, 0, 0};
+  Bytes answers = Answers({{WSKA_EV_RECEIVE, 0x103, 5, 0},
+                           {WSKA_EV_ACCEPT, 0, 0, 1u << WSKA_EV_RECEIVE}});
+
+  // ANSWERS records as the codec lays them out.
+  static Bytes Answers(const std::vector<WSKA_ANSWER>& records) {
+    Bytes out(records.size() * WSKA_ANSWER_RECORD_SIZE);
+    uint32_t used = 0;
+    for (const WSKA_ANSWER& a : records) {
+      EXPECT_TRUE(WskaPutAnswer(out.data(), static_cast<uint32_t>(out.size()),
+                                &used, &a));
+    }
+    return out;
+  }
 };
 
 WSKA_BLOB Blob(const Bytes& b) {
@@ -40,7 +53,7 @@ void FillField(WSKA_MESSAGE* m, uint32_t tag, const Samples& s) {
   const uint32_t v = 1000 + tag;
   switch (tag) {
     case WSKA_TAG_FUNCTION: break;  // set by the caller
-    case WSKA_TAG_EVENT: m->event = WSKA_EV_RECEIVE; break;
+    case WSKA_TAG_EVENT: m->event = WSKA_EV_ACCEPT; break;
     case WSKA_TAG_DISPATCH_MASK: m->dispatch_mask = 1u << WSKA_EV_ACCEPT; break;
     case WSKA_TAG_VERSION: m->protocol_version = v; break;
     case WSKA_TAG_VERSION_MIN: m->version_min = v; break;
@@ -90,6 +103,7 @@ void FillField(WSKA_MESSAGE* m, uint32_t tag, const Samples& s) {
     case WSKA_TAG_HINTS: m->hints = Blob(s.hints); break;
     case WSKA_TAG_BUFFER_LIST: m->buffer_list = Blob(s.list); break;
     case WSKA_TAG_ADDRESS_INFO: m->address_info = Blob(s.data); break;
+    case WSKA_TAG_ANSWERS: m->answers = Blob(s.answers); break;
     default: ADD_FAILURE() << "no sample for tag " << tag;
   }
   WskaSet(m, tag);
@@ -181,7 +195,7 @@ TEST(AgentProtocol, EncodingIsLittleEndianWithTheDocumentedHeader) {
   WskaSet(&m, WSKA_TAG_FUNCTION);
   WskaSet(&m, WSKA_TAG_SOCKET);
   Bytes wire = Encode(m);
-  const Bytes expected{'W', 'S', 'K', 'A', 1, 0, WSKA_MSG_CALL, 0,
+  const Bytes expected{'W', 'S', 'K', 'A', 2, 0, WSKA_MSG_CALL, 0,
                        20, 0, 0, 0, 4, 3, 2, 1,
                        WSKA_TAG_FUNCTION, 0, 4, 0, 0, 0, WSKA_FN_LISTEN, 0, 0, 0,
                        WSKA_TAG_SOCKET, 0, 4, 0, 0, 0, 0x0d, 0x0c, 0x0b, 0x0a};
@@ -263,8 +277,10 @@ TEST(AgentProtocol, BadMagicIsRefused) {
 }
 
 TEST(AgentProtocol, OtherVersionsAreRefusedExceptForHelloAndError) {
-  EXPECT_EQ(Decode(ListenCall().Message(WSKA_MSG_CALL, 2)).code,
+  EXPECT_EQ(Decode(ListenCall().Message(WSKA_MSG_CALL, 3)).code,
             WSKA_E_BAD_VERSION);
+  // Version 1 is still spoken (an older agent or runner).
+  EXPECT_EQ(Decode(ListenCall().Message(WSKA_MSG_CALL, 1)).code, WSKA_E_OK);
   EXPECT_EQ(Decode(ListenCall().Message(WSKA_MSG_CALL, 0)).code,
             WSKA_E_BAD_VERSION);
   Raw hello;
@@ -274,6 +290,95 @@ TEST(AgentProtocol, OtherVersionsAreRefusedExceptForHelloAndError) {
   Raw error;
   error.U32(WSKA_TAG_ERROR_CODE, WSKA_E_BAD_VERSION);
   EXPECT_EQ(Decode(error.Message(WSKA_MSG_ERROR, 9)).code, WSKA_E_OK);
+}
+
+// Version 2's ANSWERS: a socket's callback answers preset with the call
+// that makes it. Refused in a version-1 message, and checked record by
+// record.
+Raw SocketCallWith(const Bytes& answers) {
+  Raw raw;
+  raw.U32(WSKA_TAG_FUNCTION, WSKA_FN_SOCKET)
+      .U32(WSKA_TAG_REGISTRATION, 1)
+      .U32(WSKA_TAG_FAMILY, 2)
+      .U32(WSKA_TAG_SOCKET_TYPE, 1)
+      .U32(WSKA_TAG_PROTOCOL, 6)
+      .U32(WSKA_TAG_FLAGS, 2)
+      .Field(WSKA_TAG_ANSWERS, answers);
+  return raw;
+}
+
+TEST(AgentProtocol, AnswersDecodeInVersionTwoOnly) {
+  const Bytes answers = Samples::Answers({{WSKA_EV_RECEIVE, 0x103, 0, 0}});
+  EXPECT_EQ(Decode(SocketCallWith(answers).Message(WSKA_MSG_CALL, 2)).code,
+            WSKA_E_OK);
+  Refusal old = Decode(SocketCallWith(answers).Message(WSKA_MSG_CALL, 1));
+  EXPECT_EQ(old.code, WSKA_E_UNEXPECTED_FIELD);
+  EXPECT_NE(old.text.find("ANSWERS (tag 52) needs protocol version 2"),
+            std::string::npos)
+      << old.text;
+}
+
+TEST(AgentProtocol, MalformedAnswersAreRefusedNamingTheRecord) {
+  Refusal cut = Decode(SocketCallWith(Bytes(19, 0)).Message(WSKA_MSG_CALL));
+  EXPECT_EQ(cut.code, WSKA_E_BAD_FIELD_SIZE);
+  EXPECT_NE(cut.text.find("20-byte records"), std::string::npos) << cut.text;
+  Refusal unknown = Decode(
+      SocketCallWith(Samples::Answers({{WSKA_EV_RECEIVE, 0, 0, 0},
+                                       {WSKA_EV_LIMIT, 0, 0, 0}}))
+          .Message(WSKA_MSG_CALL));
+  EXPECT_EQ(unknown.code, WSKA_E_BAD_VALUE);
+  EXPECT_NE(unknown.text.find("no such event in record 1"), std::string::npos)
+      << unknown.text;
+  Refusal twice = Decode(
+      SocketCallWith(Samples::Answers({{WSKA_EV_DISCONNECT, 0, 0, 0},
+                                       {WSKA_EV_DISCONNECT, 1, 0, 0}}))
+          .Message(WSKA_MSG_CALL));
+  EXPECT_EQ(twice.code, WSKA_E_BAD_VALUE);
+  EXPECT_NE(twice.text.find("answered twice, record 1"), std::string::npos);
+  Refusal mask = Decode(
+      SocketCallWith(Samples::Answers({{WSKA_EV_ACCEPT, 0, 0, 1u}}))
+          .Message(WSKA_MSG_CALL));
+  EXPECT_EQ(mask.code, WSKA_E_BAD_VALUE);
+  Refusal too_long = Decode(
+      SocketCallWith(Bytes(WSKA_ANSWER_RECORD_SIZE * WSKA_EV_LIMIT, 0))
+          .Message(WSKA_MSG_CALL));
+  EXPECT_EQ(too_long.code, WSKA_E_BAD_FIELD_SIZE);
+  // SET_ANSWER takes ANSWERS for the sockets an accept callback makes only.
+  Raw set;
+  set.U32(WSKA_TAG_FUNCTION, WSKA_FN_SET_ANSWER)
+      .U32(WSKA_TAG_SOCKET, 3)
+      .U32(WSKA_TAG_EVENT, WSKA_EV_RECEIVE)
+      .U32(WSKA_TAG_ANSWER, 0)
+      .Field(WSKA_TAG_ANSWERS, Samples::Answers({{WSKA_EV_RECEIVE, 0, 0, 0}}));
+  Refusal wrong_event = Decode(set.Message(WSKA_MSG_CALL));
+  EXPECT_EQ(wrong_event.code, WSKA_E_UNEXPECTED_FIELD);
+  EXPECT_NE(wrong_event.text.find("accept event only"), std::string::npos)
+      << wrong_event.text;
+}
+
+TEST(AgentProtocol, EncoderRefusesVersionTwoFieldsInAVersionOneMessage) {
+  const Bytes answers = Samples::Answers({{WSKA_EV_RECEIVE, 0, 0, 0}});
+  WSKA_MESSAGE m;
+  WskaInit(&m, WSKA_MSG_CALL, 9);
+  m.version = 1;
+  m.function = WSKA_FN_ACCEPT;
+  m.socket = 4;
+  m.answers = WSKA_BLOB{answers.data(), static_cast<uint32_t>(answers.size())};
+  WskaSet(&m, WSKA_TAG_FUNCTION);
+  WskaSet(&m, WSKA_TAG_SOCKET);
+  WskaSet(&m, WSKA_TAG_ANSWERS);
+  Bytes out(WskaEncodedSize(&m));
+  size_t written = 0;
+  WSKA_RESULT r;
+  EXPECT_EQ(WskaEncode(&m, out.data(), out.size(), &written, &r),
+            WSKA_E_UNEXPECTED_FIELD);
+  m.version = 2;
+  EXPECT_EQ(WskaEncode(&m, out.data(), out.size(), &written, &r), WSKA_E_OK)
+      << r.text;
+  WSKA_ANSWER back{};
+  EXPECT_TRUE(WskaAnswerAt(&m.answers, 0, &back));
+  EXPECT_EQ(back.event, static_cast<uint32_t>(WSKA_EV_RECEIVE));
+  EXPECT_FALSE(WskaAnswerAt(&m.answers, 1, &back));
 }
 
 TEST(AgentProtocol, OversizedPayloadIsRefusedFromTheHeaderAlone) {

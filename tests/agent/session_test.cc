@@ -143,6 +143,97 @@ TEST(AgentSessionTcp, GarbageFromTheRelayEndsTheSessionWithTheReason) {
       << session.status().message();
 }
 
+// The version handshake: the runner offers versions 1..2 and speaks what
+// the agent picks; an agent of protocol version 1 (older builds) is spoken
+// to in version 1, and version-2 fields are refused before they leave.
+void AnswerHelloWith(int fd, uint32_t version) {
+  auto hello = Message::Decode(ReadFrame(fd));
+  ASSERT_TRUE(hello.ok()) << hello.status().message();
+  EXPECT_EQ((*hello)->version_min, WSKA_PROTOCOL_VERSION_MIN);
+  EXPECT_EQ((*hello)->version_max, WSKA_PROTOCOL_VERSION);
+  MessageBuilder reply(WSKA_MSG_HELLO_REPLY, 0);
+  reply.Set(WSKA_TAG_VERSION, version).Set(WSKA_TAG_MAX_PAYLOAD, WSKA_MAX_PAYLOAD);
+  // An agent of version 1 stamps its messages with version 1.
+  auto frame = reply.Encode((*hello)->request_id, version <= 2 ? version : 1);
+  ASSERT_TRUE(frame.ok());
+  SendAll(fd, *frame);
+}
+
+// Answers one CALL, recording the version in its header.
+void AnswerOneCall(int fd, uint32_t* header_version) {
+  Bytes frame = ReadFrame(fd);
+  ASSERT_GE(frame.size(), WSKA_HEADER_SIZE);
+  *header_version = frame[4] | (frame[5] << 8);
+  auto call = Message::Decode(frame);
+  ASSERT_TRUE(call.ok()) << call.status().message();
+  MessageBuilder ret(WSKA_MSG_RETURN, 0);
+  ret.Set(WSKA_TAG_STATUS, 0).Set(WSKA_TAG_FUNCTION, (*call)->function);
+  auto out = ret.Encode((*call)->request_id, *header_version);
+  ASSERT_TRUE(out.ok());
+  SendAll(fd, *out);
+}
+
+TEST(AgentSessionTcp, ACurrentAgentIsSpokenToInVersionTwo) {
+  uint32_t seen = 0;
+  FakeRelay relay([&seen](int fd) {
+    AnswerHelloWith(fd, 2);
+    AnswerOneCall(fd, &seen);
+    AnswerCalls(fd);
+  });
+  auto session = AgentSession::Connect("127.0.0.1", relay.port());
+  ASSERT_TRUE(session.ok()) << session.status().message();
+  EXPECT_EQ((*session)->version(), 2u);
+  auto ret = (*session)->Call(MessageBuilder::Call(WSKA_FN_REGISTER),
+                              kExpectAnswer);
+  ASSERT_TRUE(ret.ok()) << ret.status().message();
+  EXPECT_EQ(seen, 2u);
+  EXPECT_TRUE((*session)->Stop().ok());
+}
+
+TEST(AgentSessionTcp, AnOlderAgentIsSpokenToInVersionOne) {
+  uint32_t seen = 0;
+  FakeRelay relay([&seen](int fd) {
+    AnswerHelloWith(fd, 1);
+    AnswerOneCall(fd, &seen);
+    AnswerCalls(fd);
+  });
+  auto session = AgentSession::Connect("127.0.0.1", relay.port());
+  ASSERT_TRUE(session.ok()) << session.status().message();
+  EXPECT_EQ((*session)->version(), 1u);
+  auto ret = (*session)->Call(MessageBuilder::Call(WSKA_FN_REGISTER),
+                              kExpectAnswer);
+  ASSERT_TRUE(ret.ok()) << ret.status().message();
+  EXPECT_EQ(seen, 1u);
+  // Version 2's ANSWERS cannot go to it: refused here, with the reason.
+  WSKA_ANSWER keep{WSKA_EV_RECEIVE, 0x103, 0, 0};
+  Bytes records(WSKA_ANSWER_RECORD_SIZE);
+  uint32_t used = 0;
+  ASSERT_TRUE(WskaPutAnswer(records.data(), WSKA_ANSWER_RECORD_SIZE, &used, &keep));
+  auto refused = (*session)->Call(MessageBuilder::Call(WSKA_FN_SOCKET)
+                                      .Set(WSKA_TAG_REGISTRATION, 1)
+                                      .Set(WSKA_TAG_FAMILY, 2)
+                                      .Set(WSKA_TAG_SOCKET_TYPE, 1)
+                                      .Set(WSKA_TAG_PROTOCOL, 6)
+                                      .Set(WSKA_TAG_FLAGS, 2)
+                                      .SetBlob(WSKA_TAG_ANSWERS, records),
+                                  kExpectAnswer);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("needs protocol version 2"),
+            std::string::npos)
+      << refused.status().message();
+  EXPECT_TRUE((*session)->alive());
+  EXPECT_TRUE((*session)->Stop().ok());
+}
+
+TEST(AgentSessionTcp, AnAgentChoosingAVersionNotOfferedIsRefused) {
+  FakeRelay relay([](int fd) { AnswerHelloWith(fd, 3); });
+  auto session = AgentSession::Connect("127.0.0.1", relay.port());
+  ASSERT_FALSE(session.ok());
+  EXPECT_NE(session.status().message().find("outside the offered 1..2"),
+            std::string::npos)
+      << session.status().message();
+}
+
 TEST(AgentSessionTcp, AnAddressThatIsNotIpv4IsRefused) {
   auto session = AgentSession::Connect("not-an-address", 1);
   ASSERT_FALSE(session.ok());

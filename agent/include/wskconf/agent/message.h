@@ -55,8 +55,11 @@ class MessageBuilder {
   uint32_t type() const { return m_.type; }
   uint32_t function() const { return m_.function; }
 
-  // The frame with `request_id`, or the codec's reason for refusing it.
-  StatusOr<Bytes> Encode(uint32_t request_id) const;
+  // The frame with `request_id` in protocol `version` (a session's
+  // version()), or the codec's reason for refusing it (e.g. a field that
+  // version lacks).
+  StatusOr<Bytes> Encode(uint32_t request_id,
+                         uint32_t version = WSKA_PROTOCOL_VERSION) const;
 
  private:
   WSKA_MESSAGE m_{};

@@ -52,15 +52,20 @@ class AgentSession {
       RelayChannel channel = {});
   // Connects to a relay someone else started with --tcp (on a Windows test
   // machine: `wskconf_relay.exe --tcp PORT --any`) and does the handshake.
-  // `host` is an IPv4 address.
+  // `host` is an IPv4 address. `max_version` caps the protocol versions
+  // offered in HELLO (tests speak version 1 as an older runner would).
   static StatusOr<std::unique_ptr<AgentSession>> Connect(
-      const std::string& host, uint16_t port);
+      const std::string& host, uint16_t port,
+      uint32_t max_version = WSKA_PROTOCOL_VERSION);
   ~AgentSession();
   AgentSession(const AgentSession&) = delete;
   AgentSession& operator=(const AgentSession&) = delete;
 
   // The HELLO_REPLY of the handshake.
   const Message& hello() const { return hello_; }
+  // The protocol version agreed in the handshake: every message of the
+  // session carries it (encode calls with it: call.Encode(id, version())).
+  uint32_t version() const { return version_; }
 
   // Sends a call and waits for its RETURN. An ERROR from the agent, a dead
   // relay or no answer within `timeout` is an error naming the call. The
@@ -102,7 +107,7 @@ class AgentSession {
 
  private:
   AgentSession() = default;
-  Status Handshake();
+  Status Handshake(uint32_t max_version = WSKA_PROTOCOL_VERSION);
   void ReadMessages();
   void ReadDiagnostics();
   Status Write(const Bytes& frame);
@@ -126,6 +131,7 @@ class AgentSession {
   std::string stderr_;
   uint32_t next_id_ = 1;
   Message hello_;
+  uint32_t version_ = WSKA_PROTOCOL_VERSION;
   std::atomic<bool> stopped_{false};
 };
 

@@ -1,0 +1,136 @@
+// The scripted fake agent of fake_agent.h.
+#include "fake_agent.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <string_view>
+
+namespace wskconf::agent {
+namespace {
+
+Bytes ReadFrame(int fd) {
+  Bytes frame(WSKA_HEADER_SIZE);
+  if (recv(fd, frame.data(), frame.size(), MSG_WAITALL) !=
+      static_cast<ssize_t>(frame.size())) {
+    return {};
+  }
+  uint32_t payload = 0;
+  WSKA_RESULT r;
+  if (WskaPeekHeader(frame.data(), frame.size(), &payload, &r) != WSKA_E_OK) {
+    return {};
+  }
+  frame.resize(WSKA_HEADER_SIZE + payload);
+  if (payload != 0 &&
+      recv(fd, frame.data() + WSKA_HEADER_SIZE, payload, MSG_WAITALL) !=
+          static_cast<ssize_t>(payload)) {
+    return {};
+  }
+  return frame;
+}
+
+}  // namespace
+
+FakeAgent::FakeAgent(uint32_t version) : version_(version) {
+  listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof(a);
+  EXPECT_EQ(bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+  EXPECT_EQ(listen(listener_, 1), 0);
+  getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &size);
+  port_ = ntohs(a.sin_port);
+  thread_ = std::thread([this] { Serve(); });
+}
+
+bool FakeAgent::WaitSetAnswer(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  return changed_.wait_for(lock, timeout,
+                           [&] { return seen_.set_answer_calls > 0; });
+}
+
+Seen FakeAgent::seen() {
+  std::lock_guard lock(mu_);
+  return seen_;
+}
+
+void FakeAgent::Send(int fd, const MessageBuilder& m, uint32_t id) {
+  auto frame = m.Encode(id, version_);
+  ASSERT_TRUE(frame.ok()) << frame.status().message();
+  ASSERT_EQ(send(fd, frame->data(), frame->size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(frame->size()));
+}
+
+void FakeAgent::OnSocket(int fd, const Message& call) {
+  std::lock_guard lock(mu_);
+  const bool first = sockets_++ == 0;
+  const bool has = call.Has(WSKA_TAG_ANSWERS);
+  if (first) {
+    seen_.first_socket_had_answers = has;
+  } else {
+    seen_.second_socket_had_answers = has;
+    WSKA_ANSWER a;
+    for (uint32_t i = 0; WskaAnswerAt(&call.raw().answers, i, &a); ++i) {
+      seen_.second_socket_answers.push_back(a);
+    }
+  }
+  MessageBuilder ret(WSKA_MSG_RETURN, 0);
+  ret.Set(WSKA_TAG_STATUS, 0x103).Set(WSKA_TAG_FUNCTION, call->function);
+  Send(fd, ret, call->request_id);
+  MessageBuilder done(WSKA_MSG_COMPLETION, 0);
+  done.Set(WSKA_TAG_IRP_STATUS, 0)
+      .Set(WSKA_TAG_INFORMATION, 0)
+      .Set(WSKA_TAG_ELAPSED, 1)
+      .Set(WSKA_TAG_NEW_SOCKET, first ? kFakeSocketHandle : kFakeSecondSocketHandle);
+  Send(fd, done, call->request_id);
+  if (!first) return;
+  MessageBuilder event(WSKA_MSG_EVENT, 0);
+  event.Set(WSKA_TAG_EVENT, WSKA_EV_RECEIVE)
+      .Set(WSKA_TAG_SOCKET, kFakeSocketHandle)
+      .Set(WSKA_TAG_FLAGS, 0)
+      .Set(WSKA_TAG_LENGTH, 3)
+      .SetBlob(WSKA_TAG_DATA, std::string_view("abc"))
+      .Set(WSKA_TAG_STATUS, 0);
+  Send(fd, event, 0);
+}
+
+void FakeAgent::Serve() {
+  int fd = accept(listener_, nullptr, nullptr);
+  if (fd < 0) return;
+  for (Bytes frame = ReadFrame(fd); !frame.empty(); frame = ReadFrame(fd)) {
+    auto m = Message::Decode(frame);
+    ASSERT_TRUE(m.ok()) << m.status().message();
+    if ((*m)->type == WSKA_MSG_HELLO) {
+      MessageBuilder reply(WSKA_MSG_HELLO_REPLY, 0);
+      reply.Set(WSKA_TAG_VERSION, version_)
+          .Set(WSKA_TAG_MAX_PAYLOAD, WSKA_MAX_PAYLOAD);
+      Send(fd, reply, (*m)->request_id);
+      continue;
+    }
+    if ((*m)->function == WSKA_FN_SOCKET) {
+      OnSocket(fd, *m);
+      continue;
+    }
+    if ((*m)->function == WSKA_FN_SET_ANSWER) {
+      std::lock_guard lock(mu_);
+      ++seen_.set_answer_calls;
+      seen_.set_answer = {(*m)->event, (*m)->answer, 0, 0};
+      changed_.notify_all();
+    }
+    MessageBuilder ret(WSKA_MSG_RETURN, 0);
+    ret.Set(WSKA_TAG_STATUS, 0).Set(WSKA_TAG_FUNCTION, (*m)->function);
+    if ((*m)->function == WSKA_FN_REGISTER) ret.Set(WSKA_TAG_HANDLE, 1);
+    if ((*m)->function == WSKA_FN_CAPTURE_PROVIDER_NPI) {
+      ret.Set(WSKA_TAG_VERSION, 0x100);
+    }
+    Send(fd, ret, (*m)->request_id);
+  }
+  close(fd);
+}
+
+}  // namespace wskconf::agent

@@ -1,0 +1,58 @@
+// A scripted fake agent for tests of the wine adapter (label agent): it
+// listens on loopback TCP, speaks protocol `version`, answers every call;
+// WskSocket completes with a new socket, and after the first one an EVENT
+// (receive, which "the agent" answered STATUS_SUCCESS) goes out for it.
+// Host socket headers stay in fake_agent.cc, away from <wsk.h>.
+#ifndef WSKCONF_TESTS_AGENT_FAKE_AGENT_H_
+#define WSKCONF_TESTS_AGENT_FAKE_AGENT_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "wskconf/agent/message.h"
+
+namespace wskconf::agent {
+
+inline constexpr uint32_t kFakeSocketHandle = 10;
+inline constexpr uint32_t kFakeSecondSocketHandle = 11;
+
+// What the fake agent saw, for the test to check.
+struct Seen {
+  bool first_socket_had_answers = true;
+  std::vector<WSKA_ANSWER> second_socket_answers;
+  bool second_socket_had_answers = false;
+  int set_answer_calls = 0;
+  WSKA_ANSWER set_answer{};
+};
+
+class FakeAgent {
+ public:
+  explicit FakeAgent(uint32_t version);
+  ~FakeAgent() = delete;  // lives until its process's _exit
+  uint16_t port() const { return port_; }
+  // Until the adapter's SET_ANSWER arrived (it learns the answer first).
+  bool WaitSetAnswer(std::chrono::milliseconds timeout);
+  Seen seen();
+
+ private:
+  void Send(int fd, const MessageBuilder& m, uint32_t id);
+  void OnSocket(int fd, const Message& call);
+  void Serve();
+
+  const uint32_t version_;
+  int listener_ = -1;
+  uint16_t port_ = 0;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  Seen seen_;
+  int sockets_ = 0;
+};
+
+}  // namespace wskconf::agent
+
+#endif  // WSKCONF_TESTS_AGENT_FAKE_AGENT_H_
