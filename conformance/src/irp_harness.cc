@@ -205,6 +205,15 @@ bool TrackedIrp::CancelAndWait() {
            << " but completed its IRP with " << StatusText(done.status)
            << " (Irp.CompletionContract.ReturnEqualsIoStatus)";
   }
+  // The completion routine sees PendingReturned only when the provider
+  // marked its stack location pending before returning STATUS_PENDING.
+  if (returned == STATUS_PENDING && !done.pending_returned) {
+    NoteViolatedClause("Irp.CompletionContract.MarkPendingBeforeReturningPending");
+    return ::testing::AssertionFailure()
+           << call_ << " returned STATUS_PENDING without marking its IRP pending: "
+           << "the completion routine saw PendingReturned FALSE "
+           << "(Irp.CompletionContract.MarkPendingBeforeReturningPending)";
+  }
   if (done.irql > DISPATCH_LEVEL) {
     NoteViolatedClause("Irp.CompletionAtOrBelowDispatch");
     return ::testing::AssertionFailure()

@@ -1,5 +1,5 @@
 // The IRP harness against simulated providers: completion inline, from
-// another thread, twice, with STATUS_PENDING, with a status that differs from
+// another thread, twice, with STATUS_PENDING, pending without a mark, with a status that differs from
 // the returned one, only after cancel, and never.
 #include "wskconf/conformance/irp_harness.h"
 
@@ -49,7 +49,7 @@ TEST(IrpHarness, InlineCompletionPasses) {
 TEST(IrpHarness, PendingThenCompletionFromAnotherThreadPasses) {
   TrackedIrp irp("FakeCall");
   PIRP raw = irp.irp();
-  Take(raw);
+  IoMarkIrpPending(Take(raw));
   std::thread worker([raw] { Complete(raw, STATUS_CANCELLED); });
   EXPECT_TRUE(irp.Finish(STATUS_PENDING));
   worker.join();
@@ -74,6 +74,19 @@ TEST(IrpHarness, CompletionWithPendingIsAFailure) {
   EXPECT_THAT(result.message(), HasSubstr("FinalStatusNotPending"));
 }
 
+TEST(IrpHarness, PendingWithoutMarkIsAFailure) {
+  TrackedIrp irp("FakeCall");
+  PIRP raw = irp.irp();
+  Take(raw);  // no IoMarkIrpPending before STATUS_PENDING
+  std::thread worker([raw] { Complete(raw, STATUS_SUCCESS); });
+  auto result = irp.Finish(STATUS_PENDING);
+  worker.join();
+  EXPECT_FALSE(result);
+  EXPECT_THAT(result.message(),
+              HasSubstr("returned STATUS_PENDING without marking its IRP pending"));
+  EXPECT_THAT(result.message(), HasSubstr("MarkPendingBeforeReturningPending"));
+}
+
 TEST(IrpHarness, StatusNeverWrittenIsAFailure) {
   TrackedIrp irp("FakeCall");
   IoCompleteRequest(Take(irp.irp()), IO_NO_INCREMENT);
@@ -96,8 +109,9 @@ TEST(IrpHarness, SecondCompletionIsReported) {
 
 TEST(IrpHarness, StillPendingAcceptsAnIrpThatWaits) {
   TrackedIrp irp("FakeCall");
+  IoMarkIrpPending(Take(irp.irp()));
   EXPECT_TRUE(irp.ExpectStillPending(STATUS_PENDING));
-  Complete(Take(irp.irp()), STATUS_CANCELLED);
+  Complete(irp.irp(), STATUS_CANCELLED);
   EXPECT_TRUE(irp.Finish(STATUS_PENDING));
 }
 
