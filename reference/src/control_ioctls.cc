@@ -1,8 +1,9 @@
 // The socket IOCTLs of WskControlSocket (spec/ioctls.xml) but the address
 // lists (address_list.cc) and the inspect id (conditional_accept.cc): fixed
 // datagram addresses, the receive and ideal send backlogs, and the codes the
-// host cannot serve (extensions, the loopback fast path, silent mode, WFP
-// redirection), each refused with the status its page documents for it.
+// host cannot serve (extensions, the loopback fast path, WFP redirection),
+// each refused with the status its page documents for it. Silent mode
+// lives in silent_mode.cc.
 #include <linux/sockios.h>
 #include <netinet/in.h>
 #include <sys/ioctl.h>
@@ -186,9 +187,7 @@ NTSTATUS SetRedirect(const ControlRequest& req, SIZE_T*) {
   return STATUS_ACCESS_DENIED;
 }
 
-// Linux cannot silence an established TCP connection (stop every packet
-// while the socket stays open) for an ordinary process, and the
-// unpublished receive-ex callback has no published contract: both refused.
+// The unpublished receive-ex callback has no published contract: refused.
 NTSTATUS NotOnThisHost(const ControlRequest& req, SIZE_T*) {
   if (req.irp == nullptr) return STATUS_INVALID_PARAMETER;
   return STATUS_NOT_SUPPORTED;
@@ -200,7 +199,7 @@ const ControlEntry kIoctlTable[] = {
     {WskIoctl, 0, SIO_WSK_QUERY_RECEIVE_BACKLOG, QueryReceiveBacklog},
     {WskIoctl, 0, SIO_WSK_QUERY_IDEAL_SEND_BACKLOG, QueryIdealSendBacklog},
     {WskIoctl, 0, SIO_WSK_REGISTER_EXTENSION, RegisterExtension},
-    {WskIoctl, 0, SIO_WSK_SET_TCP_SILENT_MODE, NotOnThisHost},
+    {WskIoctl, 0, SIO_WSK_SET_TCP_SILENT_MODE, SetSilentMode},
     {WskIoctl, 0, SIO_WSK_SET_RECEIVE_EX_CALLBACK, NotOnThisHost},
     {WskIoctl, 0, WS_SIO_LOOPBACK_FAST_PATH, LoopbackFastPath},
     {WskIoctl, 0, WS_SIO_QUERY_WFP_CONNECTION_REDIRECT_RECORDS, QueryRedirect},

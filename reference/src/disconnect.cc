@@ -28,6 +28,12 @@ NTSTATUS Abortive(Socket* s, PIRP irp, std::unique_lock<std::mutex>& lock) {
     ReportWrongState(s, "WskDisconnect", "the socket is not connected");
     return Finish(irp, STATUS_INVALID_DEVICE_STATE, 0);
   }
+  if (s->silent) {  // SIO_WSK_SET_TCP_SILENT_MODE.SendDisconnectFail, OnlyCloseAfter
+    lock.unlock();
+    ReportWrongState(s, "WskDisconnect",
+                     "the socket is in silent mode, where only WskCloseSocket is allowed");
+    return Finish(irp, STATUS_INVALID_DEVICE_STATE, 0);
+  }
   AbortConnection(s);
   // WskDisconnect.AbortiveCancelsPendingSends, AbortiveStopsSendAndReceive,
   // AbortiveForcesStuckGraceful.
@@ -42,7 +48,9 @@ NTSTATUS Abortive(Socket* s, PIRP irp, std::unique_lock<std::mutex>& lock) {
 }  // namespace
 
 void AbortConnection(Socket* s) {
-  if (s->fd < 0 || s->aborted) return;
+  // A silent connection ends without a packet (SuccessWhenOn): the host
+  // socket, in repair mode, is simply closed.
+  if (s->fd < 0 || s->aborted || s->silent) return;
   linger hard{1, 0};
   setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &hard, sizeof(hard));
   if (s->state == State::kConnected || s->state == State::kConnecting) {

@@ -176,7 +176,7 @@ ULONG MessageFlags(SIZE_T indicated) {
 void IndicateReceives(Socket* s, std::unique_lock<std::mutex>& lock) {
   for (;;) {
     const WSK_CLIENT_CONNECTION_DISPATCH* callbacks = ConnectionCallbacks(s);
-    if (s->closing || s->state != State::kConnected || s->aborted ||
+    if (s->closing || s->state != State::kConnected || s->aborted || s->silent ||
         s->peer_closed || s->receive_paused || !s->receive_queue.empty() ||
         !(s->event_mask & WSK_EVENT_RECEIVE) || callbacks == nullptr ||
         callbacks->WskReceiveEvent == nullptr) {
@@ -343,7 +343,7 @@ void IndicateAccepts(Socket* l, std::unique_lock<std::mutex>& lock) {
 void OnSocketReady(Socket* s, uint32_t events) {
   IrpList done;
   std::unique_lock<std::mutex> lock(s->mu);
-  if (s->closing) return;
+  if (s->closing || s->silent) return;  // a silent socket waits for its close
   if (s->candidate_of != nullptr) {
     OnCandidateReady(s, lock);
     return;

@@ -84,7 +84,8 @@ Progress TryReceive(Socket* s, PIRP irp) {
 }
 
 void ProcessReceives(Socket* s, IrpList& done) {
-  if (s->state != State::kConnected) return;
+  // SIO_WSK_SET_TCP_SILENT_MODE.IncomingDiscarded: receives wait for the close.
+  if (s->state != State::kConnected || s->silent) return;
   ProcessQueue(s->receive_queue, done, [s](PIRP irp) { return TryReceive(s, irp); });
 }
 
@@ -117,7 +118,7 @@ NTSTATUS WSKAPI Receive(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags,
   if (s->callback_running) s->receive_during_callback = true;
   if (Buffer->Length == 0 && !(Flags & WSK_FLAG_DRAIN)) {
     SetResult(Irp, STATUS_SUCCESS, 0);
-  } else if (!s->receive_queue.empty() || s->callback_running ||
+  } else if (!s->receive_queue.empty() || s->callback_running || s->silent ||
              TryReceive(s, Irp) == Progress::kWouldBlock) {
     // While WskReceiveEvent runs, the bytes it was shown are still queued
     // on the host socket (peeked): a receive then waits for the loop.

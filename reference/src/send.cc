@@ -103,6 +103,12 @@ NTSTATUS SendableState(Socket* s) {
     ReportWrongState(s, "WskSend or WskDisconnect", "the socket is not connected");
     return STATUS_INVALID_DEVICE_STATE;
   }
+  // SIO_WSK_SET_TCP_SILENT_MODE.SendDisconnectFail; the client broke OnlyCloseAfter.
+  if (s->silent) {
+    ReportWrongState(s, "WskSend or WskDisconnect",
+                     "the socket is in silent mode, where only WskCloseSocket is allowed");
+    return STATUS_INVALID_DEVICE_STATE;
+  }
   if (s->aborted) return s->abort_status;
   // WskSend.AfterGracefulDisconnectFails
   if (s->send_shutdown) return STATUS_INVALID_DEVICE_STATE;

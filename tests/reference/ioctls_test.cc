@@ -171,12 +171,14 @@ TEST_P(IoctlsTest, NoRedirectionWithoutWfp) {
             STATUS_ACCESS_DENIED);
 }
 
-TEST_P(IoctlsTest, SilentModeAndReceiveExRefused) {
+TEST_P(IoctlsTest, SilentModeOnLoopbackAndReceiveExRefused) {
   RecordClause("SIO_WSK_SET_RECEIVE_EX_CALLBACK.UnpublishedOnly");
   ConnectedPair pair = Connected();
   ASSERT_NE(pair.wsk, nullptr);
+  // SIO_WSK_SET_TCP_SILENT_MODE.ConnectedTcpOnly: "not supported on loopback".
   EXPECT_EQ(Ioctl(pair.wsk, SIO_WSK_SET_TCP_SILENT_MODE, 0, nullptr, 0, nullptr),
             STATUS_NOT_SUPPORTED);
+  EXPECT_EQ(ConsumeViolations("ClientCall.WrongSocketState"), 1);
   EXPECT_EQ(Ioctl(pair.wsk, SIO_WSK_SET_RECEIVE_EX_CALLBACK, 0, nullptr, 0, nullptr),
             STATUS_NOT_SUPPORTED);
   // The connection still works: nothing was half-applied.

@@ -1,7 +1,7 @@
 // Check helpers for socket IOCTLs through WskControlSocket beyond one query
 // (spec/ioctls.xml, socket-basic.xml): address-list change notification,
-// loopback fast path and WFP redirect statuses, the receive backlog, TCP
-// silent mode, and Level being ignored for IOCTLs.
+// loopback fast path and WFP redirect statuses, the receive backlog, and
+// Level being ignored for IOCTLs. TCP silent mode: silent_mode_checks.cc.
 #include <cstring>
 #include <string>
 
@@ -159,78 +159,6 @@ void ReceiveBacklogCounts(const CaseInfo& info) {
     ASSERT_EQ(query.status, STATUS_SUCCESS);
   } while (backlog < kSent && std::chrono::steady_clock::now() < deadline);
   EXPECT_EQ(backlog, kSent) << "the query does not report the unread bytes";
-}
-
-// ---- TCP silent mode. ----
-
-namespace {
-
-::testing::AssertionResult EnterSilentMode(WskSocketOwner& socket,
-                                           const CaseInfo& info,
-                                           internal::ConnectedPair* pair,
-                                           NTSTATUS* status) {
-  auto connected = internal::Connect(socket, info.category, info.address_family, pair);
-  if (!connected) return connected;
-  const CallOutcome set =
-      internal::Ioctl(socket, SIO_WSK_SET_TCP_SILENT_MODE, nullptr, 0);
-  if (!set.ok) return set.ok;
-  *status = set.status;
-  return ::testing::AssertionSuccess();
-}
-
-}  // namespace
-
-void SilentModeOn(const CaseInfo& info) {
-  WSKCONF_BEGIN_CASE(info);
-  WSKCONF_OPEN_SESSION(session);
-  WskSocketOwner socket(session);
-  internal::ConnectedPair pair;
-  NTSTATUS status = STATUS_PENDING;
-  ASSERT_TRUE(EnterSilentMode(socket, info, &pair, &status));
-  if (!ExpectClauseStatus(info, status, "SIO_WSK_SET_TCP_SILENT_MODE")) return;
-  MdlBuffer buffer(Payload(30, 91));
-  internal::Send(socket, buffer, 30);
-  internal::Disconnect(socket, 0);
-  EXPECT_EQ(pair.peer.WaitForEnd(kExpectNoCompletion), PeerEnd::kTimeout)
-      << "the peer saw data or an end from a socket in silent mode";
-}
-
-void SilentModeSendFails(const CaseInfo& info) {
-  WSKCONF_BEGIN_CASE(info);
-  WSKCONF_OPEN_SESSION(session);
-  WskSocketOwner socket(session);
-  internal::ConnectedPair pair;
-  NTSTATUS status = STATUS_PENDING;
-  ASSERT_TRUE(EnterSilentMode(socket, info, &pair, &status));
-  ASSERT_EQ(status, STATUS_SUCCESS)
-      << "precondition: SIO_WSK_SET_TCP_SILENT_MODE gave " << StatusText(status);
-  MdlBuffer buffer(Payload(30, 92));
-  const CallOutcome sent = internal::Send(socket, buffer, 30);
-  ASSERT_TRUE(sent.ok);
-  ExpectClauseStatus(info, sent.status, "WskSend in silent mode");
-  const CallOutcome done = internal::Disconnect(socket, 0);
-  ASSERT_TRUE(done.ok);
-  ExpectClauseStatus(info, done.status, "WskDisconnect in silent mode");
-}
-
-void SilentModeDropsIncoming(const CaseInfo& info) {
-  WSKCONF_BEGIN_CASE(info);
-  WSKCONF_OPEN_SESSION(session);
-  WskSocketOwner socket(session);
-  internal::ConnectedPair pair;
-  NTSTATUS status = STATUS_PENDING;
-  ASSERT_TRUE(EnterSilentMode(socket, info, &pair, &status));
-  ASSERT_EQ(status, STATUS_SUCCESS)
-      << "precondition: SIO_WSK_SET_TCP_SILENT_MODE gave " << StatusText(status);
-  ASSERT_TRUE(pair.peer.SendAll(Payload(40, 93)));
-  MdlBuffer buffer(128);
-  WSK_BUF buf = buffer.Buf();
-  TrackedIrp irp("WskReceive in silent mode");
-  const NTSTATUS returned = internal::FunctionsOf(socket).Receive(
-      socket.get(), &buf, 0, irp.irp());
-  EXPECT_TRUE(irp.ExpectStillPending(returned))
-      << "data sent to a socket in silent mode was delivered";
-  ExpectClauseStatus(info, STATUS_SUCCESS, "silent mode");
 }
 
 void LevelIgnoredForIoctl(const CaseInfo& info) {

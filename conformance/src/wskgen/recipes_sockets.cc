@@ -133,6 +133,8 @@ const CaseRecipe kIoctls[] = {
     {"SIO_WSK_SET_SENDTO_ADDRESS.SendsGoThere", "FixedSendToAddress", kElement},
     {"SIO_WSK_SET_SENDTO_ADDRESS.ReceivesFromAnyone", "FixedSendToReceivesAny",
      kElement},
+    {"SIO_WSK_SET_TCP_SILENT_MODE.NotOnLoopback", "SilentModeRefusedOnLoopback",
+     kElement},
     {"SIO_WSK_SET_TCP_SILENT_MODE.SuccessWhenOn", "SilentModeOn", kElement},
     {"SIO_WSK_SET_TCP_SILENT_MODE.SendDisconnectFail", "SilentModeSendFails",
      kElement},

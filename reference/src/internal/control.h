@@ -53,6 +53,9 @@ bool AdoptSecurityDescriptor(Socket* s, PSECURITY_DESCRIPTOR descriptor);
 // Drops the socket's reference on its descriptor (FinishClose).
 void DropSecurityDescriptor(Socket* s);
 
+// SIO_WSK_SET_TCP_SILENT_MODE (silent_mode.cc).
+NTSTATUS SetSilentMode(const ControlRequest& req, SIZE_T* output_bytes);
+
 // SO_WSK_EVENT_CALLBACK (events_control.cc).
 NTSTATUS SetEventCallbacks(const ControlRequest& req, SIZE_T* output_bytes);
 

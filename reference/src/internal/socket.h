@@ -82,6 +82,9 @@ struct Socket {
   bool receive_paused = false;  // WskReceiveEvent declined or took part
   bool receive_during_callback = false;  // a WskReceive while a callback ran
   bool nodelay_option = false;  // TCP_NODELAY set as a socket option
+  // SIO_WSK_SET_TCP_SILENT_MODE is on (silent_mode.cc): nothing is sent,
+  // received or indicated any more, only WskCloseSocket does anything.
+  bool silent = false;
   // Address sharing (SO_REUSEADDR, SO_EXCLUSIVEADDRUSE): set before WskBind,
   // which decides with them (address_sharing.cc).
   bool reuse_address = false;

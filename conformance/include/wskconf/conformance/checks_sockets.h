@@ -166,8 +166,11 @@ void SetRedirectRecordsStatuses(const CaseInfo& info);
 void RedirectQueriesFailUnredirected(const CaseInfo& info);
 // SIO_WSK_QUERY_RECEIVE_BACKLOG: 0, then the bytes the peer sent.
 void ReceiveBacklogCounts(const CaseInfo& info);
-// SIO_WSK_SET_TCP_SILENT_MODE: succeeds and puts nothing on the wire;
-// send and disconnect then fail; incoming data is dropped.
+// SIO_WSK_SET_TCP_SILENT_MODE: refused on a loopback connection, which
+// keeps working; across a veth link (silent_mode_checks.cc) it succeeds and
+// puts nothing on the wire, send and disconnect then fail, incoming data is
+// dropped.
+void SilentModeRefusedOnLoopback(const CaseInfo& info);
 void SilentModeOn(const CaseInfo& info);
 void SilentModeSendFails(const CaseInfo& info);
 void SilentModeDropsIncoming(const CaseInfo& info);
