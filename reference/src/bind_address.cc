@@ -49,11 +49,7 @@ NTSTATUS WSKAPI Bind(PWSK_SOCKET Socket, PSOCKADDR LocalAddress, ULONG Flags,
     status = BindShared(s, host, length);
   }
   if (NT_SUCCESS(status) && s->category == Category::kListen) {
-    if (listen(s->fd, SOMAXCONN) != 0) {
-      status = StatusFromErrno(errno);
-    } else {
-      s->state = State::kListening;
-    }
+    status = ListenLocked(s);
   } else if (NT_SUCCESS(status)) {
     s->state = State::kBound;
   }

@@ -38,7 +38,15 @@ bool BeginCall(PWSK_SOCKET socket, PIRP irp, OpKind kind, Socket** s,
 
 NTSTATUS QueueAndUnlock(Socket* s, IrpList& list, PIRP irp,
                         std::unique_lock<std::mutex>& lock) {
-  (void)s;
+  // An IRP that waits for the host socket needs the loop to watch it
+  // (event disables and address-change waits do not).
+  if (&list != &s->disable_waiters && &list != &s->address_change_queue) {
+    NTSTATUS status = WatchLocked(s);
+    if (!NT_SUCCESS(status)) {
+      lock.unlock();
+      return Finish(irp, status, 0);
+    }
+  }
   bool queued = QueueCancelable(list, irp);
   lock.unlock();
   if (!queued) CompletePending(irp, STATUS_CANCELLED, 0);

@@ -79,6 +79,12 @@ void ReapDropped(Socket* l, std::unique_lock<std::mutex>& lock) {
   }
 }
 
+// A candidate's hang-up or reset must reach its listener (OnCandidateReady).
+bool WatchCandidate(Socket* c) {
+  std::lock_guard<std::mutex> lock(c->mu);
+  return NT_SUCCESS(WatchLocked(c));
+}
+
 bool IsLinked(Socket* l, Socket* c) {
   for (Socket* e = l->candidates; e != nullptr; e = e->candidate_next) {
     if (e == c) return true;
@@ -154,6 +160,10 @@ void InspectIncoming(Socket* l, std::unique_lock<std::mutex>& lock) {
     getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_length);
     Socket* c = CreateAccepted(l, fd, nullptr, nullptr);
     if (c == nullptr) continue;
+    if (!WatchCandidate(c)) {
+      DestroyUnpublished(c);  // refused as if out of memory: a reset
+      continue;
+    }
     if (!Inspect(l, c, local, peer, lock)) return;
   }
 }
@@ -176,6 +186,9 @@ void AdoptCandidate(Socket* c, PVOID context, const void* dispatch, ULONG events
     c->context = context;
     c->client_dispatch = dispatch;
     mask = c->event_mask = events | c->static_events;
+    // Callbacks follow readiness. Should epoll refuse, the callbacks come
+    // with the next IRP that waits on the socket (which watches it again).
+    if (mask != 0) (void)WatchLocked(c);
   }
   // Data or a FIN that came before the callbacks were set (or while it was
   // a candidate) was not indicated yet.

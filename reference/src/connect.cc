@@ -34,6 +34,9 @@ NTSTATUS StartConnect(Socket* s, PIRP irp, const SOCKADDR* remote,
   sockaddr_storage host;
   socklen_t length;
   NTSTATUS status = ToHost(remote, s->family, &host, &length);
+  // Watched before the connect starts: a connect that pends must not be
+  // left kConnecting with nothing to finish it if epoll refuses.
+  if (NT_SUCCESS(status)) status = WatchLocked(s);
   if (NT_SUCCESS(status)) {
     int rc;
     do {

@@ -83,6 +83,8 @@ NTSTATUS SetEventCallbacks(const ControlRequest& req, SIZE_T* output_bytes) {
   // WSK_SET_STATIC_EVENT_CALLBACKS.StaticEventsFixed: enabled for good.
   if (events & s->static_events) return STATUS_INVALID_DEVICE_STATE;
   if (!disable) {
+    NTSTATUS watch = WatchLocked(s);  // callbacks follow readiness
+    if (!NT_SUCCESS(watch)) return watch;
     if (events & WSK_EVENT_SEND_BACKLOG) s->reported_backlog = 0;
     s->event_mask |= events;
     lock.unlock();

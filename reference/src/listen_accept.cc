@@ -76,6 +76,16 @@ Socket* CreateAccepted(Socket* l, int fd, PVOID context, const void* dispatch) {
                       State::kConnected, context, dispatch);
 }
 
+NTSTATUS ListenLocked(Socket* s) {
+  if (s->conditional_accept) {
+    NTSTATUS status = WatchLocked(s);
+    if (!NT_SUCCESS(status)) return status;
+  }
+  if (listen(s->fd, SOMAXCONN) != 0) return StatusFromErrno(errno);
+  s->state = State::kListening;
+  return STATUS_SUCCESS;
+}
+
 void ProcessAccepts(Socket* s, IrpList& done) {
   if (s->state != State::kListening) return;
   ProcessQueue(s->accept_queue, done, [s](PIRP irp) { return TryAccept(s, irp); });
@@ -94,10 +104,8 @@ NTSTATUS WSKAPI Listen(PWSK_SOCKET Socket, PIRP Irp) {
                                          ? "the socket is not bound"
                                          : "the socket is listening or connected");
     status = STATUS_INVALID_DEVICE_STATE;
-  } else if (listen(s->fd, SOMAXCONN) != 0) {
-    status = StatusFromErrno(errno);
   } else {
-    s->state = State::kListening;
+    status = ListenLocked(s);
   }
   lock.unlock();
   return Finish(Irp, status, 0);

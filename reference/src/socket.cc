@@ -134,7 +134,9 @@ Socket* CreateSocket(Registration* registration, Category category,
   // static mask this category has are enabled from the start.
   s->static_events = registration->NoteSocketCreated() & AllowedEvents(category);
   s->event_mask = s->static_events;
-  if (!NT_SUCCESS(LoopWatch(s))) {
+  // Datagrams are read as they come; static callbacks may fire at once.
+  if ((category == Category::kDatagram || s->static_events != 0) &&
+      !NT_SUCCESS(WatchLocked(s))) {
     close(fd);
     delete s;
     return nullptr;
@@ -144,18 +146,25 @@ Socket* CreateSocket(Registration* registration, Category category,
   return s;
 }
 
+NTSTATUS WatchLocked(Socket* s) {
+  if (s->watched) return STATUS_SUCCESS;
+  NTSTATUS status = LoopWatch(s);
+  if (NT_SUCCESS(status)) s->watched = true;
+  return status;
+}
+
 void FinishClose(Socket* s) {
   FreeDatagramBacklog(s);
   FreeRetainedIndications(s);
   StopWatchingAddresses(s);
   ReleaseSharedAddress(s);
   DropSecurityDescriptor(s);
-  LoopUnwatch(s);
+  if (s->watched) LoopUnwatch(s);
   close(s->fd);
   s->fd = -1;
 }
 
-void FreeLater(Socket* s) { LoopPost(s, kLoopFree); }
+void FreeLater(Socket* s) { LoopFree(s); }
 
 void Release(Socket* s) {
   PIRP close_irp;

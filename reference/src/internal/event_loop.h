@@ -34,6 +34,10 @@ void LoopUnwatchAddresses(Socket* s);
 void LoopPostCompletion(PIRP irp);
 // Asks the loop to do `work` (LoopWork bits) for `s`.
 void LoopPost(Socket* s, uint32_t work);
+// Frees the closed socket `s` (FreeSocket): at once on this thread when the
+// loop never watched it nor had work posted for it, else after the loop's
+// current batch.
+void LoopFree(Socket* s);
 
 // True on the loop thread.
 bool OnLoopThread();

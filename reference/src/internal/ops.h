@@ -120,6 +120,11 @@ void AbortConnection(Socket* s);
 
 // Creates the socket for an accepted host connection `fd` of listener `l`.
 Socket* CreateAccepted(Socket* l, int fd, PVOID context, const void* dispatch);
+// Makes the bound stream or listen socket `s` listen (kListening). A
+// conditional-accept listener joins the event loop first: it inspects each
+// connection as it comes. Caller holds s->mu; STATUS_SUCCESS or the host's
+// error.
+NTSTATUS ListenLocked(Socket* s);
 
 // The listen-side client table of a listen or stream socket, or nullptr.
 const WSK_CLIENT_LISTEN_DISPATCH* ListenCallbacks(Socket* s);

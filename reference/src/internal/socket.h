@@ -105,8 +105,15 @@ struct Socket {
   IrpList disable_waiters;      // event disables waiting for a callback
   IrpList address_change_queue;  // SIO_ADDRESS_LIST_CHANGE notifications
   int netlink_fd = -1;           // rtnetlink socket while one may wait
+  // In the event loop's epoll set. Stream-type sockets join it only once
+  // something waits on them (WatchLocked), so a connection accepted and
+  // closed without ever waiting costs no epoll registration nor loop wakeup.
+  bool watched = false;
   uint32_t loop_posted = 0;     // work posted to the event loop (LoopWork)
   Socket* loop_next = nullptr;  // link in the event loop's posted list
+  // The event loop may name this socket (it was watched or posted work);
+  // guarded by the loop's own lock. A socket it never saw is freed at once.
+  bool loop_seen = false;
   Indication* retained = nullptr;  // indications the client still holds
   SIZE_T reported_backlog = 0;  // last WskSendBacklogEvent figure (0: none)
   // Conditional accept (conditional_accept.cc). On a listen socket: the
@@ -147,12 +154,21 @@ Socket* FromWsk(PWSK_SOCKET wsk);
 
 // Creates a socket of `category` over host socket `fd` (which it then owns)
 // for `registration`, in `state`, with the client's context and table; its
-// Dispatch is the provider table of the category. Everything is set before
-// the event loop can see the socket. nullptr when out of memory or epoll
-// refuses the descriptor (fd is then closed).
+// Dispatch is the provider table of the category. Datagram sockets and
+// sockets with static event callbacks join the event loop at once (their
+// data is read as it comes); the others when something first waits on them
+// (WatchLocked). nullptr when out of memory or epoll refuses the descriptor
+// (fd is then closed).
 Socket* CreateSocket(Registration* registration, Category category,
                      ADDRESS_FAMILY family, int fd, State state, PVOID context,
                      const void* client_dispatch);
+
+// Adds `s` to the event loop's epoll set unless it is there already, so
+// readiness from now on (and what is ready already) reaches
+// OnSocketReady. Call it before an IRP waits on the socket or an event
+// callback is enabled. Caller holds s->mu. STATUS_SUCCESS or the status of
+// the failed epoll_ctl.
+NTSTATUS WatchLocked(Socket* s);
 
 // Takes one more hold on `s` (an IRP or a callback); the socket is not
 // finally closed while any hold remains. Caller holds s->mu.
@@ -165,7 +181,8 @@ void Release(Socket* s);
 
 // Stops watching and closes the host socket of a socket being closed.
 void FinishClose(Socket* s);
-// Has the event loop free `s` (after its current batch).
+// Frees `s`: at once when the event loop never saw it, else by the loop
+// after its current batch (which may still name it).
 void FreeLater(Socket* s);
 
 // Frees a socket the client never saw (WskSocketConnect failed), closing its
