@@ -147,7 +147,9 @@ Socket* CreateSocket(Registration* registration, Category category,
 }
 
 NTSTATUS WatchLocked(Socket* s) {
-  if (s->watched) return STATUS_SUCCESS;
+  // A silent socket left the loop for good (silent_mode.cc): what waits on
+  // it waits for its close.
+  if (s->watched || s->silent) return STATUS_SUCCESS;
   NTSTATUS status = LoopWatch(s);
   if (NT_SUCCESS(status)) s->watched = true;
   return status;
