@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include "internal/address.h"
+#include "internal/address_sharing.h"
 #include "internal/client_checks.h"
 #include "internal/client_level.h"
 #include "internal/control.h"
@@ -128,12 +129,7 @@ NTSTATUS WSKAPI WskSocketConnectImpl(
   if (!NT_SUCCESS(status)) return Finish(Irp, status, 0);
   int fd = OpenHostSocket(family, SocketType, Protocol);
   if (fd < 0) return Finish(Irp, StatusFromErrno(errno), 0);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&local), local_length) != 0) {
-    status = StatusFromErrno(errno);
-    close(fd);
-    return Finish(Irp, status, 0);
-  }
-  Socket* s = CreateSocket(registration, Category::kConnection, family, fd, State::kBound,
+  Socket* s = CreateSocket(registration, Category::kConnection, family, fd, State::kUnbound,
                            SocketContext, Dispatch);
   if (s == nullptr) return Finish(Irp, STATUS_INSUFFICIENT_RESOURCES, 0);
   if (!AdoptSecurityDescriptor(s, SecurityDescriptor)) {
@@ -142,8 +138,18 @@ NTSTATUS WSKAPI WskSocketConnectImpl(
   }
   IrpOp op(Irp);
   op.set_kind(OpKind::kSocketConnect);
-  op.set_socket(s);
+  op.set_socket(s);  // from here a failure completing the IRP destroys s
   std::unique_lock<std::mutex> lock(s->mu);
+  // The implicit bind shares addresses by the rules WskBind follows
+  // (guide/sharing-transport-addresses.md), with no sharing option set (a
+  // socket WskSocketConnect makes has had no chance to set one), and the
+  // address stays listed against later binds until the close.
+  status = BindShared(s, local, local_length);
+  if (!NT_SUCCESS(status)) {
+    lock.unlock();
+    return Finish(Irp, status, 0);
+  }
+  s->state = State::kBound;
   HoldLocked(s);  // the IRP's hold, as BeginCall takes for socket calls
   return StartConnect(s, Irp, RemoteAddress, lock);
 }

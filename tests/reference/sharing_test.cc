@@ -1,6 +1,7 @@
 // WskBind of a second socket to an address a first one holds, for every
 // cell of the table in guide/sharing-transport-addresses.md, for TCP
-// (listening and connection sockets) and UDP, and both families.
+// (listening and connection sockets) and UDP, and both families; and
+// WskSocketConnect's implicit bind, which the same table decides.
 #include <unistd.h>
 
 #include <cstring>
@@ -168,7 +169,83 @@ TEST_P(SharingTest, SharedUdpPortStillDelivers) {
   EXPECT_EQ(CloseSocket(b), STATUS_SUCCESS);
 }
 
+// WskSocketConnect's implicit bind goes through the same table as WskBind,
+// as a socket with no sharing option, and its address stays listed.
+class SocketConnectSharingTest : public SharingTest {
+ protected:
+  // WskSocketConnect from `local` to a host listener; the connected socket
+  // (nullptr on failure, with the status in *status).
+  PWSK_SOCKET SocketConnect(const SOCKADDR_STORAGE& local, NTSTATUS* status) {
+    USHORT port;
+    int listener = HostListener(family(), &port);
+    SOCKADDR_STORAGE from = local, remote = Loopback(family(), port);
+    IrpProbe probe;
+    *status = probe.Result(client()->dispatch()->WskSocketConnect(
+        client()->client(), WS_SOCK_STREAM, WS_IPPROTO_TCP, reinterpret_cast<PSOCKADDR>(&from),
+        reinterpret_cast<PSOCKADDR>(&remote), 0, nullptr, nullptr, nullptr, nullptr, nullptr,
+        probe.Start()));
+    close(listener);
+    return reinterpret_cast<PWSK_SOCKET>(probe.information());
+  }
+
+  // A connection socket with `options`, bound to the wildcard or loopback
+  // with port 0; its port in *port.
+  PWSK_SOCKET Holder(int options, bool specific, USHORT* port) {
+    PWSK_SOCKET s = Open(kKinds[1], options);
+    SOCKADDR_STORAGE bound{};
+    EXPECT_EQ(Bind(s, specific ? Loopback(family()) : Wildcard(0)), STATUS_SUCCESS);
+    EXPECT_EQ(GetLocalAddress(s, &bound), STATUS_SUCCESS);
+    *port = PortOf(bound);
+    return s;
+  }
+};
+
+TEST_P(SocketConnectSharingTest, ImplicitBindFollowsTheTable) {
+  RecordClause("WskBind.AddressInUseFails");
+  USHORT port;
+  // CHECK: no options, specific, after SO_REUSEADDR on the wildcard (the
+  // host alone would say in use).
+  PWSK_SOCKET reuse = Holder(kReuse, false, &port);
+  NTSTATUS status;
+  PWSK_SOCKET s = SocketConnect(Loopback(family(), port), &status);
+  EXPECT_EQ(status, STATUS_ACCESS_DENIED) << StatusName(status);
+  EXPECT_EQ(s, nullptr);
+  EXPECT_EQ(CloseSocket(reuse), STATUS_SUCCESS);
+  // SUCCESS: no options, wildcard, after no options on a specific address
+  // (the host alone would refuse it).
+  PWSK_SOCKET specific = Holder(kNone, true, &port);
+  s = SocketConnect(Wildcard(port), &status);
+  EXPECT_EQ(status, STATUS_SUCCESS) << StatusName(status);
+  SOCKADDR_STORAGE local{};
+  if (s != nullptr) {
+    EXPECT_EQ(GetLocalAddress(s, &local), STATUS_SUCCESS);
+    EXPECT_EQ(PortOf(local), port);
+    EXPECT_EQ(CloseSocket(s), STATUS_SUCCESS);
+  }
+  EXPECT_EQ(CloseSocket(specific), STATUS_SUCCESS);
+}
+
+TEST_P(SocketConnectSharingTest, ImplicitBindHoldsItsAddress) {
+  RecordClause("WskBind.AddressInUseFails");
+  NTSTATUS status;
+  PWSK_SOCKET s = SocketConnect(Loopback(family()), &status);
+  ASSERT_EQ(status, STATUS_SUCCESS) << StatusName(status);
+  SOCKADDR_STORAGE local{};
+  EXPECT_EQ(GetLocalAddress(s, &local), STATUS_SUCCESS);
+  // DENIED: SO_REUSEADDR, specific, after no options on the same address
+  // (the host alone would say in use).
+  PWSK_SOCKET second = Open(kKinds[1], kReuse);
+  EXPECT_EQ(Bind(second, local), STATUS_ACCESS_DENIED);
+  EXPECT_EQ(CloseSocket(second), STATUS_SUCCESS);
+  EXPECT_EQ(CloseSocket(s), STATUS_SUCCESS);
+  // Released by the close.
+  PWSK_SOCKET third = Open(kKinds[1], kReuse);
+  EXPECT_EQ(Bind(third, local), STATUS_SUCCESS);
+  EXPECT_EQ(CloseSocket(third), STATUS_SUCCESS);
+}
+
 WSKCONF_FAMILY_TESTS(SharingTest);
+WSKCONF_FAMILY_TESTS(SocketConnectSharingTest);
 
 }  // namespace
 }  // namespace wskconf::reference::testing
