@@ -14,31 +14,22 @@
 #include "internal/client_level.h"
 #include "internal/completion.h"
 #include "internal/registration.h"
+#include "internal/transport_watch.h"
 
 namespace wskconf::reference::internal {
 namespace {
 
 // The transports this provider offers: TCP and UDP over IPv4, and over IPv6
-// when the host has it. The provider id is the reference's own GUID
+// while the host offers it (transport_watch.cc). The provider id is the reference's own GUID
 // ("wskconf ref" in ASCII); Version is transport-specific, 1 here.
 constexpr GUID kProviderId = {0x776b7363, 0x6f6e, 0x6600,
                               {0x20, 0x72, 0x65, 0x66, 0x00, 0x00, 0x00, 0x01}};
 constexpr USHORT kTransportVersion = 1;
 
-bool HostHasIpv6() {
-  static const bool has = [] {
-    int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return false;
-    close(fd);
-    return true;
-  }();
-  return has;
-}
-
 size_t ListTransports(WSK_TRANSPORT out[4]) {
   size_t n = 0;
   for (ADDRESS_FAMILY family : {WS_AF_INET, WS_AF_INET6}) {
-    if (family == WS_AF_INET6 && !HostHasIpv6()) continue;
+    if (family == WS_AF_INET6 && !HostOffersIpv6()) continue;
     out[n++] = {kTransportVersion, WS_SOCK_STREAM, WS_IPPROTO_TCP, family, kProviderId};
     out[n++] = {kTransportVersion, WS_SOCK_DGRAM, WS_IPPROTO_UDP, family, kProviderId};
   }
@@ -160,7 +151,12 @@ Registration*& WaiterRegistration(PIRP irp) {
 }
 
 // Completes a waiter the caller claimed, then drops its registration object.
+// The host watch ends with the last waiter.
 void EndWait(PIRP irp, NTSTATUS status) {
+  {
+    std::lock_guard<std::mutex> lock(g_waiters_mu);
+    if (g_waiters.empty()) StopTransportWatch();
+  }
   Registration* r = WaiterRegistration(irp);
   CompletePending(irp, status, 0);
   r->RemoveObject();
@@ -186,6 +182,14 @@ NTSTATUS WaitForTransportChange(Registration* r, bool no_buffers, PIRP irp) {
   if (!r->AddObjectUnlessDeregistering()) {
     lock.unlock();
     return Finish(irp, STATUS_DEVICE_NOT_READY, 0);
+  }
+  // WSK_TRANSPORT_LIST_CHANGE.CompletesOnChange: the host is watched while
+  // an IRP waits.
+  NTSTATUS watch = StartTransportWatch();
+  if (!NT_SUCCESS(watch)) {
+    lock.unlock();
+    r->RemoveObject();
+    return Finish(irp, watch, 0);
   }
   WaiterRegistration(irp) = r;
   // WSK_TRANSPORT_LIST_CHANGE.PendsUntilChange
@@ -229,6 +233,15 @@ void CompleteTransportListWaiters() {
   ClaimWaiters(nullptr, claimed);
   // WSK_TRANSPORT_LIST_CHANGE.CompletesOnChange
   while (!claimed.empty()) EndWait(claimed.PopFront(), STATUS_SUCCESS);
+}
+
+void OnTransportsReadable() {
+  bool changed;
+  {
+    std::lock_guard<std::mutex> lock(g_waiters_mu);
+    changed = TransportsChanged();
+  }
+  if (changed) CompleteTransportListWaiters();
 }
 
 NTSTATUS WSKAPI ControlClient(PWSK_CLIENT Client, ULONG ControlCode, SIZE_T InputSize,

@@ -16,12 +16,16 @@
 
 #include "internal/completion.h"
 #include "internal/errno_status.h"
+#include "internal/transport_watch.h"
 
 namespace wskconf::reference::internal {
 namespace {
 
 constexpr int kMaxEvents = 128;
 constexpr uintptr_t kAddressTag = 1;
+// The epoll data of the transport watcher's rtnetlink socket: no Socket
+// lives at address 2.
+constexpr uint64_t kTransportsData = 2;
 
 class Loop {
  public:
@@ -84,6 +88,14 @@ class Loop {
     if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, s->netlink_fd, &ev) != 0) {
       return StatusFromErrno(errno);
     }
+    return STATUS_SUCCESS;
+  }
+
+  NTSTATUS WatchTransports(int fd) {
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLET;
+    ev.data.u64 = kTransportsData;
+    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) return StatusFromErrno(errno);
     return STATUS_SUCCESS;
   }
 
@@ -164,6 +176,10 @@ class Loop {
           (void)got;
           continue;
         }
+        if (data == kTransportsData) {
+          OnTransportsReadable();
+          continue;
+        }
         auto* s = reinterpret_cast<Socket*>(data & ~uint64_t{kAddressTag});
         if ((data & kAddressTag) != 0) {
           OnAddressesChanged(s);
@@ -242,6 +258,7 @@ NTSTATUS LoopWatch(Socket* s) { return TheLoop().Watch(s); }
 void LoopUnwatch(Socket* s) { TheLoop().Unwatch(s); }
 NTSTATUS LoopWatchAddresses(Socket* s) { return TheLoop().WatchAddresses(s); }
 void LoopUnwatchAddresses(Socket* s) { TheLoop().UnwatchAddresses(s); }
+NTSTATUS LoopWatchTransports(int fd) { return TheLoop().WatchTransports(fd); }
 void LoopPostCompletion(PIRP irp) { TheLoop().PostCompletion(irp); }
 void LoopPost(Socket* s, uint32_t work) { TheLoop().Post(s, work); }
 void LoopFree(Socket* s) { TheLoop().Free(s); }

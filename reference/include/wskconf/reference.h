@@ -55,10 +55,11 @@ WSKCONF_PROVIDER_API VOID WskconfReferenceSetAvailable(BOOLEAN Available);
 
 /* Tells the provider that the host's transports changed: every IRP waiting
  * in WskControlClient(WSK_TRANSPORT_LIST_CHANGE), of every client,
- * completes with STATUS_SUCCESS. The reference does not watch the host for
- * such changes itself (its list, TCP and UDP over IPv4 and IPv6, only
- * changes when the host gains or loses IPv6); a host that does, or a test,
- * calls this. Any IRQL. */
+ * completes with STATUS_SUCCESS. The reference watches the host itself
+ * while such an IRP waits (its list, TCP and UDP over IPv4 and over IPv6,
+ * changes when IPv6 is disabled or enabled for its network namespace,
+ * which rtnetlink reports); this is for tests that need a change on
+ * demand, without root. Any IRQL. */
 WSKCONF_PROVIDER_API VOID WskconfReferenceTransportListChanged(VOID);
 
 /* Number of socket objects the provider holds (created and not yet fully

@@ -28,6 +28,10 @@ void LoopUnwatch(Socket* s);
 // comes before the descriptor is closed.
 NTSTATUS LoopWatchAddresses(Socket* s);
 void LoopUnwatchAddresses(Socket* s);
+// Watches the transport watcher's rtnetlink socket (transport_watch.h): the
+// loop calls OnTransportsReadable() when it is readable. Closing `fd` ends
+// the watch.
+NTSTATUS LoopWatchTransports(int fd);
 
 // Hands `irp` (marked pending, IoStatus set) to the loop, which completes it
 // and releases its socket hold.
