@@ -189,6 +189,19 @@ NTSTATUS WSKAPI GetNameInfo(PWSK_CLIENT client, PSOCKADDR address,
       .Set(WSKA_TAG_FLAGS, flags)
       .SetBlob(WSKA_TAG_REMOTE_ADDRESS, bytes);
   if (node != nullptr) call.Set(WSKA_TAG_LENGTH, node->MaximumLength);
+  const uint32_t outputs = (node != nullptr ? WSKA_OUTPUT_NODE : 0) |
+                           (service != nullptr ? WSKA_OUTPUT_SERVICE : 0);
+  if (outputs != (WSKA_OUTPUT_NODE | WSKA_OUTPUT_SERVICE)) {
+    // A NULL NodeName or ServiceName travels as OUTPUTS (version 2); a
+    // version-1 agent would pass a buffer for it, a different call.
+    if (Forwarder::Get().protocol_version() < 2) {
+      Forwarder::Fatal(
+          "WskGetNameInfo with a NULL NodeName or ServiceName: the agent "
+          "speaks protocol version 1, which cannot say so, so the call "
+          "cannot be forwarded as made");
+    }
+    call.Set(WSKA_TAG_OUTPUTS, outputs);
+  }
   auto pending = std::make_unique<Pending>();
   pending->node_out = node;
   pending->service_out = service;

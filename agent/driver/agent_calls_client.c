@@ -237,6 +237,11 @@ static ULONG FreeAddressInfo(const WSKA_MESSAGE *Call, PAGENT_REGISTRATION R,
 static ULONG GetNameInfo(const WSKA_MESSAGE *Call, PAGENT_REGISTRATION R,
                          WSKA_MESSAGE *Return, PAGENT_OP *OpOut) {
   USHORT node_size = (USHORT)(NI_MAXHOST * sizeof(WCHAR));
+  /* v2: the outputs the client passed; the provider gets NULL for the
+   * others, as the client's own call would. */
+  ULONG wanted = WskaHas(Call, WSKA_TAG_OUTPUTS)
+                     ? Call->outputs
+                     : WSKA_OUTPUT_NODE | WSKA_OUTPUT_SERVICE;
   PAGENT_OP op;
   if (WskaHas(Call, WSKA_TAG_LENGTH)) {
     /* Any size a UNICODE_STRING can describe (a client's buffer may be
@@ -246,16 +251,20 @@ static ULONG GetNameInfo(const WSKA_MESSAGE *Call, PAGENT_REGISTRATION R,
   }
   op = AgentNewOp(Call, TRUE);
   if (op == NULL) return WSKA_E_NO_RESOURCES;
-  if (!NT_SUCCESS(MakeString(&op->NodeName, NULL, node_size)) ||
-      !NT_SUCCESS(MakeString(&op->ServiceName, NULL,
-                             (USHORT)(NI_MAXSERV * sizeof(WCHAR))))) {
+  if (((wanted & WSKA_OUTPUT_NODE) &&
+       !NT_SUCCESS(MakeString(&op->NodeName, NULL, node_size))) ||
+      ((wanted & WSKA_OUTPUT_SERVICE) &&
+       !NT_SUCCESS(MakeString(&op->ServiceName, NULL,
+                              (USHORT)(NI_MAXSERV * sizeof(WCHAR)))))) {
     AgentOpDiscard(op);
     return WSKA_E_NO_RESOURCES;
   }
   AgentCopyAddress(&Call->remote_address, &op->Remote);
   Return->status = R->ProviderNpi.Dispatch->WskGetNameInfo(
       R->ProviderNpi.Client, (PSOCKADDR)&op->Remote, Call->remote_address.size,
-      &op->NodeName, &op->ServiceName, Call->flags, NULL, NULL, op->Irp);
+      (wanted & WSKA_OUTPUT_NODE) ? &op->NodeName : NULL,
+      (wanted & WSKA_OUTPUT_SERVICE) ? &op->ServiceName : NULL, Call->flags,
+      NULL, NULL, op->Irp);
   *OpOut = op;
   return WSKA_E_OK;
 }

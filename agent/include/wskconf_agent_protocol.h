@@ -68,8 +68,8 @@ typedef enum WSKA_FUNCTION {
   WSKA_FN_GET_ADDRESS_INFO,  /* [NODE_NAME], [SERVICE_NAME], [NAME_SPACE],
                                 [HINTS] -> ADDRESS_INFO, HANDLE */
   WSKA_FN_FREE_ADDRESS_INFO, /* HANDLE of a GET_ADDRESS_INFO result */
-  WSKA_FN_GET_NAME_INFO,     /* REMOTE_ADDRESS, FLAGS, [LENGTH] ->
-                                NODE_NAME, SERVICE_NAME */
+  WSKA_FN_GET_NAME_INFO,     /* REMOTE_ADDRESS, FLAGS, [LENGTH], v2:
+                                [OUTPUTS] -> NODE_NAME, SERVICE_NAME */
   WSKA_FN_CONTROL_SOCKET,    /* SOCKET, REQUEST_TYPE, CONTROL_CODE, LEVEL,
                                 [INPUT], OUTPUT_SIZE, USE_IRP -> OUTPUT */
   WSKA_FN_CLOSE_SOCKET,      /* SOCKET */
@@ -179,6 +179,9 @@ typedef enum WSKA_TAG {
                              dispatch mask), at most one per event: the
                              answers a socket starts with. CALL of SOCKET,
                              SOCKET_CONNECT, ACCEPT; SET_ANSWER of ACCEPT */
+  WSKA_TAG_OUTPUTS,       /* u32 WSKA_OUTPUT_* bits: which of GetNameInfo's
+                             NodeName and ServiceName the client passed
+                             (absent: both) */
   WSKA_TAG_LIMIT
 } WSKA_TAG;
 
@@ -205,6 +208,10 @@ typedef enum WSKA_ERROR_CODE {
   WSKA_E_QUEUE_OVERFLOW,   /* agent: runner too slow, messages were lost */
   WSKA_E_LIMIT
 } WSKA_ERROR_CODE;
+
+/* Bits of OUTPUTS. */
+#define WSKA_OUTPUT_NODE 1u
+#define WSKA_OUTPUT_SERVICE 2u
 
 /* The first protocol version that has field `tag` (1 for most). */
 uint32_t WskaTagSince(uint32_t tag);
@@ -238,7 +245,7 @@ typedef struct WSKA_MESSAGE {
   uint32_t family, socket_type, protocol, flags, dispatch_mask, timeout;
   uint32_t control_code, level, request_type, use_irp, offset, control_size;
   uint32_t control_flags, name_space, event, inspect_serial, indication;
-  uint32_t want_addresses;
+  uint32_t want_addresses, outputs;
   int32_t status, irp_status, answer;
   uint64_t output_size, output_size_returned, length, information, elapsed;
   uint64_t time, inspect_key;

@@ -76,10 +76,11 @@ static const TagInfo kTags[WSKA_TAG_LIMIT] = {
     TAG_BLOB(ADDRESS_INFO, address_info, 65536),
     TAG_BLOB(ANSWERS, answers,
              WSKA_ANSWER_RECORD_SIZE * (WSKA_EV_LIMIT - 1)),
+    TAG_U32(OUTPUTS, outputs),
 };
 
 uint32_t WskaTagSince(uint32_t tag) {
-  return tag == WSKA_TAG_ANSWERS ? 2u : 1u;
+  return tag == WSKA_TAG_ANSWERS || tag == WSKA_TAG_OUTPUTS ? 2u : 1u;
 }
 
 #define B(tag) (1ull << WSKA_TAG_##tag)
@@ -138,7 +139,7 @@ static const Rule kCallRules[WSKA_FN_LIMIT] = {
     [WSKA_FN_FREE_ADDRESS_INFO] = {B(REGISTRATION) | B(HANDLE), 0},
     [WSKA_FN_GET_NAME_INFO] = {B(REGISTRATION) | B(REMOTE_ADDRESS) |
                                    B(FLAGS),
-                               B(LENGTH)},
+                               B(LENGTH) | B(OUTPUTS)},
     [WSKA_FN_CONTROL_SOCKET] = {B(SOCKET) | B(REQUEST_TYPE) |
                                     B(CONTROL_CODE) | B(LEVEL) |
                                     B(OUTPUT_SIZE) | B(USE_IRP),
@@ -514,6 +515,11 @@ static uint32_t CheckValues(const WSKA_MESSAGE *m, WSKA_RESULT *r) {
       (m->dispatch_mask & ~VALID_DISPATCH_BITS) != 0) {
     return Fail(r, WSKA_E_BAD_VALUE, 0, "field", WSKA_TAG_DISPATCH_MASK,
                 ": unknown event bits in ", m->dispatch_mask, 1);
+  }
+  if (WskaHas(m, WSKA_TAG_OUTPUTS) &&
+      (m->outputs & ~(WSKA_OUTPUT_NODE | WSKA_OUTPUT_SERVICE)) != 0) {
+    return Fail(r, WSKA_E_BAD_VALUE, 0, "field", WSKA_TAG_OUTPUTS,
+                ": unknown output bits in ", m->outputs, 1);
   }
   if (WskaHas(m, WSKA_TAG_HINTS) && m->hints.size != 16) {
     return Fail(r, WSKA_E_BAD_FIELD_SIZE, 0, "field", WSKA_TAG_HINTS,

@@ -4,7 +4,8 @@
 // where the agent had answered STATUS_SUCCESS, the adapter presets that
 // socket's answer (SET_ANSWER), and the next socket made with the same
 // client dispatch table carries it from its creation (protocol version 2's
-// ANSWERS); a version-1 agent gets no ANSWERS.
+// ANSWERS); a version-1 agent gets no ANSWERS. Also: a WskGetNameInfo with
+// a NULL output reaches the agent saying so (OUTPUTS, version 2).
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -141,6 +142,53 @@ TEST(WineAdapterAnswers, AVersionOneAgentGetsSetAnswerButNoPresets) {
     if (!ok) {
       std::fprintf(stderr, "SET_ANSWER calls %d, second socket answers %d\n",
                    seen.set_answer_calls, seen.second_socket_had_answers);
+    }
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "see the child's output above";
+}
+
+// A NULL NodeName reaches the agent as OUTPUTS (service only), so the
+// provider gets NULL too instead of a buffer the client never passed.
+TEST(WineAdapterNameInfo, ANullOutputTravelsAsOutputs) {
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    FakeAgent& agent = *new FakeAgent(2);
+    const std::string address = "127.0.0.1:" + std::to_string(agent.port());
+    setenv("WSKCONF_AGENT_ADDRESS", address.c_str(), 1);
+    void* so = dlopen(WSKCONF_TEST_ADAPTER_SO, RTLD_NOW | RTLD_LOCAL);
+    if (so == nullptr) _exit(2);
+    auto reg_fn = reinterpret_cast<RegisterFn>(dlsym(so, "WskRegister"));
+    auto capture =
+        reinterpret_cast<CaptureFn>(dlsym(so, "WskCaptureProviderNPI"));
+    WSK_CLIENT_DISPATCH client_dispatch = {MAKE_WSK_VERSION(1, 0), 0, nullptr};
+    WSK_CLIENT_NPI client{nullptr, &client_dispatch};
+    WSK_REGISTRATION registration{};
+    WSK_PROVIDER_NPI npi{};
+    if (reg_fn(&client, &registration) != STATUS_SUCCESS ||
+        capture(&registration, WSK_INFINITE_WAIT, &npi) != STATUS_SUCCESS) {
+      _exit(3);
+    }
+    SOCKADDR_IN peer{};
+    peer.sin_family = AF_INET;
+    WCHAR service_buffer[32];
+    UNICODE_STRING service{0, sizeof(service_buffer), service_buffer};
+    PIRP irp = IoAllocateIrp(1, FALSE);
+    const NTSTATUS status = npi.Dispatch->WskGetNameInfo(
+        npi.Client, reinterpret_cast<PSOCKADDR>(&peer), sizeof(peer), nullptr,
+        &service, 0, nullptr, nullptr, irp);
+    const Seen seen = agent.seen();
+    const bool ok = status == STATUS_NOT_IMPLEMENTED &&
+                    seen.name_info_calls == 1 && seen.name_info_had_outputs &&
+                    seen.name_info_outputs == WSKA_OUTPUT_SERVICE;
+    if (!ok) {
+      std::fprintf(stderr, "status 0x%x, calls %d, OUTPUTS %d (%u)\n",
+                   unsigned(status), seen.name_info_calls,
+                   seen.name_info_had_outputs, seen.name_info_outputs);
     }
     _exit(ok ? 0 : 1);
   }

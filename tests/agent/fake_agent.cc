@@ -124,6 +124,13 @@ void FakeAgent::Serve() {
     }
     MessageBuilder ret(WSKA_MSG_RETURN, 0);
     ret.Set(WSKA_TAG_STATUS, 0).Set(WSKA_TAG_FUNCTION, (*m)->function);
+    if ((*m)->function == WSKA_FN_GET_NAME_INFO) {
+      std::lock_guard lock(mu_);
+      ++seen_.name_info_calls;
+      seen_.name_info_had_outputs = m->Has(WSKA_TAG_OUTPUTS);
+      seen_.name_info_outputs = (*m)->outputs;
+      ret.Set(WSKA_TAG_STATUS, 0xC0000002u);
+    }
     if ((*m)->function == WSKA_FN_REGISTER) ret.Set(WSKA_TAG_HANDLE, 1);
     if ((*m)->function == WSKA_FN_CAPTURE_PROVIDER_NPI) {
       ret.Set(WSKA_TAG_VERSION, 0x100);

@@ -1,7 +1,8 @@
 // A scripted fake agent for tests of the wine adapter (label agent): it
 // listens on loopback TCP, speaks protocol `version`, answers every call;
 // WskSocket completes with a new socket, and after the first one an EVENT
-// (receive, which "the agent" answered STATUS_SUCCESS) goes out for it.
+// (receive, which "the agent" answered STATUS_SUCCESS) goes out for it;
+// WskGetNameInfo returns STATUS_NOT_IMPLEMENTED (as Wine's does).
 // Host socket headers stay in fake_agent.cc, away from <wsk.h>.
 #ifndef WSKCONF_TESTS_AGENT_FAKE_AGENT_H_
 #define WSKCONF_TESTS_AGENT_FAKE_AGENT_H_
@@ -27,6 +28,9 @@ struct Seen {
   bool second_socket_had_answers = false;
   int set_answer_calls = 0;
   WSKA_ANSWER set_answer{};
+  int name_info_calls = 0;
+  bool name_info_had_outputs = false;
+  uint32_t name_info_outputs = 0;
 };
 
 class FakeAgent {

@@ -104,6 +104,7 @@ void FillField(WSKA_MESSAGE* m, uint32_t tag, const Samples& s) {
     case WSKA_TAG_BUFFER_LIST: m->buffer_list = Blob(s.list); break;
     case WSKA_TAG_ADDRESS_INFO: m->address_info = Blob(s.data); break;
     case WSKA_TAG_ANSWERS: m->answers = Blob(s.answers); break;
+    case WSKA_TAG_OUTPUTS: m->outputs = WSKA_OUTPUT_SERVICE; break;
     default: ADD_FAILURE() << "no sample for tag " << tag;
   }
   WskaSet(m, tag);
@@ -354,6 +355,27 @@ TEST(AgentProtocol, MalformedAnswersAreRefusedNamingTheRecord) {
   EXPECT_EQ(wrong_event.code, WSKA_E_UNEXPECTED_FIELD);
   EXPECT_NE(wrong_event.text.find("accept event only"), std::string::npos)
       << wrong_event.text;
+}
+
+// Version 2's OUTPUTS: which of WskGetNameInfo's two outputs the client
+// passed (so a NULL one stays NULL in the agent's call).
+TEST(AgentProtocol, NameInfoOutputsAreVersionTwoAndKnownBitsOnly) {
+  auto call = [](uint32_t outputs) {
+    Raw raw;
+    raw.U32(WSKA_TAG_FUNCTION, WSKA_FN_GET_NAME_INFO)
+        .U32(WSKA_TAG_REGISTRATION, 1)
+        .Field(WSKA_TAG_REMOTE_ADDRESS, Bytes{2, 0, 0, 80, 127, 0, 0, 1})
+        .U32(WSKA_TAG_FLAGS, 0)
+        .U32(WSKA_TAG_OUTPUTS, outputs);
+    return raw;
+  };
+  EXPECT_EQ(Decode(call(WSKA_OUTPUT_SERVICE).Message(WSKA_MSG_CALL, 2)).code,
+            WSKA_E_OK);
+  EXPECT_EQ(Decode(call(WSKA_OUTPUT_SERVICE).Message(WSKA_MSG_CALL, 1)).code,
+            WSKA_E_UNEXPECTED_FIELD);
+  Refusal bits = Decode(call(4).Message(WSKA_MSG_CALL, 2));
+  EXPECT_EQ(bits.code, WSKA_E_BAD_VALUE);
+  EXPECT_NE(bits.text.find("OUTPUTS"), std::string::npos) << bits.text;
 }
 
 TEST(AgentProtocol, EncoderRefusesVersionTwoFieldsInAVersionOneMessage) {
