@@ -114,11 +114,16 @@ NTSTATUS SetSilentMode(const ControlRequest& req, SIZE_T*) {
     status = STATUS_NOT_SUPPORTED;  // ConnectedTcpOnly
   } else {
     status = SilenceHost(s->fd);
-    if (NT_SUCCESS(status)) s->silent = true;  // SuccessWhenOn
+    if (NT_SUCCESS(status)) {
+      s->silent = true;  // SuccessWhenOn; WatchLocked never adds it again
+      if (s->watched) {  // IncomingDiscarded: the loop forgets it
+        LoopUnwatch(s);
+        s->watched = false;
+      }
+    }
   }
   lock.unlock();
   if (mistake != nullptr) ReportWrongState(s, "SIO_WSK_SET_TCP_SILENT_MODE", mistake);
-  if (NT_SUCCESS(status)) LoopUnwatch(s);  // IncomingDiscarded
   return status;
 }
 
