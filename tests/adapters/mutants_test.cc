@@ -35,12 +35,9 @@ using reports::Verdict;
 
 // Per-case limit for the mutant runs: hanging mutants cost this much.
 constexpr char kCaseTimeoutSeconds[] = "5";
-// The target, printed beside the score; the survivors listed in
-// survivors.txt keep the suite below it today (see adapters/README.md).
+// The target: the test fails when fewer mutants are caught
+// (59 of 61 are, see adapters/README.md).
 constexpr double kTargetScore = 0.9;
-// The score this test enforces: what the suite reaches now, so that a change
-// that lets more mutants through fails here even while the target is not met.
-constexpr double kScoreFloor = 0.8;
 
 std::string Trim(const std::string& text) {
   const size_t first = text.find_first_not_of(" \t");
@@ -225,7 +222,7 @@ TEST(Mutants, TheSuiteCatchesThem) {
               score >= kTargetScore ? ", met" : ", NOT met", warned_only);
   if (!survivors.empty()) std::printf("survivors:\n%s", survivors.c_str());
   EXPECT_GE(mutants, 40);
-  EXPECT_GE(score, kScoreFloor) << "fewer mutants are caught than before";
+  EXPECT_GE(score, kTargetScore) << "the suite catches fewer than 90% of the mutants";
 }
 
 TEST(Adapters, ReferenceSoPassesThroughTheLoader) {
