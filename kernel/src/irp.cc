@@ -101,6 +101,14 @@ VOID IoInitializeIrp(PIRP Irp, USHORT PacketSize, CCHAR StackSize) {
                            static_cast<void*>(Irp));
     return;
   }
+  if (info && info->owns_memory) {
+    // Irp.NoIoInitializeIrpOnAllocatedIrp: IoAllocateIrp initialised it, and
+    // IoReuseIrp prepares it again; the IRP stays the allocator's.
+    WskconfReportViolation(WskconfRuleKernelInvalidParameter, Irp,
+                           "IoInitializeIrp: IRP %p came from IoAllocateIrp; use "
+                           "IoReuseIrp to prepare it again",
+                           static_cast<void*>(Irp));
+  }
   internal::ReleaseIrpHolds(Irp);
   internal::InitializeIrpMemory(Irp, PacketSize, StackSize);
   internal::TrackIrp(Irp, info && info->owns_memory);

@@ -151,8 +151,15 @@ SIZE_T MmSizeOfMdl(PVOID Base, SIZE_T Length) {
 
 PMDL IoAllocateMdl(PVOID VirtualAddress, ULONG Length, BOOLEAN SecondaryBuffer,
                    BOOLEAN ChargeQuota, struct _IRP* Irp) {
-  UNREFERENCED_PARAMETER(ChargeQuota);
   internal::RequireAtMost(DISPATCH_LEVEL, "IoAllocateMdl");
+  if (ChargeQuota || (SecondaryBuffer && Irp == nullptr)) {
+    // Mdl.AllocateMdlArguments: ChargeQuota is reserved (FALSE), and a
+    // secondary buffer is chained to an IRP's MDL list.
+    WskconfReportViolation(WskconfRuleKernelInvalidParameter, nullptr,
+                           "IoAllocateMdl: %s", ChargeQuota
+                               ? "ChargeQuota is reserved for system use and must be FALSE"
+                               : "SecondaryBuffer TRUE needs an Irp to chain the MDL to");
+  }
   if (Length > 0xFFFFFFFFull + 1 - PAGE_SIZE) return nullptr;
   if (Irp != nullptr && internal::IsIrpFreed(Irp)) {
     WskconfReportViolation(WskconfRuleIrpSentAfterFree, Irp,

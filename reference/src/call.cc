@@ -19,6 +19,9 @@ bool BeginCall(PWSK_SOCKET socket, PIRP irp, OpKind kind, Socket** s,
   }
   if (target == nullptr) {
     // NULL, or a socket whose close already completed.
+    if (socket != nullptr) {  // Close.NoCallsAfterClose
+      ReportWrongState(socket, routine, "the socket was closed with WskCloseSocket");
+    }
     *result = Finish(irp, STATUS_INVALID_HANDLE, 0);
     return false;
   }
@@ -32,6 +35,7 @@ bool BeginCall(PWSK_SOCKET socket, PIRP irp, OpKind kind, Socket** s,
     }
   }
   // Close.RacingRequestForcedClosed: a request racing WskCloseSocket.
+  ReportWrongState(socket, routine, "WskCloseSocket was called on the socket");
   *result = Finish(irp, STATUS_FILE_FORCED_CLOSED, 0);
   return false;
 }

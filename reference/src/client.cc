@@ -49,7 +49,14 @@ bool CombinationSupported(Category category, USHORT type, ULONG protocol) {
 // carries it (AdoptSecurityDescriptor) for SO_WSK_SECURITY to report; this
 // host applies no Windows security, so no access check reads it.
 bool DescriptorUsable(Registration* registration, PSECURITY_DESCRIPTOR descriptor) {
-  return descriptor == nullptr || IsCachedSecurityDescriptor(registration, descriptor);
+  if (descriptor == nullptr || registration == nullptr ||
+      IsCachedSecurityDescriptor(registration, descriptor)) {
+    return true;
+  }
+  // WSK_CACHE_SD.OnlyCachedForSockets
+  ReportInvalidRequest(registration, "WskSocket or WskSocketConnect: SecurityDescriptor "
+                       "%p is not a copy cached with WSK_CACHE_SD", descriptor);
+  return false;
 }
 
 // A non-blocking host socket; IPv6 sockets are IPv6-only, as on Windows.
@@ -73,7 +80,14 @@ NTSTATUS WSKAPI WskSocketImpl(PWSK_CLIENT Client, ADDRESS_FAMILY AddressFamily,
                               PSECURITY_DESCRIPTOR SecurityDescriptor, PIRP Irp) {
   if (IrpMissing(Irp, "WskSocket")) return STATUS_INVALID_PARAMETER;
   if (!TakeIrp(Irp, nullptr, OpKind::kNone)) return STATUS_INVALID_PARAMETER;
-  Registration* registration = Registration::FromClient(Client);
+  Registration* registration = Registration::ForCall(Client, "WskSocket");
+  // WskSocket.OneCategoryFlag
+  constexpr ULONG kCategoryFlags = WSK_FLAG_LISTEN_SOCKET | WSK_FLAG_CONNECTION_SOCKET |
+                                   WSK_FLAG_DATAGRAM_SOCKET | WSK_FLAG_STREAM_SOCKET;
+  if (((Flags & kCategoryFlags) & ((Flags & kCategoryFlags) - 1)) != 0) {
+    ReportInvalidRequest(Client, "WskSocket: Flags 0x%lX combines socket categories",
+                         static_cast<unsigned long>(Flags));
+  }
   Category category;
   if (registration == nullptr || HostFamily(AddressFamily) < 0 ||
       !CategoryFromFlags(Flags, &category) ||
@@ -107,7 +121,14 @@ NTSTATUS WSKAPI WskSocketConnectImpl(
     PSECURITY_DESCRIPTOR SecurityDescriptor, PIRP Irp) {
   if (IrpMissing(Irp, "WskSocketConnect")) return STATUS_INVALID_PARAMETER;
   if (!TakeIrp(Irp, nullptr, OpKind::kNone)) return STATUS_INVALID_PARAMETER;
-  Registration* registration = Registration::FromClient(Client);
+  Registration* registration = Registration::ForCall(Client, "WskSocketConnect");
+  if (SocketType != WS_SOCK_STREAM || Protocol != WS_IPPROTO_TCP) {
+    // WskSocketConnect.StreamTcpOnly
+    ReportInvalidRequest(Client, "WskSocketConnect: SocketType %u and Protocol %lu; "
+                         "it is for SOCK_STREAM with IPPROTO_TCP",
+                         static_cast<unsigned>(SocketType),
+                         static_cast<unsigned long>(Protocol));
+  }
   bool flags_set = ReservedFlagsSet(Flags, "WskSocketConnect", Client);
   if (registration == nullptr || !DescriptorUsable(registration, SecurityDescriptor) ||
       LocalAddress == nullptr || RemoteAddress == nullptr ||

@@ -6,10 +6,15 @@
 
 #include <wskconf/verifier.h>
 
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+
 namespace wskconf::reference::internal {
 namespace {
 
-enum class IrpRule { kRequired, kNone };
+// kRoutine: an IRP with a completion routine set (IoSetCompletionRoutine).
+enum class IrpRule { kRequired, kRoutine, kNone };
 
 struct ControlIrpRule {
   WSK_CONTROL_SOCKET_TYPE type;
@@ -34,12 +39,12 @@ constexpr ControlIrpRule kControlRules[] = {
 #undef WSKCONF_OPTION_
     {WskIoctl, WS_SIO_ADDRESS_LIST_QUERY, IrpRule::kNone, "SIO_ADDRESS_LIST_QUERY"},
     {WskIoctl, WS_SIO_ADDRESS_LIST_CHANGE, IrpRule::kRequired, "SIO_ADDRESS_LIST_CHANGE"},
-    {WskIoctl, WS_SIO_LOOPBACK_FAST_PATH, IrpRule::kRequired, "SIO_LOOPBACK_FAST_PATH"},
-    {WskIoctl, WS_SIO_QUERY_WFP_CONNECTION_REDIRECT_RECORDS, IrpRule::kRequired,
+    {WskIoctl, WS_SIO_LOOPBACK_FAST_PATH, IrpRule::kRoutine, "SIO_LOOPBACK_FAST_PATH"},
+    {WskIoctl, WS_SIO_QUERY_WFP_CONNECTION_REDIRECT_RECORDS, IrpRule::kRoutine,
      "SIO_QUERY_WFP_CONNECTION_REDIRECT_RECORDS"},
-    {WskIoctl, WS_SIO_QUERY_WFP_CONNECTION_REDIRECT_CONTEXT, IrpRule::kRequired,
+    {WskIoctl, WS_SIO_QUERY_WFP_CONNECTION_REDIRECT_CONTEXT, IrpRule::kRoutine,
      "SIO_QUERY_WFP_CONNECTION_REDIRECT_CONTEXT"},
-    {WskIoctl, WS_SIO_SET_WFP_CONNECTION_REDIRECT_RECORDS, IrpRule::kRequired,
+    {WskIoctl, WS_SIO_SET_WFP_CONNECTION_REDIRECT_RECORDS, IrpRule::kRoutine,
      "SIO_SET_WFP_CONNECTION_REDIRECT_RECORDS"},
     {WskIoctl, SIO_WSK_QUERY_IDEAL_SEND_BACKLOG, IrpRule::kRequired,
      "SIO_WSK_QUERY_IDEAL_SEND_BACKLOG"},
@@ -148,12 +153,26 @@ constexpr TargetRule kTargetRules[] = {
      "SIO_WSK_SET_REMOTE_ADDRESS"},
     {WskIoctl, SIO_WSK_SET_SENDTO_ADDRESS, kDatagramBit, StateRule::kBound,
      "SIO_WSK_SET_SENDTO_ADDRESS"},
+    // SIO_LOOPBACK_FAST_PATH.TcpOnly, SIO_WSK_SET_TCP_SILENT_MODE.ConnectedTcpOnly
+    {WskIoctl, static_cast<ULONG>(WS_SIO_LOOPBACK_FAST_PATH), kListenBit | kConnectionBit,
+     StateRule::kAny, "SIO_LOOPBACK_FAST_PATH"},
+    // (its state rules are checked where silent mode is set: silent_mode.cc)
+    {WskIoctl, SIO_WSK_SET_TCP_SILENT_MODE, kConnectionBit, StateRule::kAny,
+     "SIO_WSK_SET_TCP_SILENT_MODE"},
 };
 
 void CheckIrpRule(IrpRule rule, PIRP irp, const char* routine, const char* what) {
-  if (rule == IrpRule::kRequired && irp == nullptr) {
+  if (rule != IrpRule::kNone && irp == nullptr) {
     WskconfReportViolation(WskconfRuleClientCallIrpMissing, nullptr,
                            "%s: %s requires an IRP; Irp is NULL", routine, what);
+  } else if (rule == IrpRule::kRoutine && irp->CurrentLocation > 1 &&
+             IoGetNextIrpStackLocation(irp)->CompletionRoutine == nullptr) {
+    // ...IrpAndCompletionRequired: the location the provider is given holds
+    // the sender's routine.
+    WskconfReportViolation(WskconfRuleClientCallIrpMissing, nullptr,
+                           "%s: %s requires an IRP with a completion routine "
+                           "(IoSetCompletionRoutine); IRP %p has none",
+                           routine, what, static_cast<void*>(irp));
   } else if (rule == IrpRule::kNone && irp != nullptr) {
     // Not reported against the IRP itself: the caller's IRP is still
     // completed normally, and the finding is about the call.
@@ -222,6 +241,116 @@ void CheckCallbackReturn(const char* callback, NTSTATUS status, bool may_refuse,
                          may_refuse ? "only STATUS_SUCCESS or "
                                       "STATUS_REQUEST_NOT_ACCEPTED are allowed"
                                     : "it always returns STATUS_SUCCESS");
+}
+
+void ReportInvalidRequest(const void* object, const char* format, ...) {
+  char text[200];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(text, sizeof(text), format, args);
+  va_end(args);
+  WskconfReportViolation(WskconfRuleClientCallInvalidRequest, object, "%s", text);
+}
+
+namespace {
+
+// WskControlSocket.NoBufferMeansNullAndZero, WskControlClient.NullBuffersForNoData
+// and their OutputSizeReturned rules.
+void CheckBuffers(const void* object, const char* routine, SIZE_T input_size,
+                  const void* input, SIZE_T output_size, const void* output,
+                  const SIZE_T* output_size_returned, PIRP irp) {
+  if ((input == nullptr) != (input_size == 0)) {
+    ReportInvalidRequest(object, "%s: InputBuffer %p with InputSize %zu; no input is "
+                         "NULL with 0", routine, input, static_cast<size_t>(input_size));
+  }
+  if ((output == nullptr) != (output_size == 0)) {
+    ReportInvalidRequest(object, "%s: OutputBuffer %p with OutputSize %zu; no output "
+                         "is NULL with 0", routine, output, static_cast<size_t>(output_size));
+  }
+  if (irp != nullptr && output_size_returned != nullptr) {
+    ReportInvalidRequest(object, "%s: OutputSizeReturned is given with an IRP (the "
+                         "IRP's IoStatus.Information reports the size)", routine);
+  }
+}
+
+bool IsUlongOption(ULONG code) {
+  switch (code) {
+    case static_cast<ULONG>(WS_SO_BROADCAST):
+    case static_cast<ULONG>(WS_SO_CONDITIONAL_ACCEPT):
+    case static_cast<ULONG>(WS_SO_EXCLUSIVEADDRUSE):
+    case static_cast<ULONG>(WS_SO_KEEPALIVE):
+    case static_cast<ULONG>(WS_SO_RCVBUF):
+    case static_cast<ULONG>(WS_SO_REUSEADDR):
+      return true;
+    default:
+      return false;
+  }
+}
+
+void CheckEventCallbackControl(const void* socket, WSK_CONTROL_SOCKET_TYPE type,
+                               SIZE_T input_size, const void* input) {
+  if (type != WskSetOption) {  // SO_WSK_EVENT_CALLBACK.SetOnly
+    ReportInvalidRequest(socket, "WskControlSocket: SO_WSK_EVENT_CALLBACK is only set, "
+                         "never read");
+    return;
+  }
+  if (input_size != sizeof(WSK_EVENT_CALLBACK_CONTROL) || input == nullptr) {
+    ReportInvalidRequest(socket, "WskControlSocket: SO_WSK_EVENT_CALLBACK takes "
+                         "InputSize sizeof(WSK_EVENT_CALLBACK_CONTROL) (%zu); it is %zu",
+                         sizeof(WSK_EVENT_CALLBACK_CONTROL), static_cast<size_t>(input_size));
+    return;
+  }
+  const auto* control = static_cast<const WSK_EVENT_CALLBACK_CONTROL*>(input);
+  if (control->NpiId == nullptr ||
+      std::memcmp(control->NpiId, &NPI_WSK_INTERFACE_ID, sizeof(NPIID)) != 0) {
+    ReportInvalidRequest(socket, "WskControlSocket: SO_WSK_EVENT_CALLBACK's NpiId is "
+                         "not &NPI_WSK_INTERFACE_ID");
+  }
+  const ULONG events = control->EventMask & ~static_cast<ULONG>(WSK_EVENT_DISABLE);
+  if ((control->EventMask & WSK_EVENT_DISABLE) && (events & (events - 1)) != 0) {
+    ReportInvalidRequest(socket, "WskControlSocket: a disable names one event at a "
+                         "time; EventMask is 0x%lX",
+                         static_cast<unsigned long>(control->EventMask));
+  }
+}
+
+}  // namespace
+
+void CheckControlSocketArgs(const void* socket, WSK_CONTROL_SOCKET_TYPE type,
+                            ULONG level, ULONG code, SIZE_T input_size,
+                            const void* input, SIZE_T output_size,
+                            const void* output, const SIZE_T* output_size_returned,
+                            PIRP irp) {
+  CheckBuffers(socket, "WskControlSocket", input_size, input, output_size, output,
+               output_size_returned, irp);
+  if (type == WskIoctl && level != 0) {  // Ioctls.LevelZero
+    ReportInvalidRequest(socket, "WskControlSocket: IOCTL 0x%08lX is issued with Level "
+                         "0; Level is %lu", static_cast<unsigned long>(code),
+                         static_cast<unsigned long>(level));
+  }
+  if (type == WskIoctl || level != WS_SOL_SOCKET) return;
+  if (code == SO_WSK_EVENT_CALLBACK) {
+    CheckEventCallbackControl(socket, type, input_size, input);
+  } else if (IsUlongOption(code)) {  // Options.UlongOptionValues
+    const bool set = type == WskSetOption;
+    if ((set ? input_size : output_size) != sizeof(ULONG) || (set ? output : input) ||
+        (!set && output_size_returned != nullptr)) {
+      ReportInvalidRequest(socket, "WskControlSocket: option 0x%lX is %s with one ULONG "
+                           "and nothing else (%s %zu, %s buffer %p, OutputSizeReturned "
+                           "%p)", static_cast<unsigned long>(code),
+                           set ? "set" : "read", set ? "InputSize" : "OutputSize",
+                           static_cast<size_t>(set ? input_size : output_size),
+                           set ? "output" : "input", set ? output : input,
+                           static_cast<const void*>(output_size_returned));
+    }
+  }
+}
+
+void CheckControlClientArgs(const void* client, SIZE_T input_size, const void* input,
+                            SIZE_T output_size, const void* output,
+                            const SIZE_T* output_size_returned, PIRP irp) {
+  CheckBuffers(client, "WskControlClient", input_size, input, output_size, output,
+               output_size_returned, irp);
 }
 
 void ReportNotRetained(const char* routine, const void* socket, const void* entry) {

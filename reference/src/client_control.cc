@@ -66,7 +66,12 @@ template <typename Apply>
 NTSTATUS BeforeAnySocket(Registration* r, Apply apply) {
   ClientSettings& settings = r->settings();
   std::lock_guard<std::mutex> lock(settings.mu);
-  if (settings.socket_created) return STATUS_INVALID_DEVICE_STATE;
+  if (settings.socket_created) {
+    // Events.StaticBeforeAnySocket, WSK_TDI_*.BeforeAnySocket
+    ReportInvalidRequest(r, "WskControlClient: static event callbacks and TDI "
+                         "settings are set before the client creates any socket");
+    return STATUS_INVALID_DEVICE_STATE;
+  }
   apply(settings);
   return STATUS_SUCCESS;
 }
@@ -75,6 +80,11 @@ NTSTATUS SetStaticEvents(Registration* r, SIZE_T input_size, PVOID input) {
   constexpr ULONG kKnown = WSK_EVENT_ACCEPT | WSK_EVENT_RECEIVE | WSK_EVENT_DISCONNECT |
                            WSK_EVENT_SEND_BACKLOG | WSK_EVENT_RECEIVE_FROM;
   if (input == nullptr || input_size != sizeof(WSK_EVENT_CALLBACK_CONTROL)) {
+    // WSK_EVENT_CALLBACK_CONTROL.UsedBySetAndStatic
+    ReportInvalidRequest(r, "WskControlClient: WSK_SET_STATIC_EVENT_CALLBACKS takes a "
+                         "WSK_EVENT_CALLBACK_CONTROL (InputSize %zu); InputBuffer %p, "
+                         "InputSize %zu", sizeof(WSK_EVENT_CALLBACK_CONTROL), input,
+                         static_cast<size_t>(input_size));
     return STATUS_INVALID_PARAMETER;
   }
   const auto* control = static_cast<const WSK_EVENT_CALLBACK_CONTROL*>(input);
@@ -248,7 +258,9 @@ NTSTATUS WSKAPI ControlClient(PWSK_CLIENT Client, ULONG ControlCode, SIZE_T Inpu
                               PVOID InputBuffer, SIZE_T OutputSize, PVOID OutputBuffer,
                               SIZE_T* OutputSizeReturned, PIRP Irp) {
   CheckControlClientIrp(ControlCode, Irp);
-  Registration* r = Registration::FromClient(Client);
+  CheckControlClientArgs(Client, InputSize, InputBuffer, OutputSize, OutputBuffer,
+                         OutputSizeReturned, Irp);
+  Registration* r = Registration::ForCall(Client, "WskControlClient");
   if (ControlCode == WSK_TRANSPORT_LIST_CHANGE) {
     bool no_buffers = NoInput(InputSize, InputBuffer) &&
                       NoOutput(OutputSize, OutputBuffer, OutputSizeReturned);

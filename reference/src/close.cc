@@ -11,11 +11,17 @@ NTSTATUS WSKAPI CloseSocket(PWSK_SOCKET Socket, PIRP Irp) {
   internal::Socket* s = FromWsk(Socket);
   // The close IRP holds no socket hold: it completes when the last goes.
   if (!TakeIrp(Irp, nullptr, OpKind::kNone)) return STATUS_INVALID_PARAMETER;
-  if (s == nullptr) return Finish(Irp, STATUS_INVALID_HANDLE, 0);
+  if (s == nullptr) {
+    if (Socket != nullptr) {  // Close.NoCallsAfterClose
+      ReportWrongState(Socket, "WskCloseSocket", "the socket was closed already");
+    }
+    return Finish(Irp, STATUS_INVALID_HANDLE, 0);
+  }
   IrpList cancelled;
   std::unique_lock<std::mutex> lock(s->mu);
   if (s->closing) {  // a second close of the same socket
     lock.unlock();
+    ReportWrongState(s, "WskCloseSocket", "the socket was closed already");
     return Finish(Irp, STATUS_INVALID_DEVICE_STATE, 0);
   }
   s->closing = true;  // no new IRPs, no new callbacks from here on

@@ -69,7 +69,8 @@ void ReapDropped(Socket* l, std::unique_lock<std::mutex>& lock) {
     if (callbacks != nullptr && callbacks->WskAbortEvent != nullptr &&
         EnterCallback(l, lock)) {
       KIRQL irql = KeRaiseIrqlToDpcLevel();
-      callbacks->WskAbortEvent(context, &id);
+      NTSTATUS status = callbacks->WskAbortEvent(context, &id);
+      CheckCallbackReturn("WskAbortEvent", status, false, l);  // WskAbortEvent.ReturnsSuccess
       KeLowerIrql(irql);
       LeaveCallback(l, lock);
     }
@@ -113,6 +114,7 @@ bool Inspect(Socket* l, Socket* c, const sockaddr_storage& local,
   if (callbacks != nullptr && callbacks->WskInspectEvent != nullptr) {
     c->inspect_pended = true;  // not handed over while the callback runs
     c->inspecting = true;
+    c->inspect_id_given = &id;
     AppendCandidate(l, c);
     if (!EnterCallback(l, lock)) {
       UnlinkCandidate(l, c);
@@ -235,6 +237,14 @@ NTSTATUS ConditionalAcceptOption(const ControlRequest& req, SIZE_T* output_bytes
   // SO_CONDITIONAL_ACCEPT.SetBeforeBind: a bound listen socket already
   // accepts (SO_CONDITIONAL_ACCEPT.ChangeAfterBindFails).
   if (s->state != State::kUnbound) return STATUS_INVALID_DEVICE_STATE;
+  const WSK_CLIENT_LISTEN_DISPATCH* callbacks = ListenCallbacks(s);
+  if (value == 1 && (callbacks == nullptr || callbacks->WskInspectEvent == nullptr ||
+                     callbacks->WskAbortEvent == nullptr)) {
+    // WskInspectEvent.CannotBeDisabled: conditional accept switches both on.
+    ReportInvalidRequest(s, "WskControlSocket: SO_CONDITIONAL_ACCEPT on a listening "
+                         "socket whose dispatch table lacks WskInspectEvent or "
+                         "WskAbortEvent");
+  }
   s->conditional_accept = value == 1;
   return STATUS_SUCCESS;
 }
@@ -271,10 +281,24 @@ NTSTATUS WSKAPI InspectComplete(PWSK_SOCKET ListenSocket, PWSK_INSPECT_ID Inspec
                      "the socket is not a listening socket in conditional accept mode");
     return Finish(Irp, STATUS_INVALID_DEVICE_STATE, 0);
   }
+  if (Action != WskInspectAccept && Action != WskInspectReject) {
+    // WskInspectComplete.ActionAcceptOrReject, WskInspectPend.OnlyFromInspectEvent
+    ReportInvalidRequest(s, "WskInspectComplete: Action %d is neither WskInspectAccept "
+                         "nor WskInspectReject", static_cast<int>(Action));
+  }
   Socket* c = nullptr;
   if (InspectID != nullptr && (Action == WskInspectAccept || Action == WskInspectReject)) {
     for (c = s->candidates; c != nullptr; c = c->candidate_next) {
       // Compared by contents: the client passes its own copy.
+      if (InspectID == c->inspect_id_given) {
+        // WskInspectComplete.PassesCopiedInspectId: the provider's structure,
+        // found by address only (it may be gone), not the client's copy.
+        lock.unlock();
+        ReportInvalidRequest(s, "WskInspectComplete: InspectID %p is the provider's "
+                             "WSK_INSPECT_ID from WskInspectEvent, not the client's copy",
+                             static_cast<void*>(InspectID));
+        return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
+      }
       if (c->inspect_pended && c->inspect_id.Key == InspectID->Key &&
           c->inspect_id.SerialNumber == InspectID->SerialNumber) {
         break;
@@ -285,6 +309,12 @@ NTSTATUS WSKAPI InspectComplete(PWSK_SOCKET ListenSocket, PWSK_INSPECT_ID Inspec
   // through WskAbortEvent: WskInspectComplete.AbortedRequestNotEstablished).
   if (c == nullptr) {
     lock.unlock();
+    if (InspectID != nullptr && (Action == WskInspectAccept || Action == WskInspectReject)) {
+      // WskInspectComplete.OnlyAfterInspectPend: once per pended request.
+      ReportInvalidRequest(s, "WskInspectComplete: no pended request has this "
+                           "WSK_INSPECT_ID (never pended, completed already, or "
+                           "dropped and reported through WskAbortEvent)");
+    }
     return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
   }
   if (c->inspecting) {

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "internal/address.h"
+#include "internal/client_checks.h"
 #include "internal/control.h"
 #include "internal/datagram.h"
 #include "internal/errno_status.h"
@@ -32,8 +33,15 @@ NTSTATUS ReadFixedAddress(const ControlRequest& req, sockaddr_storage* host,
   *length = 0;
   if (req.input_size == 0 && req.input == nullptr) return STATUS_SUCCESS;
   if (req.input == nullptr || req.input_size < WindowsAddressLength(req.socket->family)) {
+    ReportInvalidRequest(req.socket, "WskControlSocket: a fixed address is set with a "
+                         "SOCKADDR of the socket's family (InputSize %zu) or cleared with "
+                         "NULL and 0; InputBuffer %p, InputSize %zu",
+                         WindowsAddressLength(req.socket->family), req.input,
+                         static_cast<size_t>(req.input_size));
     return STATUS_INVALID_PARAMETER;  // InputMatchesFamily
   }
+  FamilyMismatch(static_cast<const SOCKADDR*>(req.input), req.socket->family,
+                 "WskControlSocket", req.socket);
   return ToHost(static_cast<const SOCKADDR*>(req.input), req.socket->family, host, length);
 }
 

@@ -46,6 +46,8 @@ NTSTATUS WSKAPI ControlSocket(PWSK_SOCKET Socket, WSK_CONTROL_SOCKET_TYPE Reques
                               PIRP Irp) {
   internal::Socket* s = nullptr;
   CheckControlSocketIrp(RequestType, Level, ControlCode, InputBuffer, InputSize, Irp);
+  CheckControlSocketArgs(Socket, RequestType, Level, ControlCode, InputSize, InputBuffer,
+                         OutputSize, OutputBuffer, OutputSizeReturned, Irp);
   CheckControlSocketIrql(RequestType, ControlCode);
   if (Irp != nullptr) {
     NTSTATUS result;

@@ -132,6 +132,15 @@ NTSTATUS CheckSend(Socket* s, ULONG flags, PSOCKADDR remote, ULONG control_lengt
   return ToHost(remote, s->family, &args->destination, &args->destination_length);
 }
 
+// ...ControlInfoLengthZeroWithoutControl: no control information is
+// ControlInfo NULL with ControlInfoLength 0.
+void CheckControlInfo(Socket* s, ULONG length, const void* control, const char* routine) {
+  if ((control == nullptr) != (length == 0)) {
+    ReportInvalidRequest(s, "%s: ControlInfo %p with ControlInfoLength %lu; none is "
+                         "NULL with 0", routine, control, static_cast<unsigned long>(length));
+  }
+}
+
 // The state checks of a send, under s->mu.
 NTSTATUS SendState(Socket* s, const DatagramArgs& args) {
   if (s->state == State::kUnbound) {  // WskSendTo.UnboundSocketFails
@@ -140,6 +149,9 @@ NTSTATUS SendState(Socket* s, const DatagramArgs& args) {
   }
   if (args.destination_length == 0 && s->datagram->sendto_length == 0 &&
       !s->datagram->remote_fixed) {
+    // WskSendTo.RemoteAddressNeededWithoutFixed
+    ReportInvalidRequest(s, "WskSendTo or WskSendMessages: RemoteAddress is NULL and "
+                         "no fixed remote or destination address is set");
     return STATUS_INVALID_PARAMETER;  // WskSendTo.NullRemoteWithoutFixedFails
   }
   return STATUS_SUCCESS;
@@ -280,11 +292,12 @@ void DeliverBacklogged(PIRP irp, const DatagramArgs& args, const char* data,
 
 NTSTATUS WSKAPI SendTo(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags,
                        PSOCKADDR RemoteAddress, ULONG ControlInfoLength,
-                       PCMSGHDR, PIRP Irp) {
+                       PCMSGHDR ControlInfo, PIRP Irp) {
   internal::Socket* s;
   NTSTATUS result;
   if (!BeginCall(Socket, Irp, OpKind::kSendTo, &s, &result, "WskSendTo")) return result;
   DatagramArgs args;
+  CheckControlInfo(s, ControlInfoLength, ControlInfo, "WskSendTo");
   NTSTATUS status = CheckSend(s, Flags, RemoteAddress, ControlInfoLength, &args,
                               "WskSendTo");
   if (NT_SUCCESS(status)) status = CheckWskBuf(Buffer, "WskSendTo");
@@ -301,7 +314,7 @@ NTSTATUS WSKAPI SendTo(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags,
 
 NTSTATUS WSKAPI SendMessages(PWSK_SOCKET Socket, PWSK_BUF_LIST BufferList,
                              ULONG Flags, PSOCKADDR RemoteAddress,
-                             ULONG ControlInfoLength, PCMSGHDR, PIRP Irp) {
+                             ULONG ControlInfoLength, PCMSGHDR ControlInfo, PIRP Irp) {
   internal::Socket* s;
   NTSTATUS result;
   if (!BeginCall(Socket, Irp, OpKind::kSendMessages, &s,
@@ -309,6 +322,11 @@ NTSTATUS WSKAPI SendMessages(PWSK_SOCKET Socket, PWSK_BUF_LIST BufferList,
     return result;
   }
   DatagramArgs args;
+  CheckControlInfo(s, ControlInfoLength, ControlInfo, "WskSendMessages");
+  if (KeGetCurrentIrql() > DISPATCH_LEVEL) {  // WskSendMessages.IrqlAtMostDispatch
+    ReportInvalidRequest(s, "WskSendMessages is called at IRQL <= DISPATCH_LEVEL; "
+                         "IRQL is %u", static_cast<unsigned>(KeGetCurrentIrql()));
+  }
   NTSTATUS status = CheckSend(s, Flags, RemoteAddress, ControlInfoLength, &args,
                               "WskSendMessages");
   if (NT_SUCCESS(status) && BufferList == nullptr) status = STATUS_INVALID_PARAMETER;

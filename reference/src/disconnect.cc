@@ -77,7 +77,10 @@ NTSTATUS WSKAPI Disconnect(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags,
   }
   bool abortive = (Flags & WSK_FLAG_ABORTIVE) != 0;
   // WskDisconnect.AbortiveRequiresNullBuffer
-  if (abortive && Buffer != nullptr) return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
+  if (abortive && Buffer != nullptr) {
+    ReportInvalidRequest(s, "WskDisconnect: WSK_FLAG_ABORTIVE takes Buffer NULL");
+    return Finish(Irp, STATUS_INVALID_PARAMETER, 0);
+  }
   if (Buffer != nullptr) {
     NTSTATUS status = CheckWskBuf(Buffer, "WskDisconnect");
     if (!NT_SUCCESS(status)) return Finish(Irp, status, 0);

@@ -5,6 +5,7 @@
 
 #include <wskconf/verifier.h>
 
+#include "internal/client_checks.h"
 #include "internal/control.h"
 #include "internal/event_loop.h"
 #include "internal/ops.h"
@@ -81,7 +82,13 @@ NTSTATUS SetEventCallbacks(const ControlRequest& req, SIZE_T* output_bytes) {
                            "listening socket stay enabled");
   }
   // WSK_SET_STATIC_EVENT_CALLBACKS.StaticEventsFixed: enabled for good.
-  if (events & s->static_events) return STATUS_INVALID_DEVICE_STATE;
+  if (events & s->static_events) {
+    ReportInvalidRequest(s, "WskControlSocket: events 0x%lX were enabled with "
+                         "WSK_SET_STATIC_EVENT_CALLBACKS and cannot be toggled "
+                         "(Events.StaticCannotBeToggled)",
+                         static_cast<unsigned long>(events & s->static_events));
+    return STATUS_INVALID_DEVICE_STATE;
+  }
   if (!disable) {
     NTSTATUS watch = WatchLocked(s);  // callbacks follow readiness
     if (!NT_SUCCESS(watch)) return watch;

@@ -96,6 +96,12 @@ NTSTATUS WSKAPI Receive(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags,
   if (!BeginCall(Socket, Irp, OpKind::kReceive, &s, &result, "WskReceive")) return result;
   // WskReceive.UnsupportedFlagNotSupported
   if ((Flags & ~kReceiveFlags) != 0) return Finish(Irp, STATUS_NOT_SUPPORTED, 0);
+  if ((Flags & WSK_FLAG_DRAIN) && (Flags & WSK_FLAG_WAITALL)) {
+    ReportInvalidRequest(s, "WskReceive: WSK_FLAG_WAITALL and WSK_FLAG_DRAIN together");
+  }
+  if ((Flags & WSK_FLAG_DRAIN) && (Buffer == nullptr || Buffer->Length != 0)) {
+    ReportInvalidRequest(s, "WskReceive: WSK_FLAG_DRAIN takes a Buffer of Length 0");
+  }
   NTSTATUS status = CheckWskBuf(Buffer, "WskReceive");
   if (!NT_SUCCESS(status)) return Finish(Irp, status, 0);
   std::unique_lock<std::mutex> lock(s->mu);
@@ -144,6 +150,8 @@ NTSTATUS WSKAPI ReceiveEx(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags,
                  &result, "WskReceiveEx")) {
     return result;
   }
+  // WSK_PROVIDER_CONNECTION_DISPATCH.ReservedMembersNotCalled
+  ReportInvalidRequest(s, "WskReceiveEx is reserved for system use; clients never call it");
   return Finish(Irp, STATUS_NOT_SUPPORTED, 0);
 }
 

@@ -77,6 +77,27 @@ Registration* Registration::FromClient(PWSK_CLIENT client) {
   return r;
 }
 
+Registration* Registration::ForCall(PWSK_CLIENT client, const char* routine) {
+  Registration* r = FromClient(client);
+  if (r == nullptr) {
+    WskconfReportViolation(WskconfRuleClientCallInvalidRequest, client,
+                           "%s: Client %p is not the WSK_CLIENT a capture returned",
+                           routine, static_cast<void*>(client));
+    return nullptr;
+  }
+  bool held;
+  {
+    std::lock_guard<std::mutex> lock(g_mu);
+    held = r->captures_ > 0;
+  }
+  if (!held) {
+    WskconfReportViolation(WskconfRuleClientCallInvalidRequest, client,
+                           "%s: called through a provider NPI whose capture was "
+                           "released (WskReleaseProviderNPI)", routine);
+  }
+  return r;
+}
+
 NTSTATUS Registration::Capture(ULONG wait_ms) {
   std::unique_lock<std::mutex> lock(g_mu);
   auto ready = [this] { return deregistering_ || !g_unavailable; };
@@ -154,6 +175,16 @@ EXTERN_C_START
 
 NTSTATUS WskRegister(PWSK_CLIENT_NPI WskClientNpi,
                      PWSK_REGISTRATION WskRegistration) {
+  if (WskClientNpi != nullptr && WskClientNpi->Dispatch == nullptr) {
+    // WSK_CLIENT_NPI.DispatchPointsToClientDispatch
+    WskconfReportViolation(WskconfRuleClientCallInvalidRequest, WskRegistration,
+                           "WskRegister: WskClientNpi->Dispatch is NULL");
+  } else if (WskClientNpi != nullptr && WskClientNpi->Dispatch->Reserved != 0) {
+    // WSK_CLIENT_DISPATCH.ReservedZero
+    WskconfReportViolation(WskconfRuleClientCallInvalidRequest, WskRegistration,
+                           "WskRegister: WSK_CLIENT_DISPATCH.Reserved is %u, not 0",
+                           static_cast<unsigned>(WskClientNpi->Dispatch->Reserved));
+  }
   if (WskClientNpi == nullptr || WskRegistration == nullptr ||
       WskClientNpi->Dispatch == nullptr) {
     return STATUS_INVALID_PARAMETER;

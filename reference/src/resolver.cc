@@ -179,7 +179,7 @@ NTSTATUS WSKAPI GetAddressInfo(PWSK_CLIENT Client, PUNICODE_STRING NodeName,
                                PETHREAD OwningThread, PIRP Irp) {
   if (IrpMissing(Irp, "WskGetAddressInfo")) return STATUS_INVALID_PARAMETER;
   if (!TakeIrp(Irp, nullptr, OpKind::kNone)) return STATUS_INVALID_PARAMETER;
-  Registration* registration = Registration::FromClient(Client);
+  Registration* registration = Registration::ForCall(Client, "WskGetAddressInfo");
   addrinfo hints;
   NTSTATUS status = CheckOwner(OwningProcess, OwningThread);
   if (registration == nullptr || Result == nullptr ||
@@ -255,7 +255,13 @@ NTSTATUS WSKAPI GetNameInfo(PWSK_CLIENT Client, PSOCKADDR SockAddr,
                             PEPROCESS OwningProcess, PETHREAD OwningThread, PIRP Irp) {
   if (IrpMissing(Irp, "WskGetNameInfo")) return STATUS_INVALID_PARAMETER;
   if (!TakeIrp(Irp, nullptr, OpKind::kNone)) return STATUS_INVALID_PARAMETER;
-  Registration* registration = Registration::FromClient(Client);
+  Registration* registration = Registration::ForCall(Client, "WskGetNameInfo");
+  if (SockAddr != nullptr && (SockAddrLength > sizeof(SOCKADDR_STORAGE) ||
+                              SockAddrLength < WindowsAddressLength(SockAddr->sa_family))) {
+    ReportInvalidRequest(Client, "WskGetNameInfo: SockAddrLength %lu is not the size of "
+                         "the address (at most sizeof(SOCKADDR_STORAGE))",
+                         static_cast<unsigned long>(SockAddrLength));
+  }
   constexpr ULONG kKnownFlags =
       WS_NI_NOFQDN | WS_NI_NUMERICHOST | WS_NI_NAMEREQD | WS_NI_NUMERICSERV | WS_NI_DGRAM;
   NTSTATUS status = CheckOwner(OwningProcess, OwningThread);

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstring>
 
+#include "internal/client_checks.h"
 #include "internal/client_level.h"
 #include "internal/registration.h"
 
@@ -222,7 +223,13 @@ NTSTATUS ReleaseSecurityDescriptor(Registration* r, SIZE_T input_size, PVOID inp
     // Compared by address only: a pointer the cache never handed out is
     // refused, never dereferenced.
     CachedSecurityDescriptor* e = FindLocked(settings, cached);
-    if (e == nullptr) return STATUS_INVALID_PARAMETER;
+    if (e == nullptr) {
+      // WSK_RELEASE_SD.OnlyCachedDescriptors
+      ReportInvalidRequest(r, "WskControlClient: WSK_RELEASE_SD of %p, which is no "
+                           "cached copy held (never cached, or released already)",
+                           cached);
+      return STATUS_INVALID_PARAMETER;
+    }
     if (--e->references > 0) return STATUS_SUCCESS;
     for (CachedSecurityDescriptor** link = &settings.descriptors; *link != nullptr;
          link = &(*link)->next) {
@@ -250,6 +257,13 @@ void FreeSecurityCache(Registration* r) {
     std::lock_guard<std::mutex> lock(settings.mu);
     list = settings.descriptors;
     settings.descriptors = nullptr;
+  }
+  if (list != nullptr) {
+    // WSK_CACHE_SD.ReleasedWhenDone, Close.SecurityDescriptorNotReleased,
+    // SO_WSK_SECURITY.ReleaseRetrievedCopy
+    ReportInvalidRequest(r, "WskDeregister: security descriptor copies from "
+                         "WSK_CACHE_SD or SO_WSK_SECURITY were never released with "
+                         "WSK_RELEASE_SD");
   }
   while (list != nullptr) {
     CachedSecurityDescriptor* next = list->next;

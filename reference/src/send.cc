@@ -152,6 +152,8 @@ NTSTATUS WSKAPI SendEx(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags,
   internal::Socket* s;
   NTSTATUS result;
   if (!BeginCall(Socket, Irp, OpKind::kSend, &s, &result, "WskSendEx")) return result;
+  // WSK_PROVIDER_CONNECTION_DISPATCH.ReservedMembersNotCalled
+  ReportInvalidRequest(s, "WskSendEx is reserved for system use; clients never call it");
   return Finish(Irp, STATUS_NOT_SUPPORTED, 0);
 }
 

@@ -4,6 +4,7 @@
 // WskSocketConnect, the last one set with the option, or, when the client
 // gave none, the cached default. A get hands the client one more reference,
 // which it drops with WSK_RELEASE_SD (SO_WSK_SECURITY.ReleaseRetrievedCopy).
+#include "internal/client_checks.h"
 #include "internal/client_level.h"
 #include "internal/control.h"
 
@@ -34,6 +35,8 @@ NTSTATUS SetDescriptor(const ControlRequest& req) {
   PVOID wanted = *static_cast<const PVOID*>(req.input);
   Socket* s = req.socket;
   if (wanted == nullptr || !ReferenceSecurityDescriptor(s->registration, wanted)) {
+    ReportInvalidRequest(s, "WskControlSocket: SO_WSK_SECURITY is set with %p, which is "
+                         "no copy cached with WSK_CACHE_SD", wanted);
     return STATUS_INVALID_PARAMETER;
   }
   PVOID old;

@@ -248,4 +248,26 @@ TEST_F(SentWhilePendingTest, SendingAgainAfterCompletionAndReuseIsSilent) {
   }
 }
 
+class AllocationArgumentsTest : public KernelTest {};
+
+TEST_F(AllocationArgumentsTest, InitializingAnAllocatedIrpIsReported) {
+  IrpPtr irp = AllocateIrp(1);
+  IoInitializeIrp(irp.get(), IoSizeOfIrp(1), 1);
+  WSKCONF_VIOLATION v = ExpectViolation("Kernel.InvalidParameter");
+  EXPECT_EQ(v.Object, irp.get());
+  IoReuseIrp(irp.get(), STATUS_SUCCESS);  // the documented way: silent
+}
+
+TEST_F(AllocationArgumentsTest, MdlArgumentsOutsideTheRulesAreReported) {
+  char data[32];
+  PMDL charged = IoAllocateMdl(data, sizeof(data), FALSE, TRUE, nullptr);
+  ExpectViolation("Kernel.InvalidParameter");
+  PMDL orphan = IoAllocateMdl(data, sizeof(data), TRUE, FALSE, nullptr);
+  ExpectViolation("Kernel.InvalidParameter");
+  PMDL plain = IoAllocateMdl(data, sizeof(data), FALSE, FALSE, nullptr);  // silent
+  for (PMDL mdl : {charged, orphan, plain}) {
+    if (mdl != nullptr) IoFreeMdl(mdl);
+  }
+}
+
 }  // namespace

@@ -84,6 +84,8 @@ TEST_F(ClientControlTest, TransportQueryArgumentsChecked) {
                                                    nullptr),
             STATUS_INVALID_PARAMETER);
   EXPECT_EQ(ConsumeViolations("ClientCall.IrpNotAllowed"), 1) << "the mistakes made on purpose";
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 3);
 }
 
 TEST_F(ClientControlTest, UnknownCodeFails) {
@@ -173,6 +175,8 @@ TEST_F(ClientControlTest, TransportChangeArgumentsChecked) {
       probe.Start());
   EXPECT_EQ(probe.Result(status), STATUS_INVALID_PARAMETER);
   EXPECT_EQ(ConsumeViolations("ClientCall.IrpMissing"), 1) << "the mistakes made on purpose";
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 1);
 }
 
 // ---- WSK_SET_STATIC_EVENT_CALLBACKS ----
@@ -226,6 +230,8 @@ TEST_P(StaticEventsTest, EnabledOnEveryNewSocket) {
             STATUS_INVALID_DEVICE_STATE);
   EXPECT_EQ(CloseSocket(pair.wsk), STATUS_SUCCESS);
   close(pair.host);
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 1);
 }
 
 TEST_P(StaticEventsTest, RefusedOnceASocketExists) {
@@ -242,6 +248,8 @@ TEST_P(StaticEventsTest, RefusedOnceASocketExists) {
   WSK_TDI_MAP_INFO info{1, &map};
   EXPECT_EQ(Control(client(), WSK_TDI_DEVICENAME_MAPPING, sizeof(info), &info),
             STATUS_INVALID_DEVICE_STATE);
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 3);
 }
 
 TEST_F(ClientControlTest, StaticEventsArgumentsChecked) {
@@ -264,6 +272,8 @@ TEST_F(ClientControlTest, StaticEventsArgumentsChecked) {
             STATUS_INVALID_PARAMETER);
   EXPECT_EQ(Control(client(), WSK_SET_STATIC_EVENT_CALLBACKS, sizeof(control), &control),
             STATUS_SUCCESS);
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 3);
 }
 
 // ---- The TDI codes ----

@@ -154,6 +154,7 @@ TEST_P(CloseCancelTest, CloseTwiceFailsTheSecond) {
   EXPECT_EQ(first.Result(returned), STATUS_SUCCESS);
   EXPECT_FALSE(NT_SUCCESS(second.Result(t->WskCloseSocket(pair_.wsk, second.Start()))));
   pair_.wsk = nullptr;
+  EXPECT_EQ(ConsumeViolations("ClientCall.WrongSocketState"), 1);  // Close.NoCallsAfterClose
 }
 
 WSKCONF_FAMILY_TESTS(CloseCancelTest);

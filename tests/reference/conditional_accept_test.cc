@@ -30,6 +30,8 @@ struct ListenRecorder {
   WSK_INSPECT_ACTION answer = WskInspectAccept;
   int inspects = 0, aborts = 0, accepts = 0;
   WSK_INSPECT_ID inspected{}, aborted{};
+  PWSK_INSPECT_ID given = nullptr;  // the provider's structure (compared only)
+  NTSTATUS abort_answer = STATUS_SUCCESS;
   USHORT remote_port = 0;
   KIRQL irql = 0xff;
   PWSK_SOCKET accepted = nullptr;
@@ -58,6 +60,7 @@ struct ListenRecorder {
     ++self->inspects;
     self->irql = KeGetCurrentIrql();
     if (id != nullptr) self->inspected = *id;  // WskInspectEvent.CopyInspectIdBeforeReturn
+    self->given = id;
     SOCKADDR_STORAGE copy{};
     std::memcpy(&copy, remote, remote->sa_family == WS_AF_INET6 ? 28 : 16);
     self->remote_port = PortOf(copy);
@@ -81,7 +84,7 @@ struct ListenRecorder {
     ++self->aborts;
     self->aborted = *id;
     KeSetEvent(&self->abort_called, IO_NO_INCREMENT, FALSE);
-    return STATUS_SUCCESS;  // WskAbortEvent.ReturnsSuccess
+    return self->abort_answer;  // WskAbortEvent.ReturnsSuccess: STATUS_SUCCESS
   }
 
   static NTSTATUS WSKAPI Accept(PVOID context, ULONG, PSOCKADDR, PSOCKADDR,
@@ -165,6 +168,8 @@ TEST_P(ConditionalAcceptTest, OptionDefaultOffAndSetBeforeBind) {
   EXPECT_EQ(ConditionalOption(c, WskGetOption, &value), STATUS_NOT_SUPPORTED);
   EXPECT_EQ(CloseSocket(c), STATUS_SUCCESS);
   EXPECT_EQ(ConsumeViolations("ClientCall.WrongSocketState"), 2) << "the mistakes made on purpose";
+  // The mistake above, made on purpose, is a verifier finding too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 1);
 }
 
 TEST_P(ConditionalAcceptTest, InspectAcceptDeliversThroughAcceptIrp) {
@@ -240,6 +245,8 @@ TEST_P(ConditionalAcceptTest, PendThenAcceptWithInspectComplete) {
   EXPECT_EQ(CloseSocket(accepted), STATUS_SUCCESS);
   EXPECT_EQ(CloseSocket(l), STATUS_SUCCESS);
   close(host);
+  // The mistake above, made on purpose, is a verifier finding too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 1);
 }
 
 TEST_P(ConditionalAcceptTest, InspectCompleteBeforeTheCallbackReturns) {
@@ -313,6 +320,41 @@ TEST_P(ConditionalAcceptTest, PeerResetWhilePendedRaisesAbortEvent) {
   EXPECT_EQ(accept.Result(returned), STATUS_CANCELLED);
   std::lock_guard<std::mutex> lock(recorder_.mu);
   EXPECT_EQ(recorder_.aborts, 1);
+  // The mistake above, made on purpose, is a verifier finding too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 1);
+}
+
+TEST_P(ConditionalAcceptTest, AbortEventReturningFailureIsReported) {
+  RecordClause("WskAbortEvent.ReturnsSuccess");
+  recorder_.answer = WskInspectPend;
+  recorder_.abort_answer = STATUS_UNSUCCESSFUL;  // the mistake
+  PWSK_SOCKET l = Listener();
+  int host = ConnectAndInspect();
+  HostAbort(host);
+  ASSERT_TRUE(WaitEvent(&recorder_.abort_called, kExpectCompletion));
+  EXPECT_EQ(CloseSocket(l), STATUS_SUCCESS);  // the callback has returned
+  EXPECT_EQ(ConsumeViolations("ClientCall.CallbackReturnInvalid"), 1);
+}
+
+TEST_P(ConditionalAcceptTest, InspectCompleteWithTheProvidersIdIsReported) {
+  RecordClause("WskInspectComplete.PassesCopiedInspectId");
+  recorder_.answer = WskInspectPend;
+  PWSK_SOCKET l = Listener();
+  int host = ConnectAndInspect();
+  PWSK_INSPECT_ID providers;
+  {
+    std::lock_guard<std::mutex> lock(recorder_.mu);
+    providers = recorder_.given;
+  }
+  // The provider's structure, not a copy: reported and refused (the pointer
+  // is compared, never read).
+  EXPECT_EQ(InspectComplete(l, providers, WskInspectReject), STATUS_INVALID_PARAMETER);
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 1);
+  WSK_INSPECT_ID copy = InspectedId();  // the client's own copy: silent
+  EXPECT_EQ(InspectComplete(l, &copy, WskInspectReject), STATUS_SUCCESS);
+  EXPECT_EQ(WskconfGetViolationCount(), 0u);
+  EXPECT_EQ(CloseSocket(l), STATUS_SUCCESS);
+  close(host);
 }
 
 TEST_P(ConditionalAcceptTest, InspectAcceptThenAcceptEvent) {
@@ -394,6 +436,9 @@ TEST_P(ConditionalAcceptTest, InspectCompleteArgumentsChecked) {
   EXPECT_EQ(CloseSocket(l), STATUS_SUCCESS);
   close(host);
   EXPECT_EQ(ConsumeViolations("ClientCall.WrongSocketState"), 1) << "the mistakes made on purpose";
+  // The mistakes above, made on purpose, are verifier findings too: two
+  // actions and the unknown ID.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 3);
 }
 
 WSKCONF_FAMILY_TESTS(ConditionalAcceptTest);

@@ -167,6 +167,8 @@ TEST_P(ConnectionTest, CallsOnAClosedSocketFail) {
       table->WskBind(s, reinterpret_cast<PSOCKADDR>(&address), 0, probe.Start()));
   EXPECT_FALSE(NT_SUCCESS(status)) << StatusName(status);
   EXPECT_EQ(probe.Result(table->WskCloseSocket(nullptr, probe.Start())), STATUS_INVALID_HANDLE);
+  // Close.NoCallsAfterClose: the call after close is a finding too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.WrongSocketState"), 1);
 }
 
 TEST_P(ConnectionTest, PeerCloseEndsReceiveGracefully) {

@@ -72,6 +72,8 @@ TEST_P(DatagramTest, SendToFromChainWithOffset) {
 TEST_P(DatagramTest, SendToWithoutAddressOrDefaultFails) {
   RecordClause("WskSendTo.NullRemoteWithoutFixedFails");
   EXPECT_EQ(SendTo(socket_, "x", nullptr), STATUS_INVALID_PARAMETER);
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 1);
 }
 
 TEST_P(DatagramTest, SendToOtherFamilyFails) {

@@ -161,6 +161,8 @@ TEST_P(DisconnectTest, BadArgumentsRefused) {
             STATUS_INVALID_PARAMETER);
   EXPECT_EQ(probe.Result(table()->WskDisconnect(pair_.wsk, nullptr, 0x10, probe.Start())),
             STATUS_NOT_SUPPORTED);
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 1);
 }
 
 TEST_P(DisconnectTest, UnconnectedSocketCannotDisconnect) {

@@ -427,6 +427,8 @@ TEST_P(EventsTest, BadEventControlRefused) {
                                                  WS_SOL_SOCKET, 0, nullptr, 4, &control,
                                                  nullptr, probe.Start())),
             STATUS_NOT_SUPPORTED);
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 4);
 }
 
 WSKCONF_FAMILY_TESTS(EventsTest);

@@ -214,6 +214,8 @@ TEST_P(IoctlsTest, SendToAddressIsDefaultAndFiltersNothing) {
   EXPECT_EQ(buffer.Read(0, probe.information()), "anyone");
   ASSERT_EQ(Ioctl(s, SIO_WSK_SET_SENDTO_ADDRESS, 0, nullptr, 0, nullptr), STATUS_SUCCESS);
   EXPECT_EQ(SendTo(s, "nowhere", nullptr), STATUS_INVALID_PARAMETER);
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 1);
 }
 
 TEST_P(IoctlsTest, RemoteAddressFiltersReceives) {
@@ -267,6 +269,8 @@ TEST_P(IoctlsTest, FixedAddressNeedsBoundDatagramSocketAndFullAddress) {
   ConsumeViolations("ClientCall.IrpMissing");
   ConsumeViolations("ClientCall.IrpNotAllowed");
   ConsumeViolations("ClientCall.WrongSocketState");
+  // The mistake above, made on purpose, is a verifier finding too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 1);
 }
 
 WSKCONF_FAMILY_TESTS(IoctlsTest);

@@ -129,6 +129,8 @@ TEST_P(OptionsTest, OptionWithoutIrpFailsAndChangesNothing) {
   ConsumeViolations("ClientCall.IrpMissing");
   ConsumeViolations("ClientCall.IrpNotAllowed");
   ConsumeViolations("ClientCall.WrongSocketState");
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 1);
 }
 
 TEST_P(OptionsTest, ShortBuffersFail) {
@@ -151,6 +153,8 @@ TEST_P(OptionsTest, ShortBuffersFail) {
                 nullptr, nullptr, probe.Start())),
             STATUS_INVALID_PARAMETER);
   EXPECT_EQ(Get(s, WS_SO_KEEPALIVE), 0u);
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 3);
 }
 
 TEST_P(OptionsTest, AcceptedSocketInheritsKeepAliveAndReceiveBuffer) {

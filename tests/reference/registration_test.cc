@@ -54,6 +54,8 @@ TEST_F(RegistrationTest, NullArgumentsRefused) {
   WskReleaseProviderNPI(nullptr);  // ignored, no crash
   WskDeregister(nullptr);
   EXPECT_EQ(ConsumeViolations("ClientCall.RegistrationUnbalanced"), 2);
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 1);
 }
 
 TEST_F(RegistrationTest, TwoInstancesAreIndependent) {

@@ -171,6 +171,8 @@ TEST_F(ResolverTest, NameInfoBadArguments) {
                 client()->client(), reinterpret_cast<PSOCKADDR>(&address), 200, &ok, nullptr,
                 WS_NI_NUMERICHOST, nullptr, nullptr, probe.Start())),
             STATUS_INVALID_PARAMETER);  // WskGetNameInfo.SockAddrLengthBounded
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 1);
 }
 
 }  // namespace

@@ -58,6 +58,15 @@ class SecurityCacheTest : public ReferenceTest {
   }
 };
 
+TEST_F(SecurityCacheTest, CopyNeverReleasedIsReportedAtDeregister) {
+  RecordClause("WSK_CACHE_SD.ReleasedWhenDone");
+  RelativeDescriptor sd;
+  PSECURITY_DESCRIPTOR cached = nullptr;
+  ASSERT_EQ(Cache(sd.bytes, &cached), STATUS_SUCCESS);
+  Deregister();  // without WSK_RELEASE_SD (released first, it is silent: the other tests)
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 1);
+}
+
 TEST_F(SecurityCacheTest, CachedCopyIsSelfRelativeAndShared) {
   RecordClause("WSK_CACHE_SD.ReturnsCachedCopy");
   RelativeDescriptor relative;
@@ -74,6 +83,8 @@ TEST_F(SecurityCacheTest, CachedCopyIsSelfRelativeAndShared) {
   EXPECT_EQ(Release(first), STATUS_SUCCESS);
   EXPECT_EQ(Release(second), STATUS_SUCCESS);
   EXPECT_EQ(Release(first), STATUS_INVALID_PARAMETER);
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 1);
 }
 
 TEST_F(SecurityCacheTest, MalformedDescriptorsRefused) {
@@ -121,6 +132,8 @@ TEST_F(SecurityCacheTest, SizesAndNullsChecked) {
   EXPECT_EQ(Release(cached, 4), STATUS_INVALID_PARAMETER);
   EXPECT_EQ(Release(cached), STATUS_SUCCESS);
   EXPECT_EQ(ConsumeViolations("ClientCall.IrpNotAllowed"), 1) << "the mistakes made on purpose";
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 4);
 }
 
 class SecurityCacheFamilyTest : public FamilyTest {};
@@ -151,6 +164,8 @@ TEST_P(SecurityCacheFamilyTest, CachedCopyUsableAtCreation) {
                                                    sizeof(PVOID), &cached, 0, nullptr, nullptr,
                                                    nullptr),
             STATUS_SUCCESS);
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 1);
 }
 
 WSKCONF_FAMILY_TESTS(SecurityCacheFamilyTest);

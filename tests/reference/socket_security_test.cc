@@ -105,6 +105,8 @@ TEST_P(SocketSecurityTest, DefaultCopyForbidsSharing) {
     EXPECT_EQ(Release(second), STATUS_SUCCESS);
     EXPECT_EQ(Release(first), STATUS_INVALID_PARAMETER) << "a reference too many was kept";
   }
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 4);
 }
 
 TEST_P(SocketSecurityTest, CreationDescriptorIsReported) {
@@ -184,6 +186,8 @@ TEST_P(SocketSecurityTest, SetReplacesAndIsCheckedBeforeBind) {
   EXPECT_EQ(Set(s, fallback), STATUS_INVALID_DEVICE_STATE);
   EXPECT_EQ(ConsumeViolations("ClientCall.WrongSocketState"), 1);
   EXPECT_EQ(Release(fallback), STATUS_SUCCESS);
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 2);
 }
 
 TEST_P(SocketSecurityTest, BasicSocketsHaveNone) {

@@ -80,6 +80,8 @@ TEST_P(SocketTest, BadFlagsAndFamilyFail) {
   EXPECT_EQ(Create(WS_SOCK_STREAM, WS_IPPROTO_TCP, 0x100, &s), STATUS_INVALID_PARAMETER);
   EXPECT_EQ(Create(WS_SOCK_STREAM, WS_IPPROTO_TCP, WSK_FLAG_CONNECTION_SOCKET, &s, 10),
             STATUS_INVALID_PARAMETER);  // Linux's AF_INET6 value is not Windows'
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 1);
 }
 
 TEST_P(SocketTest, BasicUdpSocket) {
@@ -105,6 +107,8 @@ TEST_P(SocketTest, NullClientFailsThroughTheIrp) {
                 WSK_FLAG_CONNECTION_SOCKET, nullptr, nullptr, nullptr, nullptr, nullptr,
                 probe.Start())),
             STATUS_INVALID_PARAMETER);
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 1);
 }
 
 TEST_P(SocketTest, CompletionAtDispatchLevel) {
@@ -191,6 +195,8 @@ TEST_P(SocketTest, SocketConnectBadArguments) {
   EXPECT_EQ(call(l, l, 0, WS_SOCK_DGRAM), STATUS_NOT_SUPPORTED);  // StreamTcpOnly
   EXPECT_EQ(ConsumeViolations("ClientCall.AddressFamilyMismatch"), 1) << "the mistake made on purpose";
   EXPECT_EQ(ConsumeViolations("ClientCall.ReservedFlagsNotZero"), 1) << "the mistake made on purpose";
+  // The mistakes above, made on purpose, are verifier findings too.
+  EXPECT_EQ(ConsumeViolations("ClientCall.InvalidRequest"), 1);
 }
 
 WSKCONF_FAMILY_TESTS(SocketTest);

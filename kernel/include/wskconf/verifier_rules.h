@@ -178,6 +178,9 @@
                "released with WskRelease")                                     \
   WSKCONF_RULE(ClientCallReleaseNotRetained, "ClientCall.ReleaseNotRetained",  \
                "WskRelease was given an indication list the client did not "   \
-               "retain on that socket, or one already released")
+               "retain on that socket, or one already released")            \
+  WSKCONF_RULE(ClientCallInvalidRequest, "ClientCall.InvalidRequest",          \
+               "a WSK function, option, IOCTL or control code was given "      \
+               "argument values, or called at a time, its page rules out")
 
 #endif /* WSKCONF_VERIFIER_RULES_H_ */

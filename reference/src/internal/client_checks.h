@@ -58,6 +58,28 @@ void CheckControlSocketIrql(WSK_CONTROL_SOCKET_TYPE type, ULONG code);
 void CheckCallbackReturn(const char* callback, NTSTATUS status, bool may_refuse,
                          const void* socket);
 
+// ClientCall.InvalidRequest: `object` (a socket, client or NULL) was given
+// argument values, or called at a time, its page rules out; printf-style.
+void ReportInvalidRequest(const void* object, const char* format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+// The argument rules of a WskControlSocket request (spec/socket-basic.xml,
+// options.xml, ioctls.xml): Level 0 for IOCTLs, NULL buffers with size 0,
+// OutputSizeReturned only without an IRP, the ULONG options' sizes,
+// SO_WSK_EVENT_CALLBACK's structure (set only, one event per disable, the
+// WSK NPI). Reported under ClientCall.InvalidRequest; nothing else changes.
+void CheckControlSocketArgs(const void* socket, WSK_CONTROL_SOCKET_TYPE type,
+                            ULONG level, ULONG code, SIZE_T input_size,
+                            const void* input, SIZE_T output_size,
+                            const void* output, const SIZE_T* output_size_returned,
+                            PIRP irp);
+
+// The buffer rules WskControlClient shares (NullBuffersForNoData,
+// OutputSizeReturnedOnlyWhenNeeded).
+void CheckControlClientArgs(const void* client, SIZE_T input_size, const void* input,
+                            SIZE_T output_size, const void* output,
+                            const SIZE_T* output_size_returned, PIRP irp);
+
 // ClientCall.ReleaseNotRetained: `routine` was given an indication (`entry`)
 // the client did not retain on `socket`, or already released.
 void ReportNotRetained(const char* routine, const void* socket, const void* entry);

@@ -31,6 +31,11 @@ class Registration {
   // The WSK_CLIENT handle a capture returns is this object.
   PWSK_CLIENT client() { return this; }
   static Registration* FromClient(PWSK_CLIENT client);
+  // FromClient for a call of `routine` through the provider dispatch:
+  // ClientCall.InvalidRequest when `client` is no captured WSK_CLIENT
+  // (WSK_PROVIDER_NPI.ClientIsFirstArgument) or no capture of it is held
+  // any more (Registration.NoProviderCallsAfterRelease).
+  static Registration* ForCall(PWSK_CLIENT client, const char* routine);
 
   PVOID client_context() const { return client_context_; }
   USHORT requested_version() const { return version_; }

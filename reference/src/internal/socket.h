@@ -134,6 +134,8 @@ struct Socket {
   WSK_INSPECT_ACTION early_action = WskInspectMax;
   bool has_inspect_id = false;
   WSK_INSPECT_ID inspect_id{};
+  // Where WskInspectEvent was shown the ID (compared, never read).
+  const void* inspect_id_given = nullptr;
   // Datagram sockets only: fixed addresses and datagrams read but not yet
   // taken by the client.
   std::unique_ptr<DatagramState, DatagramStateDeleter> datagram;
