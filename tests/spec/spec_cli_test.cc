@@ -159,6 +159,26 @@ TEST(SpecCliBinaryTest, ExitCodesEndToEnd) {
   EXPECT_EQ(RunBinary("").exit_code, 2);
 }
 
+TEST(SpecCliBinaryTest, UnmarkedClientClausesAreFindingsByDefault) {
+  ScratchDir dir;
+  WriteCleanSpec(dir.path());
+  WriteFile(dir.path() / "extra.xml",
+            SpecDocument("<topic id=\"Extra\">\n<clause id=\"Extra.Neither\" "
+                         "strength=\"MUST\" side=\"client\" source=\"ddi/send.md\">"
+                         "<text>Unmarked.</text></clause>\n</topic>\n"));
+  const std::string args =
+      "spec lint --allow-uncovered --spec " + dir.path().string() + " --docs " +
+      Fixture("docs").string();
+  const CommandResult strict = RunBinary(args);
+  EXPECT_EQ(strict.exit_code, 1);
+  EXPECT_NE(strict.out.find("client clause 'Extra.Neither' is neither checked"),
+            std::string::npos)
+      << strict.out;
+  EXPECT_EQ(RunBinary(args + " --require-client-marking").exit_code, 1);
+  const CommandResult allowed = RunBinary(args + " --allow-unmarked-client");
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.out;
+}
+
 TEST(SpecCliBinaryTest, StatsJsonEndToEnd) {
   const CommandResult run =
       RunBinary("spec stats --json --spec " + Fixture("clean").string());
