@@ -239,12 +239,13 @@ std::optional<HostUdpSocket::Datagram> HostUdpSocket::Receive(
   return datagram;
 }
 
-uint16_t UnusedTcpPort(bool ipv6) {
-  const int fd = BoundSocket(ipv6, SOCK_STREAM);
-  if (fd < 0) return 0;
-  const uint16_t port = PortOfFd(fd);
-  close(fd);
-  return port;
+HostRefusingTcpPort::HostRefusingTcpPort(bool ipv6)
+    : fd_(BoundSocket(ipv6, SOCK_STREAM)) {
+  if (fd_ >= 0) port_ = PortOfFd(fd_);
+}
+
+HostRefusingTcpPort::~HostRefusingTcpPort() {
+  if (fd_ >= 0) close(fd_);
 }
 
 }  // namespace wskconf::conformance

@@ -149,13 +149,11 @@ void SocketConnectDelivers(const CaseInfo& info) {
 void SocketConnectRefused(const CaseInfo& info) {
   WSKCONF_BEGIN_CASE(info);
   WSKCONF_OPEN_SESSION(session);
-  USHORT port;
-  {
-    HostTcpListener closed(internal::IsIpv6(info.address_family));
-    port = closed.port();
-  }  // nothing listens there any more
+  // Bound and never listening, held for the whole case (see its class).
+  const HostRefusingTcpPort refusing(internal::IsIpv6(info.address_family));
+  ASSERT_TRUE(refusing.ok()) << "the host could not bind a loopback TCP port";
   SOCKADDR_STORAGE local = LoopbackAddress(info.address_family);
-  SOCKADDR_STORAGE remote = LoopbackAddress(info.address_family, port);
+  SOCKADDR_STORAGE remote = LoopbackAddress(info.address_family, refusing.port());
   TrackedIrp irp("WskSocketConnect");
   const CallOutcome made = internal::Finish(
       irp, session.dispatch()->WskSocketConnect(

@@ -46,12 +46,12 @@ void ConnectToPeer(const CaseInfo& info) {
 void ConnectRefused(const CaseInfo& info) {
   WSKCONF_BEGIN_CASE(info);
   WSKCONF_OPEN_SESSION(session);
-  const uint16_t port = UnusedTcpPort(internal::IsIpv6(info.address_family));
-  ASSERT_NE(port, 0);
+  const HostRefusingTcpPort refusing(internal::IsIpv6(info.address_family));
+  ASSERT_TRUE(refusing.ok()) << "the host could not bind a loopback TCP port";
   WskSocketOwner socket(session);
   ASSERT_TRUE(internal::CreateBound(socket, info.category, info.address_family));
-  const CallOutcome connected =
-      internal::ConnectTo(socket, LoopbackAddress(info.address_family, port));
+  const CallOutcome connected = internal::ConnectTo(
+      socket, LoopbackAddress(info.address_family, refusing.port()));
   ASSERT_TRUE(connected.ok);
   ExpectClauseStatus(info, connected.status, "WskConnect to a closed port");
 }

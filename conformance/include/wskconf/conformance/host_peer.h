@@ -97,8 +97,24 @@ class HostUdpSocket {
   uint16_t port_ = 0;
 };
 
-// A loopback TCP port nothing listens on (bound by the host, then closed).
-uint16_t UnusedTcpPort(bool ipv6);
+// A loopback TCP port that refuses connections: a host socket is bound
+// there and never listens, for as long as this object lives. Holding the
+// port (rather than closing it) keeps a socket the case binds to port 0 from
+// being given the same port and connecting to itself, which succeeds.
+class HostRefusingTcpPort {
+ public:
+  explicit HostRefusingTcpPort(bool ipv6);
+  ~HostRefusingTcpPort();
+  HostRefusingTcpPort(const HostRefusingTcpPort&) = delete;
+  HostRefusingTcpPort& operator=(const HostRefusingTcpPort&) = delete;
+
+  bool ok() const { return fd_ >= 0; }
+  uint16_t port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  uint16_t port_ = 0;
+};
 
 }  // namespace wskconf::conformance
 
