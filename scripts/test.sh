@@ -18,7 +18,11 @@ run_build() {  # run_build <dir> [cmake args...]
   # test must pass.
   ctest --test-dir "$dir" -j "$jobs" --output-on-failure --timeout 120 \
     -LE '^conformance$'
-  scripts/conformance_gate.sh "$dir"
+  # Under each completion policy (the seed is fixed so a failure reruns).
+  local policy
+  for policy in inline pend random:20261130; do
+    scripts/conformance_gate.sh "$dir" --policy "$policy"
+  done
 }
 
 echo "== normal build =="
