@@ -144,14 +144,14 @@ NTSTATUS WSKAPI ConnectEx(PWSK_SOCKET socket, PSOCKADDR remote,
   MessageBuilder call = On(WSKA_FN_CONNECT_EX, socket);
   call.SetBlob(WSKA_TAG_REMOTE_ADDRESS, AddressBytes(remote))
       .Set(WSKA_TAG_FLAGS, flags);
-  if (buffer != nullptr) call.SetBlob(WSKA_TAG_DATA, ReadWskBuf(*buffer));
+  if (buffer != nullptr) call.SetData(ReadWskBuf(*buffer));
   return Go("WskConnectEx", std::move(call), irp, For(socket));
 }
 
 NTSTATUS WSKAPI Send(PWSK_SOCKET socket, PWSK_BUF buffer, ULONG flags,
                      PIRP irp) {
   MessageBuilder call = On(WSKA_FN_SEND, socket);
-  call.SetBlob(WSKA_TAG_DATA, buffer != nullptr ? ReadWskBuf(*buffer) : Bytes())
+  call.SetData(buffer != nullptr ? ReadWskBuf(*buffer) : Bytes())
       .Set(WSKA_TAG_FLAGS, flags);
   return Go("WskSend", std::move(call), irp, For(socket));
 }
@@ -170,7 +170,7 @@ NTSTATUS WSKAPI Disconnect(PWSK_SOCKET socket, PWSK_BUF buffer, ULONG flags,
                            PIRP irp) {
   MessageBuilder call = On(WSKA_FN_DISCONNECT, socket);
   call.Set(WSKA_TAG_FLAGS, flags);
-  if (buffer != nullptr) call.SetBlob(WSKA_TAG_DATA, ReadWskBuf(*buffer));
+  if (buffer != nullptr) call.SetData(ReadWskBuf(*buffer));
   return Go("WskDisconnect", std::move(call), irp, For(socket));
 }
 
@@ -178,7 +178,7 @@ NTSTATUS WSKAPI SendTo(PWSK_SOCKET socket, PWSK_BUF buffer, ULONG flags,
                        PSOCKADDR remote, ULONG control_length,
                        PCMSGHDR control, PIRP irp) {
   MessageBuilder call = On(WSKA_FN_SEND_TO, socket);
-  call.SetBlob(WSKA_TAG_DATA, buffer != nullptr ? ReadWskBuf(*buffer) : Bytes())
+  call.SetData(buffer != nullptr ? ReadWskBuf(*buffer) : Bytes())
       .Set(WSKA_TAG_FLAGS, flags);
   if (remote != nullptr) {
     call.SetBlob(WSKA_TAG_REMOTE_ADDRESS, AddressBytes(remote));

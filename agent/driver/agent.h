@@ -20,6 +20,10 @@
 /* Bytes queued for the runner before new messages are dropped (counted and
  * reported with ERROR QUEUE_OVERFLOW). */
 #define AGENT_QUEUE_LIMIT (32u * 1024u * 1024u)
+/* Pool all chunked buffers (protocol version 3) may take together: two
+ * WSKA_MAX_CHUNKED buffers, e.g. one assembling while a send that the
+ * provider has not completed still holds another. */
+#define AGENT_CHUNKED_LIMIT (2u * WSKA_MAX_CHUNKED)
 
 typedef enum _AGENT_SLOT_STATE {
   AgentSlotFree = 0,
@@ -96,6 +100,7 @@ typedef struct _AGENT_OP {
   PAGENT_REGISTRATION Registration;
   PUCHAR Buffer;          /* data, MDL-described */
   SIZE_T BufferSize;
+  BOOLEAN Chunked;        /* Buffer came from CHUNKs: AgentFreeChunked */
   PMDL Mdl;
   WSK_BUF WskBuf;
   PWSK_BUF_LIST BufList;  /* WskSendMessages: BufCount entries */
@@ -141,6 +146,18 @@ typedef struct _AGENT_STATE {
   AGENT_REGISTRATION Registrations[AGENT_MAX_REGISTRATIONS];
   AGENT_HANDLE Handles[AGENT_MAX_HANDLES];
   AGENT_ANSWER DefaultAnswers[WSKA_EV_LIMIT];
+  /* CHUNK reassembly (agent_chunks.c): the open assembly, the buffer of
+   * the CALL being run, the pool they and running calls hold, and the
+   * request whose chunks were refused. */
+  WSKA_ASSEMBLY Chunks;
+  PUCHAR ChunkBuffer;
+  SIZE_T ChunkSize;
+  PUCHAR ChunkReady;
+  SIZE_T ChunkReadySize;
+  SIZE_T ChunkedBytes; /* under Lock */
+  ULONG ChunkFailedId;
+  ULONG ChunkFailedCode;
+  char ChunkFailedText[160];
 } AGENT_STATE;
 
 extern AGENT_STATE Agent;
@@ -209,6 +226,17 @@ VOID AgentFillCompletion(PAGENT_OP Op, WSKA_MESSAGE *Completion);
 typedef NTSTATUS(WSKAPI *AGENT_QUERY_ROUTINE)(PWSK_REGISTRATION,
                                               PWSK_PROVIDER_CHARACTERISTICS);
 AGENT_QUERY_ROUTINE AgentFindQueryRoutine(const char **Why);
+
+/* agent_chunks.c: CHUNK reassembly. PASSIVE_LEVEL (AgentFreeChunked:
+ * any IRQL <= DISPATCH_LEVEL). AgentHandleChunk never answers: a refusal
+ * is kept for the CALL of that request, which AgentFinishChunks answers
+ * (a WSKA error code and its reason in Text) or readies the buffer for;
+ * AgentOpTakeChunked gives that buffer to the call's op. */
+VOID AgentHandleChunk(const WSKA_MESSAGE *Chunk);
+ULONG AgentFinishChunks(const WSKA_MESSAGE *Call, char *Text, SIZE_T Size);
+NTSTATUS AgentOpTakeChunked(PAGENT_OP Op, ULONG Offset);
+VOID AgentFreeChunked(PUCHAR Buffer, SIZE_T Size);
+VOID AgentDropChunks(VOID);
 
 /* agent_requests.c: one message from the relay. PASSIVE_LEVEL. */
 VOID AgentHandleMessage(const UCHAR *Bytes, SIZE_T Size);

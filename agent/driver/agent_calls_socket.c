@@ -248,6 +248,9 @@ static ULONG DataCall(const WSKA_MESSAGE *Call, PAGENT_SOCKET S,
   PIRP irp = Op->Irp;
   if (Call->function == WSKA_FN_SEND_MESSAGES) {
     status = SetBufferList(Op, &Call->buffer_list);
+  } else if (WskaHas(Call, WSKA_TAG_CHUNKED)) {
+    has_data = TRUE;
+    status = AgentOpTakeChunked(Op, offset);
   } else if (has_data) {
     status = AgentOpSetBuffer(Op, &Call->data, 0, offset);
   } else if (WskaHas(Call, WSKA_TAG_LENGTH)) {

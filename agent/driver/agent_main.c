@@ -68,6 +68,7 @@ static VOID ResetSession(VOID) {
   AgentShutdown(&ignored);
   AgentCancelReceive();
   AgentDropQueue();
+  AgentDropChunks();
   Agent.Greeted = FALSE;
   Agent.Version = 0;
 }

@@ -60,7 +60,11 @@ static VOID FreeOp(PAGENT_OP Op) {
     ExFreePoolWithTag(Op->BufList, AGENT_TAG);
   }
   if (Op->Mdl != NULL) IoFreeMdl(Op->Mdl);
-  if (Op->Buffer != NULL) ExFreePoolWithTag(Op->Buffer, AGENT_TAG);
+  if (Op->Chunked) {
+    AgentFreeChunked(Op->Buffer, Op->BufferSize);
+  } else if (Op->Buffer != NULL) {
+    ExFreePoolWithTag(Op->Buffer, AGENT_TAG);
+  }
   if (Op->Input != NULL) ExFreePoolWithTag(Op->Input, AGENT_TAG);
   if (Op->Scratch != NULL) ExFreePoolWithTag(Op->Scratch, AGENT_TAG);
   if (Op->Output != NULL) ExFreePoolWithTag(Op->Output, AGENT_TAG);

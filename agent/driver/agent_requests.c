@@ -37,7 +37,7 @@ static VOID Explain(char *Out, SIZE_T Size, ULONG Function, ULONG Code) {
 /* Agrees on the highest version both sides speak. */
 static VOID Hello(const WSKA_MESSAGE *Call) {
   static const char kAgent[] =
-      "wskconf agent, protocol versions 1 and 2, mingw-w64 build";
+      "wskconf agent, protocol versions 1 to 3, mingw-w64 build";
   WSKA_MESSAGE reply;
   ULONG version = Call->version_max < WSKA_PROTOCOL_VERSION
                       ? Call->version_max
@@ -95,9 +95,9 @@ VOID AgentHandleMessage(const UCHAR *Bytes, SIZE_T Size) {
     Hello(&call);
     return;
   }
-  if (call.type != WSKA_MSG_CALL) {
+  if (call.type != WSKA_MSG_CALL && call.type != WSKA_MSG_CHUNK) {
     AgentPostError(call.request_id, WSKA_E_UNKNOWN_TYPE,
-                   "the agent takes HELLO and CALL messages only");
+                   "the agent takes HELLO, CHUNK and CALL messages only");
     return;
   }
   if (!Agent.Greeted) {
@@ -111,10 +111,22 @@ VOID AgentHandleMessage(const UCHAR *Bytes, SIZE_T Size) {
                    "in HELLO");
     return;
   }
+  if (call.type == WSKA_MSG_CHUNK) {
+    AgentHandleChunk(&call);
+    return;
+  }
+  if (WskaHas(&call, WSKA_TAG_CHUNKED)) {
+    code = AgentFinishChunks(&call, text, sizeof(text));
+    if (code != WSKA_E_OK) {
+      AgentPostError(call.request_id, code, text);
+      return;
+    }
+  }
   WskaInit(&ret, WSKA_MSG_RETURN, call.request_id);
   ret.function = call.function;
   WskaSet(&ret, WSKA_TAG_FUNCTION);
   code = RunCall(&call, &ret, &op);
+  AgentDropChunks(); /* a ready buffer the call did not take */
   if (code != WSKA_E_OK) {
     Explain(text, sizeof(text), call.function, code);
     AgentPostError(call.request_id, code, text);

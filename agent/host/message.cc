@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace wskconf::agent {
 
 StatusOr<Message> Message::Decode(Bytes frame) {
@@ -62,6 +64,44 @@ MessageBuilder& MessageBuilder::SetBlob(uint32_t tag, Bytes value) {
   return *this;
 }
 
+MessageBuilder& MessageBuilder::SetData(Bytes value) {
+  if (value.size() <= WSKA_MAX_DATA) return SetBlob(WSKA_TAG_DATA, value);
+  chunked_ = std::make_shared<const Bytes>(std::move(value));
+  return Set(WSKA_TAG_CHUNKED, chunked_->size());
+}
+
+namespace {
+
+// The CHUNK messages of `data` for request `request_id`, one after another.
+StatusOr<Bytes> EncodeChunks(const Bytes& data, uint32_t request_id,
+                             uint32_t version) {
+  Bytes out;
+  for (size_t at = 0; at < data.size(); at += WSKA_MAX_DATA) {
+    WSKA_MESSAGE chunk;
+    WskaInit(&chunk, WSKA_MSG_CHUNK, request_id);
+    chunk.version = static_cast<uint16_t>(version);
+    WskaSetScalar(&chunk, WSKA_TAG_POSITION, at);
+    WskaSetScalar(&chunk, WSKA_TAG_LENGTH, data.size());
+    const size_t size = std::min<size_t>(WSKA_MAX_DATA, data.size() - at);
+    WskaSetBlob(&chunk, WSKA_TAG_DATA, data.data() + at,
+                static_cast<uint32_t>(size));
+    const size_t start = out.size();
+    out.resize(start + WskaEncodedSize(&chunk));
+    size_t written = 0;
+    WSKA_RESULT result;
+    uint32_t code = WskaEncode(&chunk, out.data() + start, out.size() - start,
+                               &written, &result);
+    if (code != WSKA_E_OK) {
+      return conformance::InvalidArgumentError(fmt::format(
+          "agent chunk at byte {} of {}: {} ({})", at, data.size(),
+          result.text, WskaErrorName(code)));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 StatusOr<Bytes> MessageBuilder::Encode(uint32_t request_id,
                                        uint32_t version) const {
   WSKA_MESSAGE m = m_;
@@ -77,7 +117,11 @@ StatusOr<Bytes> MessageBuilder::Encode(uint32_t request_id,
         WskaErrorName(code)));
   }
   out.resize(written);
-  return out;
+  if (chunked_ == nullptr) return out;
+  WSKCONF_ASSIGN_OR_RETURN(Bytes frames,
+                           EncodeChunks(*chunked_, request_id, version));
+  frames.insert(frames.end(), out.begin(), out.end());
+  return frames;
 }
 
 }  // namespace wskconf::agent

@@ -118,11 +118,16 @@ Status AgentSession::WaitTcpListening(uint16_t port) {
   if (!changed_.wait_for(lock, kHandshakeTimeout, [&] {
         return stderr_.find("waiting for the runner on TCP") !=
                    std::string::npos ||
-               dead_;
+               dead_ || stderr_closed_;
       })) {
     return FailedPreconditionError(fmt::format(
         "the relay did not listen on TCP port {} within {} ms; it said: {}",
         port, kHandshakeTimeout.count(), stderr_));
+  }
+  if (stderr_.find("waiting for the runner on TCP") == std::string::npos) {
+    return FailedPreconditionError(fmt::format(
+        "the relay ended before it listened on TCP port {}; it said: {}",
+        port, stderr_));
   }
   return OkStatus();
 }
@@ -242,16 +247,23 @@ void AgentSession::ReadDiagnostics() {
   for (;;) {
     ssize_t n = read(relay_->stderr_fd(), buffer, sizeof(buffer));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
     std::lock_guard lock(mu_);
-    if (stderr_.size() < kDiagnosticsLimit) {
-      stderr_.append(buffer, static_cast<size_t>(n));
+    if (n <= 0) {  // the relay has exited (or closed its stderr)
+      stderr_closed_ = true;
+      changed_.notify_all();
+      return;
+    }
+    // Keep the latest words: they say why the relay stopped.
+    stderr_.append(buffer, static_cast<size_t>(n));
+    if (stderr_.size() > kDiagnosticsLimit) {
+      stderr_.erase(0, stderr_.size() - kDiagnosticsLimit);
     }
     changed_.notify_all();
   }
 }
 
 Status AgentSession::Write(const Bytes& frame) {
+  std::unique_lock write_lock(write_mu_);
   const int fd = write_fd_;
   size_t done = 0;
   while (fd >= 0 && done < frame.size()) {
@@ -265,6 +277,7 @@ Status AgentSession::Write(const Bytes& frame) {
   }
   if (done == frame.size()) return OkStatus();
   const int error = errno;
+  write_lock.unlock();
   std::unique_lock lock(mu_);
   changed_.wait_for(lock, kDeathNoticeTimeout, [&] { return dead_; });
   return dead_ ? DeadError()
@@ -368,12 +381,28 @@ Status AgentSession::Stop() {
   }
   relay_->CloseStdin();
   if (!relay_->Wait(kStopTimeout)) {
+    const std::string said = diagnostics();  // before the kill adds to it
     relay_->Kill();
     result = InternalError(fmt::format(
-        "the relay did not stop within {} ms and was killed",
-        kStopTimeout.count()));
+        "the relay did not stop within {} ms and was killed; {}",
+        kStopTimeout.count(), RelayTail(said)));
   }
   return result;
+}
+
+std::string RelayTail(const std::string& stderr_text, size_t max_bytes) {
+  if (stderr_text.empty()) return "the relay said nothing on stderr";
+  if (stderr_text.size() <= max_bytes) {
+    return "the relay's stderr: " + stderr_text;
+  }
+  size_t from = stderr_text.size() - max_bytes;
+  const size_t line = stderr_text.find('\n', from);
+  if (line != std::string::npos && line + 1 < stderr_text.size()) {
+    from = line + 1;  // whole lines only
+  }
+  return fmt::format("the relay's stderr (last {} of {} bytes): {}",
+                     stderr_text.size() - from, stderr_text.size(),
+                     stderr_text.substr(from));
 }
 
 bool AgentSession::alive() const {

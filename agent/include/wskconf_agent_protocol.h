@@ -25,14 +25,19 @@ extern "C" {
 #define WSKA_MAGIC 0x414B5357u /* "WSKA" as little-endian bytes */
 /* The newest protocol version this code speaks, and the oldest. Version 2
  * added ANSWERS (callback answers preset with the call that makes a
- * socket); a version-1 peer never sees it. */
-#define WSKA_PROTOCOL_VERSION 2u
+ * socket); a version-1 peer never sees it. Version 3 added CHUNK messages:
+ * data larger than one message carries travels in pieces ahead of its
+ * CALL. */
+#define WSKA_PROTOCOL_VERSION 3u
 #define WSKA_PROTOCOL_VERSION_MIN 1u
 #define WSKA_HEADER_SIZE 16u
 #define WSKA_FIELD_HEADER_SIZE 6u
 /* Largest field area of one message, and the largest blob in it. */
 #define WSKA_MAX_PAYLOAD (1024u * 1024u)
 #define WSKA_MAX_DATA (WSKA_MAX_PAYLOAD - 4096u)
+/* Largest buffer that travels in CHUNK messages (version 3): the agent
+ * takes at most this much pool for one call's data. */
+#define WSKA_MAX_CHUNKED (64u * 1024u * 1024u)
 /* Largest socket address the protocol carries (SOCKADDR_STORAGE). */
 #define WSKA_MAX_ADDRESS 128u
 /* Largest text field (error reasons, agent description). */
@@ -50,6 +55,10 @@ typedef enum WSKA_MESSAGE_TYPE {
   WSKA_MSG_COMPLETION,     /* A: IRP_STATUS, INFORMATION, ELAPSED, outputs */
   WSKA_MSG_EVENT,          /* A: EVENT, SOCKET and the callback's arguments */
   WSKA_MSG_ERROR,          /* A or R: ERROR_CODE, TEXT; request refused */
+  WSKA_MSG_CHUNK,          /* R, version 3: POSITION, LENGTH, DATA: bytes
+                              of the CALL with the same request_id that
+                              follows (its CHUNKED says how many); no
+                              answer of its own */
   WSKA_MSG_TYPE_LIMIT
 } WSKA_MESSAGE_TYPE;
 
@@ -79,12 +88,12 @@ typedef enum WSKA_FUNCTION {
                                 [WANT_ADDRESSES] -> NEW_SOCKET, addresses */
   WSKA_FN_INSPECT_COMPLETE,  /* SOCKET, INSPECT_KEY, INSPECT_SERIAL, ANSWER */
   WSKA_FN_CONNECT,           /* SOCKET, REMOTE_ADDRESS, [FLAGS] */
-  WSKA_FN_CONNECT_EX,        /* + [DATA], [OFFSET] */
-  WSKA_FN_SEND,              /* SOCKET, DATA, [OFFSET], [FLAGS] */
+  WSKA_FN_CONNECT_EX,        /* + [DATA or CHUNKED], [OFFSET] */
+  WSKA_FN_SEND,              /* SOCKET, DATA or CHUNKED, [OFFSET], [FLAGS] */
   WSKA_FN_RECEIVE,           /* SOCKET, LENGTH, [OFFSET], [FLAGS] -> DATA */
-  WSKA_FN_DISCONNECT,        /* SOCKET, [DATA], [FLAGS] */
+  WSKA_FN_DISCONNECT,        /* SOCKET, [DATA or CHUNKED], [FLAGS] */
   WSKA_FN_RELEASE,           /* SOCKET, INDICATION (a retained list) */
-  WSKA_FN_SEND_TO,           /* SOCKET, DATA, [REMOTE_ADDRESS],
+  WSKA_FN_SEND_TO,           /* SOCKET, DATA or CHUNKED, [REMOTE_ADDRESS],
                                 [CONTROL_INFO], [FLAGS] */
   WSKA_FN_RECEIVE_FROM,      /* SOCKET, LENGTH, [CONTROL_SIZE], [FLAGS] ->
                                 DATA, REMOTE_ADDRESS, CONTROL_INFO,
@@ -182,6 +191,10 @@ typedef enum WSKA_TAG {
   WSKA_TAG_OUTPUTS,       /* u32 WSKA_OUTPUT_* bits: which of GetNameInfo's
                              NodeName and ServiceName the client passed
                              (absent: both) */
+  /* Version 3. */
+  WSKA_TAG_POSITION,      /* u64 byte position of a CHUNK's DATA */
+  WSKA_TAG_CHUNKED,       /* u64 a CALL's data came in CHUNK messages of
+                             its request_id, this many bytes in all */
   WSKA_TAG_LIMIT
 } WSKA_TAG;
 
@@ -246,6 +259,7 @@ typedef struct WSKA_MESSAGE {
   uint32_t control_code, level, request_type, use_irp, offset, control_size;
   uint32_t control_flags, name_space, event, inspect_serial, indication;
   uint32_t want_addresses, outputs;
+  uint64_t position, chunked;
   int32_t status, irp_status, answer;
   uint64_t output_size, output_size_returned, length, information, elapsed;
   uint64_t time, inspect_key;
@@ -328,6 +342,38 @@ const char *WskaErrorName(uint32_t code);
  * after *cursor (start at 0) and advances it. Returns 1 for a record, 0 at
  * the end, -1 when the list is malformed (a size past the end). */
 int WskaNextBuffer(const WSKA_BLOB *list, uint32_t *cursor, WSKA_BLOB *record);
+
+/* Reassembly of CHUNK messages (version 3). A sender splits a buffer of
+ * more than WSKA_MAX_DATA bytes (at most WSKA_MAX_CHUNKED) into CHUNKs of
+ * at most WSKA_MAX_DATA bytes, in order, with the request_id of the CALL
+ * that follows them and carries CHUNKED. The receiver keeps one assembly
+ * at a time; the checks are here so that both sides apply the same ones.
+ * Zero-initialise a WSKA_ASSEMBLY before its first use. */
+typedef struct WSKA_ASSEMBLY {
+  uint32_t request_id; /* of the open assembly; 0 when none is open */
+  uint64_t length;     /* bytes announced (LENGTH of its chunks) */
+  uint64_t filled;     /* bytes arrived so far, in order */
+} WSKA_ASSEMBLY;
+
+/* Checks that the decoded CHUNK *m continues *a: the first chunk (POSITION
+ * 0) of a request opens it, and the next ones must follow on at exactly
+ * `filled`, with the same LENGTH and request_id. On WSKA_E_OK the caller
+ * copies m->data to its buffer at m->position; *opened says whether the
+ * chunk opened the assembly (allocate then, LENGTH bytes). Refusals:
+ * WSKA_E_BAD_STATE (another request's assembly is open), WSKA_E_BAD_VALUE
+ * (out of order, a changed LENGTH, a first chunk not at 0), WSKA_E_TOO_LARGE
+ * (LENGTH over max_length). *a is not changed by a refusal. */
+uint32_t WskaChunkAccept(WSKA_ASSEMBLY *a, const WSKA_MESSAGE *m,
+                         uint64_t max_length, int *opened,
+                         WSKA_RESULT *result);
+
+/* Checks that the message *m carrying CHUNKED finds the assembly of its
+ * request_id complete with exactly CHUNKED bytes, and closes it (also on a
+ * refusal): WSKA_E_OK, WSKA_E_BAD_STATE (no chunks of this request),
+ * WSKA_E_TRUNCATED (fewer bytes arrived), WSKA_E_BAD_VALUE (CHUNKED differs
+ * from the chunks' LENGTH). */
+uint32_t WskaChunkFinish(WSKA_ASSEMBLY *a, const WSKA_MESSAGE *m,
+                         WSKA_RESULT *result);
 
 #ifdef __cplusplus
 }

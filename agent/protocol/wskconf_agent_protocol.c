@@ -77,10 +77,18 @@ static const TagInfo kTags[WSKA_TAG_LIMIT] = {
     TAG_BLOB(ANSWERS, answers,
              WSKA_ANSWER_RECORD_SIZE * (WSKA_EV_LIMIT - 1)),
     TAG_U32(OUTPUTS, outputs),
+    TAG_U64(POSITION, position),
+    TAG_U64(CHUNKED, chunked),
 };
 
 uint32_t WskaTagSince(uint32_t tag) {
+  if (tag == WSKA_TAG_POSITION || tag == WSKA_TAG_CHUNKED) return 3u;
   return tag == WSKA_TAG_ANSWERS || tag == WSKA_TAG_OUTPUTS ? 2u : 1u;
+}
+
+/* The first protocol version that has message type `type`. */
+static uint32_t TypeSince(uint32_t type) {
+  return type == WSKA_MSG_CHUNK ? 3u : 1u;
 }
 
 #define B(tag) (1ull << WSKA_TAG_##tag)
@@ -113,6 +121,7 @@ static const Rule kTypeRules[WSKA_MSG_TYPE_LIMIT] = {
              B(BUFFER_LIST) | B(STATUS) | B(CONTROL_CODE) | B(INPUT) |
              B(TIME)},
     [WSKA_MSG_ERROR] = {B(ERROR_CODE), B(TEXT) | B(FUNCTION)},
+    [WSKA_MSG_CHUNK] = {B(POSITION) | B(LENGTH) | B(DATA), 0},
 };
 
 #define SOCKET_IO B(OFFSET) | B(FLAGS)
@@ -154,14 +163,15 @@ static const Rule kCallRules[WSKA_FN_LIMIT] = {
                                   0},
     [WSKA_FN_CONNECT] = {B(SOCKET) | B(REMOTE_ADDRESS), B(FLAGS)},
     [WSKA_FN_CONNECT_EX] = {B(SOCKET) | B(REMOTE_ADDRESS),
-                            B(DATA) | SOCKET_IO},
-    [WSKA_FN_SEND] = {B(SOCKET) | B(DATA), SOCKET_IO},
+                            B(DATA) | B(CHUNKED) | SOCKET_IO},
+    /* DATA or CHUNKED: CheckChunked. */
+    [WSKA_FN_SEND] = {B(SOCKET), B(DATA) | B(CHUNKED) | SOCKET_IO},
     [WSKA_FN_RECEIVE] = {B(SOCKET) | B(LENGTH), SOCKET_IO},
-    [WSKA_FN_DISCONNECT] = {B(SOCKET), B(DATA) | SOCKET_IO},
+    [WSKA_FN_DISCONNECT] = {B(SOCKET), B(DATA) | B(CHUNKED) | SOCKET_IO},
     [WSKA_FN_RELEASE] = {B(SOCKET) | B(INDICATION), 0},
-    [WSKA_FN_SEND_TO] = {B(SOCKET) | B(DATA), B(REMOTE_ADDRESS) |
-                                                  B(CONTROL_INFO) |
-                                                  SOCKET_IO},
+    [WSKA_FN_SEND_TO] = {B(SOCKET), B(DATA) | B(CHUNKED) |
+                                        B(REMOTE_ADDRESS) | B(CONTROL_INFO) |
+                                        SOCKET_IO},
     [WSKA_FN_RECEIVE_FROM] = {B(SOCKET) | B(LENGTH), B(CONTROL_SIZE) |
                                                          B(WANT_ADDRESSES) |
                                                          SOCKET_IO},
@@ -180,7 +190,7 @@ static const char *const kTypeNames[WSKA_MSG_TYPE_LIMIT] = {
     [WSKA_MSG_HELLO] = "HELLO",       [WSKA_MSG_HELLO_REPLY] = "HELLO_REPLY",
     [WSKA_MSG_CALL] = "CALL",         [WSKA_MSG_RETURN] = "RETURN",
     [WSKA_MSG_COMPLETION] = "COMPLETION", [WSKA_MSG_EVENT] = "EVENT",
-    [WSKA_MSG_ERROR] = "ERROR",
+    [WSKA_MSG_ERROR] = "ERROR",       [WSKA_MSG_CHUNK] = "CHUNK",
 };
 
 static const char *const kFunctionNames[WSKA_FN_LIMIT] = {
@@ -505,7 +515,46 @@ static uint32_t CheckAnswers(const WSKA_MESSAGE *m, WSKA_RESULT *r) {
   return Ok(r);
 }
 
+/* A CHUNK's bytes lie inside the buffer it announces; a CALL has its data
+ * in DATA or CHUNKED, not both, and WskSend and WskSendTo have one. */
+static uint32_t CheckChunked(const WSKA_MESSAGE *m, WSKA_RESULT *r) {
+  const int has_data = WskaHas(m, WSKA_TAG_DATA);
+  const int has_chunked = WskaHas(m, WSKA_TAG_CHUNKED);
+  if (m->type == WSKA_MSG_CHUNK) {
+    if (m->length <= WSKA_MAX_DATA || m->length > WSKA_MAX_CHUNKED) {
+      return Fail(r, WSKA_E_BAD_VALUE, 0, "field", WSKA_TAG_LENGTH,
+                  ": a chunked buffer is over WSKA_MAX_DATA and at most "
+                  "WSKA_MAX_CHUNKED bytes, not ", m->length, 1);
+    }
+    if (m->data.size == 0 || m->position > m->length ||
+        m->length - m->position < m->data.size) {
+      return Fail(r, WSKA_E_BAD_VALUE, 0, "field", WSKA_TAG_POSITION,
+                  ": chunk empty or past the announced LENGTH, at ",
+                  m->position, 1);
+    }
+    return Ok(r);
+  }
+  if (has_data && has_chunked) {
+    return Fail(r, WSKA_E_UNEXPECTED_FIELD, 0, "field", WSKA_TAG_CHUNKED,
+                " and DATA exclude each other", 0, 0);
+  }
+  if (has_chunked &&
+      (m->chunked <= WSKA_MAX_DATA || m->chunked > WSKA_MAX_CHUNKED)) {
+    return Fail(r, WSKA_E_BAD_VALUE, 0, "field", WSKA_TAG_CHUNKED,
+                ": over WSKA_MAX_DATA and at most WSKA_MAX_CHUNKED bytes, "
+                "not ", m->chunked, 1);
+  }
+  if (m->type == WSKA_MSG_CALL && !has_data && !has_chunked &&
+      (m->function == WSKA_FN_SEND || m->function == WSKA_FN_SEND_TO)) {
+    return Fail(r, WSKA_E_MISSING_FIELD, 0, "missing field", WSKA_TAG_DATA,
+                " (or CHUNKED) required by the function", 0, 0);
+  }
+  return Ok(r);
+}
+
 static uint32_t CheckValues(const WSKA_MESSAGE *m, WSKA_RESULT *r) {
+  uint32_t code = CheckChunked(m, r);
+  if (code != WSKA_E_OK) return code;
   if (WskaHas(m, WSKA_TAG_EVENT) &&
       (m->event == 0 || m->event >= WSKA_EV_LIMIT)) {
     return Fail(r, WSKA_E_BAD_VALUE, 0, "field", WSKA_TAG_EVENT,
@@ -582,6 +631,10 @@ static uint32_t CheckRules(const WSKA_MESSAGE *m, WSKA_RESULT *r) {
       (m->function == 0 || m->function >= WSKA_FN_LIMIT)) {
     return Fail(r, WSKA_E_UNKNOWN_FUNCTION, 0, "field", WSKA_TAG_FUNCTION,
                 ": unknown function ", m->function, 1);
+  }
+  if (TypeSince(m->type) > version) {
+    return Fail(r, WSKA_E_UNKNOWN_TYPE, 6, "header: message type CHUNK needs "
+                "protocol version", -1, " ", TypeSince(m->type), 1);
   }
   rule = RuleOf(m->type, WskaHas(m, WSKA_TAG_FUNCTION) ? m->function : 0);
   missing = rule.required & ~m->present;
@@ -776,5 +829,66 @@ uint32_t WskaEncode(const WSKA_MESSAGE *m, uint8_t *out, size_t capacity,
     at += WSKA_FIELD_HEADER_SIZE + FieldSize(m, tag);
   }
   *written = total;
+  return Ok(r);
+}
+
+/* ---- Chunk reassembly. ---- */
+
+uint32_t WskaChunkAccept(WSKA_ASSEMBLY *a, const WSKA_MESSAGE *m,
+                         uint64_t max_length, int *opened, WSKA_RESULT *r) {
+  *opened = 0;
+  if (m->type != WSKA_MSG_CHUNK) {
+    return Fail(r, WSKA_E_UNKNOWN_TYPE, 6, "chunk: not a CHUNK message", -1,
+                ", type ", m->type, 1);
+  }
+  if (a->request_id != 0 && a->request_id != m->request_id) {
+    return Fail(r, WSKA_E_BAD_STATE, 12,
+                "chunk: another request's chunks are still open, request",
+                -1, " ", a->request_id, 1);
+  }
+  if (m->length > max_length) {
+    return Fail(r, WSKA_E_TOO_LARGE, 0, "field", WSKA_TAG_LENGTH,
+                ": more than this side takes for one buffer, ", m->length, 1);
+  }
+  if (a->request_id == 0) {
+    if (m->position != 0) {
+      return Fail(r, WSKA_E_BAD_VALUE, 0, "field", WSKA_TAG_POSITION,
+                  ": the first chunk of a request must be at 0, not ",
+                  m->position, 1);
+    }
+    a->request_id = m->request_id;
+    a->length = m->length;
+    a->filled = 0;
+    *opened = 1;
+  } else if (m->length != a->length) {
+    return Fail(r, WSKA_E_BAD_VALUE, 0, "field", WSKA_TAG_LENGTH,
+                ": differs from the first chunk's, which said ", a->length,
+                1);
+  } else if (m->position != a->filled) {
+    return Fail(r, WSKA_E_BAD_VALUE, 0, "field", WSKA_TAG_POSITION,
+                ": chunk out of order or one lost, expected position ",
+                a->filled, 1);
+  }
+  a->filled += m->data.size;
+  return Ok(r);
+}
+
+uint32_t WskaChunkFinish(WSKA_ASSEMBLY *a, const WSKA_MESSAGE *m,
+                         WSKA_RESULT *r) {
+  WSKA_ASSEMBLY open = *a;
+  a->request_id = 0;
+  a->length = a->filled = 0;
+  if (open.request_id == 0 || open.request_id != m->request_id) {
+    return Fail(r, WSKA_E_BAD_STATE, 12, "field", WSKA_TAG_CHUNKED,
+                ": no chunks arrived for request ", m->request_id, 1);
+  }
+  if (m->chunked != open.length) {
+    return Fail(r, WSKA_E_BAD_VALUE, 0, "field", WSKA_TAG_CHUNKED,
+                ": differs from the chunks' LENGTH ", open.length, 1);
+  }
+  if (open.filled != open.length) {
+    return Fail(r, WSKA_E_TRUNCATED, 0, "field", WSKA_TAG_CHUNKED,
+                ": chunks cut short, bytes arrived ", open.filled, 1);
+  }
   return Ok(r);
 }

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string_view>
 
 namespace wskconf::agent {
@@ -99,6 +100,43 @@ void FakeAgent::OnSocket(int fd, const Message& call) {
   Send(fd, event, 0);
 }
 
+void FakeAgent::OnChunk(const Message& chunk) {
+  std::lock_guard lock(mu_);
+  int opened = 0;
+  WSKA_RESULT r;
+  if (WskaChunkAccept(&assembly_, &chunk.raw(), WSKA_MAX_CHUNKED, &opened,
+                      &r) != WSKA_E_OK) {
+    seen_.chunk_error = r.text;
+    return;
+  }
+  if (opened) assembling_.assign(chunk->length, 0);
+  const Bytes data = chunk.Blob(WSKA_TAG_DATA);
+  std::copy(data.begin(), data.end(), assembling_.begin() + chunk->position);
+}
+
+void FakeAgent::OnSend(int fd, const Message& call) {
+  uint64_t size = 0;
+  {
+    std::lock_guard lock(mu_);
+    seen_.sent_chunked = call.Has(WSKA_TAG_CHUNKED);
+    WSKA_RESULT r;
+    if (seen_.sent_chunked &&
+        WskaChunkFinish(&assembly_, &call.raw(), &r) != WSKA_E_OK) {
+      seen_.chunk_error = r.text;
+    }
+    seen_.sent = seen_.sent_chunked ? assembling_ : call.Blob(WSKA_TAG_DATA);
+    size = seen_.sent.size();
+  }
+  MessageBuilder ret(WSKA_MSG_RETURN, 0);
+  ret.Set(WSKA_TAG_STATUS, 0x103).Set(WSKA_TAG_FUNCTION, call->function);
+  Send(fd, ret, call->request_id);
+  MessageBuilder done(WSKA_MSG_COMPLETION, 0);
+  done.Set(WSKA_TAG_IRP_STATUS, 0)
+      .Set(WSKA_TAG_INFORMATION, size)
+      .Set(WSKA_TAG_ELAPSED, 1);
+  Send(fd, done, call->request_id);
+}
+
 void FakeAgent::Serve() {
   int fd = accept(listener_, nullptr, nullptr);
   if (fd < 0) return;
@@ -110,6 +148,14 @@ void FakeAgent::Serve() {
       reply.Set(WSKA_TAG_VERSION, version_)
           .Set(WSKA_TAG_MAX_PAYLOAD, WSKA_MAX_PAYLOAD);
       Send(fd, reply, (*m)->request_id);
+      continue;
+    }
+    if ((*m)->type == WSKA_MSG_CHUNK) {
+      OnChunk(*m);
+      continue;
+    }
+    if ((*m)->function == WSKA_FN_SEND) {
+      OnSend(fd, *m);
       continue;
     }
     if ((*m)->function == WSKA_FN_SOCKET) {

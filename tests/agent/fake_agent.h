@@ -2,7 +2,8 @@
 // listens on loopback TCP, speaks protocol `version`, answers every call;
 // WskSocket completes with a new socket, and after the first one an EVENT
 // (receive, which "the agent" answered STATUS_SUCCESS) goes out for it;
-// WskGetNameInfo returns STATUS_NOT_IMPLEMENTED (as Wine's does).
+// WskGetNameInfo returns STATUS_NOT_IMPLEMENTED (as Wine's does); CHUNK
+// messages are assembled and WskSend completes with the bytes it got.
 // Host socket headers stay in fake_agent.cc, away from <wsk.h>.
 #ifndef WSKCONF_TESTS_AGENT_FAKE_AGENT_H_
 #define WSKCONF_TESTS_AGENT_FAKE_AGENT_H_
@@ -11,6 +12,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -31,6 +33,11 @@ struct Seen {
   int name_info_calls = 0;
   bool name_info_had_outputs = false;
   uint32_t name_info_outputs = 0;
+  // WskSend (version 3): the bytes that arrived, how (CHUNKED or DATA),
+  // and the reason a chunked send was refused.
+  Bytes sent;
+  bool sent_chunked = false;
+  std::string chunk_error;
 };
 
 class FakeAgent {
@@ -45,6 +52,8 @@ class FakeAgent {
  private:
   void Send(int fd, const MessageBuilder& m, uint32_t id);
   void OnSocket(int fd, const Message& call);
+  void OnChunk(const Message& chunk);
+  void OnSend(int fd, const Message& call);
   void Serve();
 
   const uint32_t version_;
@@ -55,6 +64,8 @@ class FakeAgent {
   std::condition_variable changed_;
   Seen seen_;
   int sockets_ = 0;
+  WSKA_ASSEMBLY assembly_{};
+  Bytes assembling_;
 };
 
 }  // namespace wskconf::agent

@@ -105,6 +105,8 @@ void FillField(WSKA_MESSAGE* m, uint32_t tag, const Samples& s) {
     case WSKA_TAG_ADDRESS_INFO: m->address_info = Blob(s.data); break;
     case WSKA_TAG_ANSWERS: m->answers = Blob(s.answers); break;
     case WSKA_TAG_OUTPUTS: m->outputs = WSKA_OUTPUT_SERVICE; break;
+    case WSKA_TAG_POSITION: m->position = 0; break;
+    case WSKA_TAG_CHUNKED: m->chunked = WSKA_MAX_DATA + 1ull; break;
     default: ADD_FAILURE() << "no sample for tag " << tag;
   }
   WskaSet(m, tag);
@@ -118,9 +120,19 @@ WSKA_MESSAGE Build(uint32_t type, uint32_t function, uint64_t fields,
     m.function = function;
     WskaSet(&m, WSKA_TAG_FUNCTION);
   }
+  // A call's data is DATA or CHUNKED, never both; WskSend needs one.
+  if ((fields & (1ull << WSKA_TAG_DATA)) != 0) {
+    fields &= ~(1ull << WSKA_TAG_CHUNKED);
+  }
+  if (type == WSKA_MSG_CALL &&
+      (function == WSKA_FN_SEND || function == WSKA_FN_SEND_TO) &&
+      (fields & (1ull << WSKA_TAG_CHUNKED)) == 0) {
+    fields |= 1ull << WSKA_TAG_DATA;
+  }
   for (uint32_t tag = 1; tag < WSKA_TAG_LIMIT; ++tag) {
     if (fields & (1ull << tag)) FillField(&m, tag, s);
   }
+  if (type == WSKA_MSG_CHUNK) m.length = WSKA_MAX_DATA + 1000ull;
   return m;
 }
 
@@ -196,7 +208,7 @@ TEST(AgentProtocol, EncodingIsLittleEndianWithTheDocumentedHeader) {
   WskaSet(&m, WSKA_TAG_FUNCTION);
   WskaSet(&m, WSKA_TAG_SOCKET);
   Bytes wire = Encode(m);
-  const Bytes expected{'W', 'S', 'K', 'A', 2, 0, WSKA_MSG_CALL, 0,
+  const Bytes expected{'W', 'S', 'K', 'A', 3, 0, WSKA_MSG_CALL, 0,
                        20, 0, 0, 0, 4, 3, 2, 1,
                        WSKA_TAG_FUNCTION, 0, 4, 0, 0, 0, WSKA_FN_LISTEN, 0, 0, 0,
                        WSKA_TAG_SOCKET, 0, 4, 0, 0, 0, 0x0d, 0x0c, 0x0b, 0x0a};
@@ -278,7 +290,7 @@ TEST(AgentProtocol, BadMagicIsRefused) {
 }
 
 TEST(AgentProtocol, OtherVersionsAreRefusedExceptForHelloAndError) {
-  EXPECT_EQ(Decode(ListenCall().Message(WSKA_MSG_CALL, 3)).code,
+  EXPECT_EQ(Decode(ListenCall().Message(WSKA_MSG_CALL, 4)).code,
             WSKA_E_BAD_VERSION);
   // Version 1 is still spoken (an older agent or runner).
   EXPECT_EQ(Decode(ListenCall().Message(WSKA_MSG_CALL, 1)).code, WSKA_E_OK);

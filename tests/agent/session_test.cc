@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -173,7 +174,7 @@ void AnswerOneCall(int fd, uint32_t* header_version) {
   SendAll(fd, *out);
 }
 
-TEST(AgentSessionTcp, ACurrentAgentIsSpokenToInVersionTwo) {
+TEST(AgentSessionTcp, AVersionTwoAgentIsSpokenToInVersionTwo) {
   uint32_t seen = 0;
   FakeRelay relay([&seen](int fd) {
     AnswerHelloWith(fd, 2);
@@ -226,12 +227,27 @@ TEST(AgentSessionTcp, AnOlderAgentIsSpokenToInVersionOne) {
 }
 
 TEST(AgentSessionTcp, AnAgentChoosingAVersionNotOfferedIsRefused) {
-  FakeRelay relay([](int fd) { AnswerHelloWith(fd, 3); });
+  FakeRelay relay([](int fd) { AnswerHelloWith(fd, 4); });
   auto session = AgentSession::Connect("127.0.0.1", relay.port());
   ASSERT_FALSE(session.ok());
-  EXPECT_NE(session.status().message().find("outside the offered 1..2"),
+  EXPECT_NE(session.status().message().find("outside the offered 1..3"),
             std::string::npos)
       << session.status().message();
+}
+
+// A relay that does not stop is reported with what it said last.
+TEST(AgentSessionStop, TheRelaysStderrTailKeepsWholeLastLines) {
+  EXPECT_EQ(RelayTail(""), "the relay said nothing on stderr");
+  EXPECT_EQ(RelayTail("relay: agent started\n"),
+            "the relay's stderr: relay: agent started\n");
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += fmt::format("relay: line {}\n", i);
+  const std::string tail = RelayTail(text, 40);
+  EXPECT_NE(tail.find("relay: line 99\n"), std::string::npos) << tail;
+  EXPECT_EQ(tail.find("relay: line 96"), std::string::npos) << tail;
+  EXPECT_NE(tail.find(fmt::format("of {} bytes): relay: line", text.size())),
+            std::string::npos)
+      << tail;
 }
 
 TEST(AgentSessionTcp, AnAddressThatIsNotIpv4IsRefused) {

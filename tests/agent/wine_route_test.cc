@@ -19,6 +19,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "wskconf/agent/session.h"
 
@@ -244,6 +246,85 @@ TEST_F(WineRoute, StreamBytesFlowBothWaysThroughNetio) {
       MessageBuilder::Call(WSKA_FN_CLOSE_SOCKET).Set(WSKA_TAG_SOCKET, socket));
 }
 
+// The frames of a byte stream (chunks and a call), one by one.
+std::vector<Bytes> SplitFrames(const Bytes& stream) {
+  std::vector<Bytes> frames;
+  for (size_t at = 0; at + WSKA_HEADER_SIZE <= stream.size();) {
+    uint32_t payload = 0;
+    WSKA_RESULT r;
+    if (WskaPeekHeader(stream.data() + at, WSKA_HEADER_SIZE, &payload, &r) !=
+        WSKA_E_OK) {
+      break;
+    }
+    const size_t size = WSKA_HEADER_SIZE + payload;
+    frames.emplace_back(stream.begin() + long(at),
+                        stream.begin() + long(at + size));
+    at += size;
+  }
+  return frames;
+}
+
+// Protocol version 3: a send larger than one message travels in CHUNKs and
+// reaches Linux intact; chunks out of order are refused with the reason,
+// for the call they belong to, and the agent goes on.
+TEST_F(WineRoute, ALargeSendTravelsInChunksAndBadChunksAreRefused) {
+  LinuxListener peer;
+  uint32_t registration = Attach();
+  uint32_t socket = NewSocket(registration, kFlagConnection);
+  ASSERT_NE(socket, 0u);
+  Run("WskBind", MessageBuilder::Call(WSKA_FN_BIND)
+                     .Set(WSKA_TAG_SOCKET, socket)
+                     .SetBlob(WSKA_TAG_LOCAL_ADDRESS, Loopback(0)));
+  auto connected = Run("WskConnect", MessageBuilder::Call(WSKA_FN_CONNECT)
+                                         .Set(WSKA_TAG_SOCKET, socket)
+                                         .SetBlob(WSKA_TAG_REMOTE_ADDRESS,
+                                                  Loopback(peer.port)));
+  ASSERT_TRUE(connected && (*connected)->irp_status == 0);
+  int accepted = accept4(peer.fd, nullptr, nullptr, SOCK_CLOEXEC);
+  ASSERT_GE(accepted, 0);
+  Bytes data(3u * WSKA_MAX_DATA + 17);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = uint8_t(i * 31 + 7);
+  Bytes got(data.size());
+  ssize_t read_bytes = -1;
+  std::thread reader([&] {
+    read_bytes = recv(accepted, got.data(), got.size(), MSG_WAITALL);
+  });
+  auto sent = Run("WskSend (chunked)", MessageBuilder::Call(WSKA_FN_SEND)
+                                           .Set(WSKA_TAG_SOCKET, socket)
+                                           .SetData(data));
+  reader.join();
+  ASSERT_TRUE(sent.has_value());
+  EXPECT_EQ((*sent)->irp_status, 0);
+  EXPECT_EQ((*sent)->information, data.size());
+  EXPECT_EQ(read_bytes, static_cast<ssize_t>(data.size()));
+  EXPECT_TRUE(got == data) << "the bytes Linux received differ";
+  // The second chunk left out: the call is refused, naming the position.
+  const uint32_t id = session_->NextRequestId();
+  auto stream = MessageBuilder::Call(WSKA_FN_SEND)
+                    .Set(WSKA_TAG_SOCKET, socket)
+                    .SetData(data)
+                    .Encode(id, session_->version());
+  ASSERT_TRUE(stream.ok()) << stream.status().message();
+  std::vector<Bytes> frames = SplitFrames(*stream);
+  ASSERT_EQ(frames.size(), 5u);  // four chunks and the call
+  Bytes skipping;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    if (i != 1) skipping.insert(skipping.end(), frames[i].begin(),
+                                frames[i].end());
+  }
+  auto refused = session_->SendRaw(skipping, id);
+  ASSERT_TRUE(refused.ok()) << refused.status().message();
+  EXPECT_EQ((*refused)->type, WSKA_MSG_ERROR);
+  EXPECT_EQ((*refused)->error_code, WSKA_E_BAD_VALUE);
+  Bytes text = refused->Blob(WSKA_TAG_TEXT);
+  EXPECT_NE(std::string(text.begin(), text.end()).find("out of order"),
+            std::string::npos)
+      << std::string(text.begin(), text.end());
+  close(accepted);
+  Run("WskCloseSocket",
+      MessageBuilder::Call(WSKA_FN_CLOSE_SOCKET).Set(WSKA_TAG_SOCKET, socket));
+}
+
 // A Linux UDP socket on 127.0.0.1 with a kernel-chosen port.
 struct LinuxUdp {
   int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -411,7 +492,8 @@ TEST_F(WineRoute, TheAgentRefusesBadRequestsWithAReasonAndGoesOn) {
 
 // Protocol versions against the real agent: a runner that speaks version
 // 1 only (an older build) is answered in version 1; a message in another
-// version than the one agreed is refused; version 2 is agreed again after.
+// version than the one agreed is refused; versions 2 and 3 are agreed
+// again after.
 TEST_F(WineRoute, AnOlderRunnerIsAnsweredInVersionOne) {
   EXPECT_EQ(session_->version(), WSKA_PROTOCOL_VERSION);
   auto hello = [&](uint32_t max) {
@@ -441,8 +523,11 @@ TEST_F(WineRoute, AnOlderRunnerIsAnsweredInVersionOne) {
   EXPECT_EQ((*v2call)->error_code, WSKA_E_BAD_VERSION);
   auto v2 = hello(2);
   ASSERT_TRUE(v2.ok());
-  EXPECT_EQ((*v2)->protocol_version, 2u);
-  Attach();  // the session's own version-2 calls work again
+  EXPECT_EQ((*v2)->protocol_version, 2u);  // a version-2 runner
+  auto current = hello(WSKA_PROTOCOL_VERSION);
+  ASSERT_TRUE(current.ok());
+  EXPECT_EQ((*current)->protocol_version, WSKA_PROTOCOL_VERSION);
+  Attach();  // the session's own calls work again
 }
 
 // Version 2's ANSWERS reach the agent: a socket made with preset answers,

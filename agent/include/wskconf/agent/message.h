@@ -52,6 +52,10 @@ class MessageBuilder {
   MessageBuilder& SetBlob(uint32_t tag, std::string_view value) {
     return SetBlob(tag, Bytes(value.begin(), value.end()));
   }
+  // The call's data: in DATA when one message carries it, else (protocol
+  // version 3) in CHUNK messages ahead of the call, which then says
+  // CHUNKED. Encode writes the chunks and the call as one frame sequence.
+  MessageBuilder& SetData(Bytes value);
   uint32_t type() const { return m_.type; }
   uint32_t function() const { return m_.function; }
 
@@ -64,6 +68,7 @@ class MessageBuilder {
  private:
   WSKA_MESSAGE m_{};
   std::vector<std::pair<uint32_t, std::shared_ptr<const Bytes>>> blobs_;
+  std::shared_ptr<const Bytes> chunked_;  // SetData's bytes over one message
 };
 
 }  // namespace wskconf::agent

@@ -44,6 +44,12 @@ struct RelayChannel {
   uint16_t tcp_port = 0;  // 0: standard input/output
 };
 
+// The end of a relay's standard error for an error message: at most
+// `max_bytes`, from a line start, saying how much was left out ("the relay
+// said nothing on stderr" when it is empty).
+std::string RelayTail(const std::string& stderr_text,
+                      size_t max_bytes = 2048);
+
 class AgentSession {
  public:
   // `agent_dir` holds wskconf_relay.exe and wskconf_agent.sys.
@@ -98,7 +104,8 @@ class AgentSession {
   // waits for the relay to stop and delete the service. Idempotent.
   Status Stop();
   bool alive() const;
-  // The relay's standard error so far (its "relay: ..." lines).
+  // The relay's latest standard error (its "relay: ..." lines, the last
+  // 64 KiB).
   std::string diagnostics() const;
   uint32_t NextRequestId() { return next_id_++; }
   // The relay's Linux process id (for tests that kill it); -1 when the
@@ -121,6 +128,7 @@ class AgentSession {
   int socket_fd_ = -1;
   std::thread reader_, stderr_reader_;
   mutable std::mutex mu_;
+  std::mutex write_mu_;  // one frame sequence (chunks and call) at a time
   std::condition_variable changed_;
   std::map<uint32_t, Message> answers_, completions_;
   std::deque<Message> events_;
@@ -128,7 +136,8 @@ class AgentSession {
   DeathHandler on_dead_;
   bool dead_ = false;
   std::string dead_reason_;
-  std::string stderr_;
+  std::string stderr_;  // the relay's latest kDiagnosticsLimit bytes
+  bool stderr_closed_ = false;
   uint32_t next_id_ = 1;
   Message hello_;
   uint32_t version_ = WSKA_PROTOCOL_VERSION;
