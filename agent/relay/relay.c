@@ -47,6 +47,13 @@ static int keep_service;
 static SOCKET peer = INVALID_SOCKET;
 static CRITICAL_SECTION write_lock;
 static volatile LONG agent_lost;
+/* The pump issues its receive and ServeRunner cancels it under this lock,
+ * with closing_device set first: a receive is either issued before the
+ * cancel (and cancelled by it) or not at all. Without it the pump could
+ * issue one just after CancelIoEx, which then stays pending for ever and
+ * the relay never stops. */
+static CRITICAL_SECTION device_lock;
+static volatile LONG closing_device;
 
 static void Say(const char *what, DWORD error) {
   if (error != 0) {
@@ -190,15 +197,40 @@ static BOOL Control(DWORD code, void *in, DWORD in_size, void *out,
   return ok;
 }
 
+/* One IOCTL_WSKA_RECEIVE, issued under device_lock unless the device is
+ * closing (then it fails with ERROR_OPERATION_ABORTED at once). */
+static BOOL ReceiveFromAgent(unsigned char *buffer, DWORD *got) {
+  OVERLAPPED overlapped;
+  HANDLE handle;
+  BOOL ok, pending;
+  memset(&overlapped, 0, sizeof(overlapped));
+  overlapped.hEvent = CreateEventA(NULL, TRUE, FALSE, NULL);
+  if (overlapped.hEvent == NULL) return FALSE;
+  EnterCriticalSection(&device_lock);
+  handle = device;
+  if (closing_device) {
+    LeaveCriticalSection(&device_lock);
+    CloseHandle(overlapped.hEvent);
+    SetLastError(ERROR_OPERATION_ABORTED);
+    return FALSE;
+  }
+  ok = DeviceIoControl(handle, IOCTL_WSKA_RECEIVE, NULL, 0, buffer,
+                       WSKA_RECEIVE_BUFFER_SIZE, got, &overlapped);
+  pending = !ok && GetLastError() == ERROR_IO_PENDING;
+  LeaveCriticalSection(&device_lock);
+  if (pending) ok = GetOverlappedResult(handle, &overlapped, got, TRUE);
+  CloseHandle(overlapped.hEvent);
+  return ok;
+}
+
 /* Agent to runner: keeps one IOCTL_WSKA_RECEIVE pending at all times. */
 static DWORD WINAPI Pump(void *unused) {
   unsigned char *buffer = malloc(WSKA_RECEIVE_BUFFER_SIZE);
   (void)unused;
   while (buffer != NULL) {
     DWORD got = 0;
-    if (!Control(IOCTL_WSKA_RECEIVE, NULL, 0, buffer,
-                 WSKA_RECEIVE_BUFFER_SIZE, &got)) {
-      if (device != INVALID_HANDLE_VALUE) {
+    if (!ReceiveFromAgent(buffer, &got)) {
+      if (!closing_device) {
         /* winedevice.exe (or the driver) is gone: tell the runner by
          * ending, rather than leave it waiting on a silent channel. */
         InterlockedExchange(&agent_lost, 1);
@@ -284,12 +316,17 @@ static int ServeRunner(void) {
   int result;
   if (pump == NULL) return kExitSetup;
   result = Forward();
-  closing = device;
-  device = INVALID_HANDLE_VALUE; /* the pump's failure is expected now */
-  CancelIoEx(closing, NULL);
-  CloseHandle(closing);
+  EnterCriticalSection(&device_lock);
+  InterlockedExchange(&closing_device, 1); /* the pump's failure is expected */
+  CancelIoEx(device, NULL);
+  LeaveCriticalSection(&device_lock);
   WaitForSingleObject(pump, INFINITE);
   CloseHandle(pump);
+  /* Closed only now: the pump waited on it until its receive ended. */
+  closing = device;
+  device = INVALID_HANDLE_VALUE;
+  CloseHandle(closing);
+  InterlockedExchange(&closing_device, 0);
   return result;
 }
 
@@ -323,6 +360,7 @@ int main(int argc, char **argv) {
   _setmode(_fileno(stdin), _O_BINARY);
   _setmode(_fileno(stdout), _O_BINARY);
   InitializeCriticalSection(&write_lock);
+  InitializeCriticalSection(&device_lock);
   manager = OpenSCManagerA(NULL, NULL, SC_MANAGER_ALL_ACCESS);
   if (manager == NULL) {
     Say("OpenSCManager failed", GetLastError());
