@@ -118,7 +118,12 @@ bool TrackedIrp::WaitForCompletion(std::chrono::milliseconds limit) {
 }
 
 bool TrackedIrp::completed() const {
-  return state_ != nullptr && state_->calls.load() > 0;
+  // The event, not `calls`: the completion routine counts the call before it
+  // records the completion and signals, so a case that saw `calls` go up
+  // could read a half-written record, or free the state and the IRP while
+  // the routine still wrote into them (a SIGSEGV or a poisoned status, seen
+  // under load). The event is set last, under the dispatcher lock.
+  return state_ != nullptr && KeReadStateEvent(&state_->done) != 0;
 }
 
 IrpCompletion TrackedIrp::completion() const {
