@@ -316,12 +316,14 @@ static int ServeRunner(void) {
   int result;
   if (pump == NULL) return kExitSetup;
   result = Forward();
+  Say("runner's side ended; cancelling the receive from the agent", 0);
   EnterCriticalSection(&device_lock);
   InterlockedExchange(&closing_device, 1); /* the pump's failure is expected */
   CancelIoEx(device, NULL);
   LeaveCriticalSection(&device_lock);
   WaitForSingleObject(pump, INFINITE);
   CloseHandle(pump);
+  Say("receive from the agent ended", 0);
   /* Closed only now: the pump waited on it until its receive ended. */
   closing = device;
   device = INVALID_HANDLE_VALUE;
@@ -387,6 +389,9 @@ int main(int argc, char **argv) {
   }
   if (listener != INVALID_SOCKET) closesocket(listener);
   if (device != INVALID_HANDLE_VALUE) CloseHandle(device);
+  /* Each step of the stop says so: a relay that does not stop is reported
+   * with these lines, which then name the step it is stuck in. */
+  Say("stopping the agent service", 0);
   RemoveService(service, o.keep_service);
   CloseServiceHandle(manager);
   Say("done", 0);
