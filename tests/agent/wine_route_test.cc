@@ -325,6 +325,46 @@ TEST_F(WineRoute, ALargeSendTravelsInChunksAndBadChunksAreRefused) {
       MessageBuilder::Call(WSKA_FN_CLOSE_SOCKET).Set(WSKA_TAG_SOCKET, socket));
 }
 
+// The agent bounds the pool its chunked buffers take together
+// (AGENT_CHUNKED_LIMIT, 128 MiB): two 64 MiB sends a peer that reads
+// nothing keeps pending hold all of it, and a third is refused with the
+// limit named, without reaching the provider.
+TEST_F(WineRoute, ChunkedBuffersBeyondTheAgentsLimitAreRefused) {
+  LinuxListener peer;
+  uint32_t registration = Attach();
+  uint32_t socket = NewSocket(registration, kFlagConnection);
+  ASSERT_NE(socket, 0u);
+  Run("WskBind", MessageBuilder::Call(WSKA_FN_BIND)
+                     .Set(WSKA_TAG_SOCKET, socket)
+                     .SetBlob(WSKA_TAG_LOCAL_ADDRESS, Loopback(0)));
+  auto connected = Run("WskConnect", MessageBuilder::Call(WSKA_FN_CONNECT)
+                                         .Set(WSKA_TAG_SOCKET, socket)
+                                         .SetBlob(WSKA_TAG_REMOTE_ADDRESS,
+                                                  Loopback(peer.port)));
+  ASSERT_TRUE(connected && (*connected)->irp_status == 0);
+  int accepted = accept4(peer.fd, nullptr, nullptr, SOCK_CLOEXEC);
+  ASSERT_GE(accepted, 0);  // and never read from
+  const Bytes full(WSKA_MAX_CHUNKED, 0x42);
+  for (int i = 0; i < 2; ++i) {
+    Message ret = Call(MessageBuilder::Call(WSKA_FN_SEND)
+                           .Set(WSKA_TAG_SOCKET, socket)
+                           .SetData(full));
+    ASSERT_EQ(static_cast<uint32_t>(ret->status), 0x103u)
+        << "precondition: a 64 MiB send to a peer that reads nothing pends";
+  }
+  auto refused = session_->Call(MessageBuilder::Call(WSKA_FN_SEND)
+                                    .Set(WSKA_TAG_SOCKET, socket)
+                                    .SetData(Bytes(2 * WSKA_MAX_DATA, 1)));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("NO_RESOURCES"),
+            std::string::npos)
+      << refused.status().message();
+  EXPECT_NE(refused.status().message().find("limit of 128 MiB"),
+            std::string::npos)
+      << refused.status().message();
+  close(accepted);
+}
+
 // A Linux UDP socket on 127.0.0.1 with a kernel-chosen port.
 struct LinuxUdp {
   int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
