@@ -92,6 +92,18 @@ bool RaiseOpenFileLimit(rlim_t wanted) {
   return setrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur >= wanted;
 }
 
+// The sockets the test opened. Whatever is still open when the test body
+// returns early (a failed ASSERT) is closed here, so that TearDown's
+// WskDeregister, which waits for every socket to close, does not hang: the
+// run would otherwise see a timeout instead of the failed assertion (a host
+// out of ephemeral ports fails the Bind of one socket).
+struct OpenSockets {
+  std::vector<PWSK_SOCKET> list;
+  ~OpenSockets() {
+    for (PWSK_SOCKET s : list) CloseSocket(s);
+  }
+};
+
 using ScaleTest = ReferenceTest;
 
 TEST_F(ScaleTest, TenThousandConnectedSockets) {
@@ -101,7 +113,8 @@ TEST_F(ScaleTest, TenThousandConnectedSockets) {
   auto start = std::chrono::steady_clock::now();
   EchoPeerProcess peer;
   ASSERT_TRUE(peer.ok()) << "fork of the host peer failed";
-  std::vector<PWSK_SOCKET> sockets;
+  OpenSockets open;
+  std::vector<PWSK_SOCKET>& sockets = open.list;
   sockets.reserve(kSockets);
   for (size_t i = 0; i < kSockets; ++i) {
     PWSK_SOCKET s = client()->Socket(WS_AF_INET, WSK_FLAG_CONNECTION_SOCKET);
