@@ -24,8 +24,25 @@ MockedSocket::~MockedSocket() {
                            info.category == SocketCategory::kDatagram, stream));
 }
 
+CallOutcome EnableWithoutIrp(const WskSocketOwner& socket,
+                             WSK_EVENT_CALLBACK_CONTROL& control) {
+  CallOutcome outcome;
+  outcome.returned = socket.basic()->WskControlSocket(
+      socket.get(), WskSetOption, SO_WSK_EVENT_CALLBACK, SOL_SOCKET, sizeof control,
+      &control, 0, nullptr, nullptr, nullptr);
+  outcome.status = outcome.returned;
+  if (outcome.returned == STATUS_PENDING) {
+    outcome.ok = ::testing::AssertionFailure()
+                 << "enabling callbacks with Irp NULL returned STATUS_PENDING";
+  }
+  return outcome;
+}
+
 CallOutcome EnableEvents(const WskSocketOwner& socket, ULONG mask) {
   WSK_EVENT_CALLBACK_CONTROL control{&NPI_WSK_INTERFACE_ID, mask};
+  if ((mask & WSK_EVENT_DISABLE) == 0) {
+    return EnableWithoutIrp(socket, control);  // SO_WSK_EVENT_CALLBACK.EnableNoIrp
+  }
   TrackedIrp irp("WskControlSocket(SO_WSK_EVENT_CALLBACK)");
   return Finish(irp, socket.basic()->WskControlSocket(
                          socket.get(), WskSetOption, SO_WSK_EVENT_CALLBACK,

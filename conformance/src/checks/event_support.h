@@ -30,9 +30,13 @@ struct MockedSocket {
 // context.
 ::testing::AssertionResult CreateWithMock(MockedSocket& s, const CaseInfo& info);
 
-// SO_WSK_EVENT_CALLBACK with `mask` (WSK_EVENT_DISABLE included for a
-// disable), with an IRP.
+// SO_WSK_EVENT_CALLBACK with `mask`: an enable with Irp NULL, a disable
+// (WSK_EVENT_DISABLE included) with an IRP.
 CallOutcome EnableEvents(const WskSocketOwner& socket, ULONG mask);
+// SO_WSK_EVENT_CALLBACK enabling `control`'s events with Irp NULL
+// (SO_WSK_EVENT_CALLBACK.EnableNoIrp); not ok if the call pended.
+CallOutcome EnableWithoutIrp(const WskSocketOwner& socket,
+                             WSK_EVENT_CALLBACK_CONTROL& control);
 
 // A connected socket of the case whose client table is the mock's, with
 // the host's end accepted.

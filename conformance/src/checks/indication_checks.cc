@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "checks/check_support.h"
+#include "checks/event_support.h"
 #include "checks/socket_ops.h"
 #include "wskconf/conformance/checks_core.h"
 #include "wskconf/conformance/event_mocks.h"
@@ -47,6 +48,9 @@ struct MockedSocket {
 
 CallOutcome EnableEvents(const WskSocketOwner& socket, ULONG mask) {
   WSK_EVENT_CALLBACK_CONTROL control{&NPI_WSK_INTERFACE_ID, mask};
+  if ((mask & WSK_EVENT_DISABLE) == 0) {
+    return internal::EnableWithoutIrp(socket, control);  // EnableNoIrp
+  }
   TrackedIrp irp("WskControlSocket(SO_WSK_EVENT_CALLBACK)");
   return internal::Finish(
       irp, socket.basic()->WskControlSocket(

@@ -222,9 +222,10 @@ void SolSocketOptionsKnown(const CaseInfo& info) {
         << " gave " << StatusText(got.status);
   }
   // The two set-only (or pointer-valued) ones: a disable of an idle
-  // callback, and a read of the security descriptor.
+  // callback (on a bound socket: SO_WSK_EVENT_CALLBACK.ListenDatagramAfterBind),
+  // and a read of the security descriptor.
   WskSocketOwner socket(session);
-  ASSERT_TRUE(socket.Create(SocketCategory::kDatagram, info.address_family));
+  ASSERT_TRUE(internal::CreateBound(socket, SocketCategory::kDatagram, info.address_family));
   WSK_EVENT_CALLBACK_CONTROL control{&NPI_WSK_INTERFACE_ID,
                                      WSK_EVENT_RECEIVE_FROM | WSK_EVENT_DISABLE};
   internal::Control c;
