@@ -146,9 +146,18 @@ class FarProcess {
     close(listener_);
     stop_ = pipe_fds[1];
   }
-  ~FarProcess() {
+  ~FarProcess() { Stop(); }
+  // Ends the child, which closes the far ends first: the TIME_WAIT state
+  // then stays with the far ends (whose local port is the listener's), not
+  // with the near ends' ephemeral ports. Closing the near ends first left
+  // one TIME_WAIT port per socket: SendCost and SendSpread, repeated at
+  // 10,000 sockets, used up the host's ~28,000 ephemeral ports and the next
+  // WskBind failed with STATUS_ADDRESS_ALREADY_EXISTS.
+  void Stop() {
+    if (child_ <= 0) return;
     close(stop_);
     waitpid(child_, nullptr, 0);
+    child_ = -1;
   }
   USHORT port() const { return port_; }
 
@@ -274,7 +283,9 @@ class Wsk {
     char text[96];
     WskconfFormatNtStatus(status, text, sizeof(text));
     std::fprintf(stderr, "reference_bench: %s failed: %s\n", what, text);
-    std::exit(2);
+    // Not exit(): the static client's destructor would WskDeregister, which
+    // waits for every socket still open, so the bench hung after this line.
+    std::_Exit(2);
   }
 
  private:
@@ -563,6 +574,7 @@ void SendReference(benchmark::State& state, bool spread) {
     if (!WskSendAll(sockets[next], buffer, irp, kSmall)) state.SkipWithError("WskSend failed");
     if (++next == n) next = first;
   }
+  far.Stop();  // far ends close first (see FarProcess::Stop)
   for (PWSK_SOCKET s : sockets) Client().Close(s);
   state.counters["bytes_per_socket"] =
       static_cast<double>(after > before ? after - before : 0) / static_cast<double>(n);
@@ -583,6 +595,7 @@ void SendRaw(benchmark::State& state, bool spread) {
     if (!WriteExactly(sockets[next], message, kSmall)) state.SkipWithError("write failed");
     if (++next == n) next = first;
   }
+  far.Stop();
   for (int fd : sockets) close(fd);
   state.counters["bytes_per_socket"] =
       static_cast<double>(after > before ? after - before : 0) / static_cast<double>(n);
