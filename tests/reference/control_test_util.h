@@ -2,6 +2,10 @@
 #ifndef WSKCONF_TESTS_REFERENCE_CONTROL_TEST_UTIL_H_
 #define WSKCONF_TESTS_REFERENCE_CONTROL_TEST_UTIL_H_
 
+#include <unistd.h>
+
+#include <vector>
+
 #include "reference_test_util.h"
 
 namespace wskconf::reference::testing {
@@ -45,6 +49,30 @@ inline NTSTATUS IoctlNoIrp(PWSK_SOCKET s, ULONG code, SIZE_T in_size, PVOID in,
   return BasicTable(s)->WskControlSocket(s, WskIoctl, code, 0, in_size, in, out_size, out,
                                          returned, nullptr);
 }
+
+// A per-family test that closes, at its end, every socket it kept (Keep)
+// and every host descriptor it kept (KeepFd), expecting each close to
+// succeed; the fixtures of the option, IOCTL and security tests build on it.
+class KeepingFamilyTest : public FamilyTest {
+ protected:
+  void TearDown() override {
+    for (PWSK_SOCKET s : sockets_) EXPECT_EQ(CloseSocket(s), STATUS_SUCCESS);
+    for (int fd : fds_) close(fd);
+    FamilyTest::TearDown();
+  }
+  PWSK_SOCKET Keep(PWSK_SOCKET s) {
+    if (s != nullptr) sockets_.push_back(s);
+    return s;
+  }
+  int KeepFd(int fd) {
+    fds_.push_back(fd);
+    return fd;
+  }
+
+ private:
+  std::vector<PWSK_SOCKET> sockets_;
+  std::vector<int> fds_;
+};
 
 }  // namespace wskconf::reference::testing
 

@@ -12,21 +12,8 @@
 namespace wskconf::reference::testing {
 namespace {
 
-class IoctlsTest : public FamilyTest {
+class IoctlsTest : public KeepingFamilyTest {
  protected:
-  void TearDown() override {
-    for (PWSK_SOCKET s : sockets_) EXPECT_EQ(CloseSocket(s), STATUS_SUCCESS);
-    for (int fd : fds_) close(fd);
-    FamilyTest::TearDown();
-  }
-  PWSK_SOCKET Keep(PWSK_SOCKET s) {
-    if (s != nullptr) sockets_.push_back(s);
-    return s;
-  }
-  int KeepFd(int fd) {
-    fds_.push_back(fd);
-    return fd;
-  }
   PWSK_SOCKET Connection() { return Keep(client()->Socket(family(), WSK_FLAG_CONNECTION_SOCKET)); }
   ConnectedPair Connected() {
     ConnectedPair pair = ConnectToHost(*client(), family());
@@ -40,9 +27,6 @@ class IoctlsTest : public FamilyTest {
   SIZE_T AddressSize() const {
     return family() == WS_AF_INET6 ? sizeof(SOCKADDR_IN6) : sizeof(SOCKADDR_IN);
   }
-
-  std::vector<PWSK_SOCKET> sockets_;
-  std::vector<int> fds_;
 };
 
 TEST_P(IoctlsTest, ReceiveBacklogCountsUnreadBytes) {

@@ -11,17 +11,8 @@
 namespace wskconf::reference::testing {
 namespace {
 
-class OptionsTest : public FamilyTest {
+class OptionsTest : public KeepingFamilyTest {
  protected:
-  void TearDown() override {
-    for (PWSK_SOCKET s : sockets_) EXPECT_EQ(CloseSocket(s), STATUS_SUCCESS);
-    for (int fd : fds_) close(fd);
-    FamilyTest::TearDown();
-  }
-  PWSK_SOCKET Keep(PWSK_SOCKET s) {
-    if (s != nullptr) sockets_.push_back(s);
-    return s;
-  }
   PWSK_SOCKET Make(ULONG flags) { return Keep(client()->Socket(family(), flags)); }
   PWSK_SOCKET Datagram() { return Keep(DatagramSocket(*client(), family())); }
   // The option's value; a failed read fails the test and gives ~0u.
@@ -32,9 +23,6 @@ class OptionsTest : public FamilyTest {
     EXPECT_EQ(information, sizeof(ULONG));  // WskGetOption.ReturnsOptionValue
     return value;
   }
-
-  std::vector<PWSK_SOCKET> sockets_;
-  std::vector<int> fds_;
 };
 
 TEST_P(OptionsTest, KeepAliveDefaultsOffAndRoundTrips) {
@@ -169,7 +157,7 @@ TEST_P(OptionsTest, AcceptedSocketInheritsKeepAliveAndReceiveBuffer) {
   ASSERT_EQ(probe.Result(ListenTable(listener)->WskGetLocalAddress(
                 listener, reinterpret_cast<PSOCKADDR>(&address), probe.Start())),
             STATUS_SUCCESS);
-  fds_.push_back(HostConnect(family(), PortOf(address)));
+  KeepFd(HostConnect(family(), PortOf(address)));
   PWSK_SOCKET accepted = Keep(Accept(listener));
   ASSERT_NE(accepted, nullptr);
   EXPECT_EQ(Get(accepted, WS_SO_KEEPALIVE), 1u);

@@ -30,16 +30,8 @@ struct AdminsOwned {
   }
 };
 
-class SocketSecurityTest : public FamilyTest {
+class SocketSecurityTest : public KeepingFamilyTest {
  protected:
-  void TearDown() override {
-    for (PWSK_SOCKET s : sockets_) EXPECT_EQ(CloseSocket(s), STATUS_SUCCESS);
-    FamilyTest::TearDown();
-  }
-  PWSK_SOCKET Keep(PWSK_SOCKET s) {
-    if (s != nullptr) sockets_.push_back(s);
-    return s;
-  }
   PWSK_SOCKET Make(ULONG flags) {
     if (flags == WSK_FLAG_DATAGRAM_SOCKET) return Keep(DatagramSocket(*client(), family()));
     return Keep(client()->Socket(family(), flags));
@@ -69,9 +61,6 @@ class SocketSecurityTest : public FamilyTest {
         s, WskSetOption, SO_WSK_SECURITY, WS_SOL_SOCKET, sizeof(sd), &sd, 0, nullptr,
         nullptr, probe.Start()));
   }
-
- private:
-  std::vector<PWSK_SOCKET> sockets_;
 };
 
 TEST_P(SocketSecurityTest, DefaultCopyForbidsSharing) {
