@@ -95,14 +95,14 @@ conformance::StatusOr<ChildProcess> ChildProcess::Spawn(
 
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept
     : pid_(other.pid_), pidfd_(other.pidfd_), in_(other.in_),
-      out_(other.out_), err_(other.err_), status_(other.status_),
-      wait_mu_(std::move(other.wait_mu_)) {
+      out_(other.out_), err_(other.err_), mu_(std::move(other.mu_)),
+      status_(other.status_) {
   other.pid_ = -1;
   other.pidfd_ = other.in_ = other.out_ = other.err_ = -1;
 }
 
 ChildProcess::~ChildProcess() {
-  if (pid_ > 0 && !status_) {
+  if (mu_ != nullptr) {  // not moved from
     Kill();
     Wait(std::chrono::milliseconds(5000));
   }
@@ -115,20 +115,27 @@ ChildProcess::~ChildProcess() {
 void ChildProcess::CloseStdin() { CloseFd(in_); }
 
 std::optional<int> ChildProcess::Wait(std::chrono::milliseconds timeout) {
-  std::lock_guard lock(*wait_mu_);
-  if (status_ || pid_ <= 0) return status_;
+  {
+    std::lock_guard lock(*mu_);
+    if (status_ || pid_ <= 0) return status_;
+  }
+  // The pidfd becomes readable when the child ends and stays so, for every
+  // thread polling it.
   pollfd p{pidfd_, POLLIN, 0};
   int ready;
   do {
     ready = poll(&p, 1, static_cast<int>(timeout.count()));
   } while (ready < 0 && errno == EINTR);
-  if (ready <= 0) return std::nullopt;
+  std::lock_guard lock(*mu_);
+  if (ready <= 0 || status_) return status_;
   int status = 0;
+  // The child has ended, so this does not block.
   if (waitpid(pid_, &status, 0) == pid_) status_ = status;
   return status_;
 }
 
 void ChildProcess::Kill() {
+  std::lock_guard lock(*mu_);
   if (pid_ > 0 && !status_) kill(pid_, SIGKILL);  // reaped by Wait
 }
 

@@ -41,7 +41,10 @@ class ChildProcess {
 
   // The exit status (as from waitpid) once the child ended within
   // `timeout`; nullopt if it is still running.
+  // Safe to call from several threads at once.
   std::optional<int> Wait(std::chrono::milliseconds timeout);
+  // Sends SIGKILL unless the child has been reaped; the next Wait reaps it.
+  // Safe to call while another thread waits.
   void Kill();
   // "exit code 4" / "killed by signal 9".
   static std::string DescribeStatus(int status);
@@ -50,10 +53,13 @@ class ChildProcess {
   ChildProcess() = default;
   pid_t pid_ = -1;
   int pidfd_ = -1, in_ = -1, out_ = -1, err_ = -1;
-  std::optional<int> status_;
-  // Wait may be called from two threads (a reader at end of stream and
-  // the owner stopping the child); only one may reap.
-  std::unique_ptr<std::mutex> wait_mu_ = std::make_unique<std::mutex>();
+  // Wait and Kill may be called from several threads (a reader at end of
+  // stream, a supervisor waiting, the owner stopping the child). mu_ guards
+  // status_ and the reap, so only one thread reaps and Kill never signals a
+  // pid already reaped (and perhaps reused); it is never held while
+  // blocking, so Kill does not wait behind a Wait.
+  std::unique_ptr<std::mutex> mu_ = std::make_unique<std::mutex>();
+  std::optional<int> status_;  // guarded by *mu_
 };
 
 // Runs a command to its end (or kills it after `timeout`): its exit status,
