@@ -171,6 +171,15 @@ namespace {
 ULONG MessageFlags(SIZE_T indicated) {
   return indicated < kIndicationBytes ? WSK_FLAG_ENTIRE_MESSAGE : 0;
 }
+
+// What an answer of WskReceiveEvent took out of `indicated` bytes: all of a
+// retained indication, *BytesAccepted (at most all) of STATUS_SUCCESS,
+// nothing otherwise (WskReceiveEvent.BytesAcceptedIgnoredUnlessSuccess).
+SIZE_T ConsumedBytes(NTSTATUS status, SIZE_T accepted, SIZE_T indicated) {
+  if (status == STATUS_PENDING) return indicated;
+  if (status != STATUS_SUCCESS) return 0;
+  return accepted < indicated ? accepted : indicated;
+}
 }  // namespace
 
 void IndicateReceives(Socket* s, std::unique_lock<std::mutex>& lock) {
@@ -211,19 +220,20 @@ void IndicateReceives(Socket* s, std::unique_lock<std::mutex>& lock) {
         context, WSK_FLAG_AT_DISPATCH_LEVEL | MessageFlags(static_cast<SIZE_T>(n)), &ind->wsk,
         static_cast<SIZE_T>(n), &accepted);
     KeLowerIrql(irql);
+    lock.lock();
+    // The bytes the client took leave the host socket before the callback
+    // counts as returned: until then every WskReceive queues behind it, so
+    // none (from a disable's completion, say) can read them a second time.
+    Discard(s, ConsumedBytes(status, accepted, static_cast<SIZE_T>(n)));
     if (status == STATUS_PENDING) {  // retained: the client owns it now
       // Linked before the callback's hold goes, so a close that waited for
       // the callback finds it (ClientCall.RetainedIndicationAtClose).
-      lock.lock();
       ind->next_retained = s->retained;
       s->retained = ind;
-      lock.unlock();
     }
+    lock.unlock();
     LeaveCallback(s, lock);
-    if (status == STATUS_PENDING) {
-      Discard(s, static_cast<SIZE_T>(n));
-      continue;
-    }
+    if (status == STATUS_PENDING) continue;
     FreeIndication(ind);
     // A WskReceive made during the callback already lifted the pause the
     // answer below asks for.
@@ -236,8 +246,6 @@ void IndicateReceives(Socket* s, std::unique_lock<std::mutex>& lock) {
       s->receive_paused = true;  // WskReceiveEvent.NotAcceptedPausesIndications
       return;
     }
-    if (accepted > static_cast<SIZE_T>(n)) accepted = static_cast<SIZE_T>(n);
-    Discard(s, accepted);
     if (accepted < static_cast<SIZE_T>(n) && !resumed) {
       s->receive_paused = true;  // WskReceiveEvent.PartialAcceptPausesIndications
       return;
