@@ -3,25 +3,18 @@
 // scripted fake agent on loopback TCP (label agent, no Wine needed): the
 // agent must assemble exactly the client's bytes, and the client's IRP
 // completes with what the agent reported.
-#include <dlfcn.h>
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <string>
 #include <vector>
 
 #include <wsk.h>
 
+#include "adapter_test_util.h"
 #include "fake_agent.h"
 
 namespace wskconf::agent {
 namespace {
-
-constexpr std::chrono::milliseconds kExpectCompletion{10000};
 
 NTSTATUS WSKAPI TakeAll(PVOID, ULONG, PWSK_DATA_INDICATION, SIZE_T,
                         SIZE_T*) {
@@ -30,50 +23,12 @@ NTSTATUS WSKAPI TakeAll(PVOID, ULONG, PWSK_DATA_INDICATION, SIZE_T,
 const WSK_CLIENT_CONNECTION_DISPATCH kClientTable = {TakeAll, nullptr,
                                                      nullptr};
 
-NTSTATUS WSKAPI Signal(PDEVICE_OBJECT, PIRP, PVOID event) {
-  KeSetEvent(static_cast<PKEVENT>(event), IO_NO_INCREMENT, FALSE);
-  return STATUS_MORE_PROCESSING_REQUIRED;
-}
-
-using RegisterFn = NTSTATUS (*)(PWSK_CLIENT_NPI, PWSK_REGISTRATION);
-using CaptureFn = NTSTATUS (*)(PWSK_REGISTRATION, ULONG, PWSK_PROVIDER_NPI);
-
-// Runs one IRP-taking call and waits for its completion with a limit.
-template <typename F>
-bool RunIrp(F call, IO_STATUS_BLOCK* io) {
-  KEVENT done;
-  KeInitializeEvent(&done, NotificationEvent, FALSE);
-  PIRP irp = IoAllocateIrp(1, FALSE);
-  IoSetCompletionRoutine(irp, Signal, &done, TRUE, TRUE, TRUE);
-  call(irp);
-  LARGE_INTEGER limit;
-  limit.QuadPart = -10000LL * kExpectCompletion.count();
-  if (KeWaitForSingleObject(&done, Executive, KernelMode, FALSE, &limit) !=
-      STATUS_SUCCESS) {
-    return false;  // the IRP leaks on purpose: it may still complete
-  }
-  *io = irp->IoStatus;
-  IoFreeIrp(irp);
-  return true;
-}
-
-// In a child process (the adapter keeps its connection for the process):
-// sends `size` patterned bytes and reports what the fake agent got.
+// In a child process (ExpectInChild): sends `size` patterned bytes and
+// reports what the fake agent got.
 void SendThrough(size_t size, Seen* seen, IO_STATUS_BLOCK* io) {
-  FakeAgent& agent = *new FakeAgent(WSKA_PROTOCOL_VERSION);
-  const std::string address = "127.0.0.1:" + std::to_string(agent.port());
-  ASSERT_EQ(setenv("WSKCONF_AGENT_ADDRESS", address.c_str(), 1), 0);
-  void* so = dlopen(WSKCONF_TEST_ADAPTER_SO, RTLD_NOW | RTLD_LOCAL);
-  ASSERT_NE(so, nullptr) << dlerror();
-  auto reg_fn = reinterpret_cast<RegisterFn>(dlsym(so, "WskRegister"));
-  auto capture =
-      reinterpret_cast<CaptureFn>(dlsym(so, "WskCaptureProviderNPI"));
-  WSK_CLIENT_DISPATCH client_dispatch = {MAKE_WSK_VERSION(1, 0), 0, nullptr};
-  WSK_CLIENT_NPI client{nullptr, &client_dispatch};
-  WSK_REGISTRATION registration{};
   WSK_PROVIDER_NPI npi{};
-  ASSERT_EQ(reg_fn(&client, &registration), STATUS_SUCCESS);
-  ASSERT_EQ(capture(&registration, WSK_INFINITE_WAIT, &npi), STATUS_SUCCESS);
+  FakeAgent* agent = AttachToFakeAgent(WSKA_PROTOCOL_VERSION, &npi);
+  ASSERT_FALSE(::testing::Test::HasFailure());
   IO_STATUS_BLOCK made{};
   ASSERT_TRUE(RunIrp(
       [&](PIRP irp) {
@@ -97,23 +52,20 @@ void SendThrough(size_t size, Seen* seen, IO_STATUS_BLOCK* io) {
   ASSERT_TRUE(RunIrp(
       [&](PIRP irp) { dispatch->WskSend(socket, &buffer, 0, irp); }, io))
       << "the send never completed";
-  *seen = agent.seen();
+  *seen = agent->seen();
   if (seen->sent != Bytes(bytes.begin(), bytes.end())) {
     ADD_FAILURE() << "the agent assembled " << seen->sent.size()
                   << " bytes that differ from the client's " << size;
   }
 }
 
-// Forks, runs SendThrough and checks the child's verdict.
+// Sends in a child process and checks what arrived, and how.
 void ExpectSend(size_t size, bool chunked) {
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
+  ExpectInChild([size, chunked] {
     Seen seen;
     IO_STATUS_BLOCK io{};
     SendThrough(size, &seen, &io);
-    const bool ok = !::testing::Test::HasFailure() &&
-                    io.Status == STATUS_SUCCESS && io.Information == size &&
+    const bool ok = io.Status == STATUS_SUCCESS && io.Information == size &&
                     seen.sent_chunked == chunked && seen.chunk_error.empty();
     if (!ok) {
       std::fprintf(stderr,
@@ -121,12 +73,8 @@ void ExpectSend(size_t size, bool chunked) {
                    unsigned(io.Status), size_t(io.Information),
                    seen.sent_chunked, seen.chunk_error.c_str());
     }
-    _exit(ok ? 0 : 1);
-  }
-  int status = 0;
-  ASSERT_EQ(waitpid(child, &status, 0), child);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-      << "see the child's output above";
+    return ok;
+  });
 }
 
 TEST(WineAdapterChunks, ASendOverOneMessageArrivesWholeInChunks) {

@@ -1,8 +1,6 @@
 // The scripted fake agent of fake_agent.h.
 #include "fake_agent.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,40 +10,8 @@
 #include <string_view>
 
 namespace wskconf::agent {
-namespace {
-
-Bytes ReadFrame(int fd) {
-  Bytes frame(WSKA_HEADER_SIZE);
-  if (recv(fd, frame.data(), frame.size(), MSG_WAITALL) !=
-      static_cast<ssize_t>(frame.size())) {
-    return {};
-  }
-  uint32_t payload = 0;
-  WSKA_RESULT r;
-  if (WskaPeekHeader(frame.data(), frame.size(), &payload, &r) != WSKA_E_OK) {
-    return {};
-  }
-  frame.resize(WSKA_HEADER_SIZE + payload);
-  if (payload != 0 &&
-      recv(fd, frame.data() + WSKA_HEADER_SIZE, payload, MSG_WAITALL) !=
-          static_cast<ssize_t>(payload)) {
-    return {};
-  }
-  return frame;
-}
-
-}  // namespace
 
 FakeAgent::FakeAgent(uint32_t version) : version_(version) {
-  listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof(a);
-  EXPECT_EQ(bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
-  EXPECT_EQ(listen(listener_, 1), 0);
-  getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &size);
-  port_ = ntohs(a.sin_port);
   thread_ = std::thread([this] { Serve(); });
 }
 
@@ -61,10 +27,7 @@ Seen FakeAgent::seen() {
 }
 
 void FakeAgent::Send(int fd, const MessageBuilder& m, uint32_t id) {
-  auto frame = m.Encode(id, version_);
-  ASSERT_TRUE(frame.ok()) << frame.status().message();
-  ASSERT_EQ(send(fd, frame->data(), frame->size(), MSG_NOSIGNAL),
-            static_cast<ssize_t>(frame->size()));
+  SendMessage(fd, m, id, version_);
 }
 
 void FakeAgent::OnSocket(int fd, const Message& call) {
@@ -138,7 +101,7 @@ void FakeAgent::OnSend(int fd, const Message& call) {
 }
 
 void FakeAgent::Serve() {
-  int fd = accept(listener_, nullptr, nullptr);
+  int fd = accept(listener_.fd(), nullptr, nullptr);
   if (fd < 0) return;
   for (Bytes frame = ReadFrame(fd); !frame.empty(); frame = ReadFrame(fd)) {
     auto m = Message::Decode(frame);

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "agent_test_util.h"
 #include "wskconf/agent/message.h"
 
 namespace wskconf::agent {
@@ -44,7 +45,7 @@ class FakeAgent {
  public:
   explicit FakeAgent(uint32_t version);
   ~FakeAgent() = delete;  // lives until its process's _exit
-  uint16_t port() const { return port_; }
+  uint16_t port() const { return listener_.port(); }
   // Until the adapter's SET_ANSWER arrived (it learns the answer first).
   bool WaitSetAnswer(std::chrono::milliseconds timeout);
   Seen seen();
@@ -57,8 +58,7 @@ class FakeAgent {
   void Serve();
 
   const uint32_t version_;
-  int listener_ = -1;
-  uint16_t port_ = 0;
+  LoopbackSocket listener_{LoopbackSocket::kStream, 1};
   std::thread thread_;
   std::mutex mu_;
   std::condition_variable changed_;

@@ -1,21 +1,21 @@
 // RelayServer under Wine (label wine): one relay serves runner connections
 // one after another, each with a freshly reset agent, and after the relay
 // is killed Wine's side comes back on the same port.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <memory>
 
+#include "agent_test_util.h"
 #include "wskconf/agent/relay_server.h"
 #include "wskconf/agent/session.h"
 
 namespace wskconf::agent {
 namespace {
+
+using ::testing::HasSubstr;
 
 constexpr Millis kExpectDeath{30000};
 constexpr Millis kExpectRestart{90000};
@@ -23,9 +23,7 @@ constexpr Millis kExpectRestart{90000};
 class RelayServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto tools = FindWine();
-    ASSERT_TRUE(tools.ok()) << tools.status().message();
-    auto prefix = WinePrefix::Open(*tools, WSKCONF_TEST_WINE_PREFIX);
+    auto prefix = OpenWinePrefix(WSKCONF_TEST_WINE_PREFIX);
     ASSERT_TRUE(prefix.ok()) << prefix.status().message();
     prefix_ = std::move(prefix).value();
     auto server = RelayServer::Start(*prefix_, WSKCONF_TEST_AGENT_DIR);
@@ -100,26 +98,16 @@ TEST_F(RelayServerTest, KilledRelayIsRestartedOnTheSamePort) {
 // three minutes for a relay that had given up; now it starts another relay
 // on another port.
 TEST(RelayServerStartTest, ARelayThatCannotListenIsStartedOnAnotherPort) {
-  auto tools = FindWine();
-  ASSERT_TRUE(tools.ok()) << tools.status().message();
-  auto prefix = WinePrefix::Open(*tools, WSKCONF_TEST_WINE_PREFIX);
+  auto prefix = OpenWinePrefix(WSKCONF_TEST_WINE_PREFIX);
   ASSERT_TRUE(prefix.ok()) << prefix.status().message();
-  int taken = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof(a);
-  ASSERT_EQ(bind(taken, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
-  ASSERT_EQ(listen(taken, 1), 0);
-  ASSERT_EQ(getsockname(taken, reinterpret_cast<sockaddr*>(&a), &size), 0);
-  const uint16_t port = ntohs(a.sin_port);
+  LoopbackSocket taken(LoopbackSocket::kStream, 1);
+  ASSERT_FALSE(HasFailure());
+  const uint16_t port = taken.port();
   auto server = RelayServer::Start(**prefix, WSKCONF_TEST_AGENT_DIR, port);
-  close(taken);
+  taken.Close();
   ASSERT_TRUE(server.ok()) << server.status().message();
   EXPECT_NE((*server)->port(), port);
-  EXPECT_NE((*server)->diagnostics().find("ended before it listened"),
-            std::string::npos)
-      << (*server)->diagnostics();
+  EXPECT_THAT((*server)->diagnostics(), HasSubstr("ended before it listened"));
   EXPECT_EQ((*server)->restarts(), 0);  // a start, not a restart
   auto session = AgentSession::Connect("127.0.0.1", (*server)->port());
   EXPECT_TRUE(session.ok()) << session.status().message();

@@ -1,0 +1,170 @@
+// The Wine route's data (label wine): stream bytes both ways, a large send
+// in CHUNKs and the agent's bound on them, datagrams, all through Wine's
+// netio.sys to Linux peers.
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "wine_route_fixture.h"
+
+namespace wskconf::agent {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST_F(WineRoute, StreamBytesFlowBothWaysThroughNetio) {
+  LoopbackSocket peer;
+  StreamPair pair = ConnectTo(peer);
+  ASSERT_GE(pair.accepted, 0);
+  auto sent = Run("WskSend", MessageBuilder::Call(WSKA_FN_SEND)
+                                 .Set(WSKA_TAG_SOCKET, pair.socket)
+                                 .SetBlob(WSKA_TAG_DATA, "ping"));
+  ASSERT_TRUE(sent.has_value());
+  EXPECT_EQ((*sent)->information, 4u);
+  char got[4] = {};
+  EXPECT_EQ(recv(pair.accepted, got, sizeof(got), MSG_WAITALL), 4);
+  EXPECT_EQ(std::string(got, 4), "ping");
+  ASSERT_EQ(send(pair.accepted, "pong", 4, MSG_NOSIGNAL), 4);
+  auto received = Run("WskReceive", MessageBuilder::Call(WSKA_FN_RECEIVE)
+                                        .Set(WSKA_TAG_SOCKET, pair.socket)
+                                        .Set(WSKA_TAG_LENGTH, 4)
+                                        .Set(WSKA_TAG_FLAGS, 2 /*WAITALL*/));
+  ASSERT_TRUE(received.has_value());
+  Bytes data = received->Blob(WSKA_TAG_DATA);
+  EXPECT_EQ(std::string(data.begin(), data.end()), "pong");
+  close(pair.accepted);
+  CloseSocket(pair.socket);
+}
+
+// The frames of a byte stream (chunks and a call), one by one.
+std::vector<Bytes> SplitFrames(const Bytes& stream) {
+  std::vector<Bytes> frames;
+  for (size_t at = 0; at + WSKA_HEADER_SIZE <= stream.size();) {
+    uint32_t payload = 0;
+    WSKA_RESULT r;
+    if (WskaPeekHeader(stream.data() + at, WSKA_HEADER_SIZE, &payload, &r) !=
+        WSKA_E_OK) {
+      break;
+    }
+    const size_t size = WSKA_HEADER_SIZE + payload;
+    frames.emplace_back(stream.begin() + long(at),
+                        stream.begin() + long(at + size));
+    at += size;
+  }
+  return frames;
+}
+
+// Protocol version 3: a send larger than one message travels in CHUNKs and
+// reaches Linux intact; chunks out of order are refused with the reason,
+// for the call they belong to, and the agent goes on.
+TEST_F(WineRoute, ALargeSendTravelsInChunksAndBadChunksAreRefused) {
+  LoopbackSocket peer;
+  StreamPair pair = ConnectTo(peer);
+  ASSERT_GE(pair.accepted, 0);
+  Bytes data(3u * WSKA_MAX_DATA + 17);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = uint8_t(i * 31 + 7);
+  Bytes got(data.size());
+  ssize_t read_bytes = -1;
+  std::thread reader([&] {
+    read_bytes = recv(pair.accepted, got.data(), got.size(), MSG_WAITALL);
+  });
+  auto sent = Run("WskSend (chunked)", MessageBuilder::Call(WSKA_FN_SEND)
+                                           .Set(WSKA_TAG_SOCKET, pair.socket)
+                                           .SetData(data));
+  reader.join();
+  ASSERT_TRUE(sent.has_value());
+  EXPECT_EQ((*sent)->irp_status, 0);
+  EXPECT_EQ((*sent)->information, data.size());
+  EXPECT_EQ(read_bytes, static_cast<ssize_t>(data.size()));
+  EXPECT_TRUE(got == data) << "the bytes Linux received differ";
+  // The second chunk left out: the call is refused, naming the position.
+  const uint32_t id = session_->NextRequestId();
+  auto stream = MessageBuilder::Call(WSKA_FN_SEND)
+                    .Set(WSKA_TAG_SOCKET, pair.socket)
+                    .SetData(data)
+                    .Encode(id, session_->version());
+  ASSERT_TRUE(stream.ok()) << stream.status().message();
+  std::vector<Bytes> frames = SplitFrames(*stream);
+  ASSERT_EQ(frames.size(), 5u);  // four chunks and the call
+  Bytes skipping;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    if (i != 1) skipping.insert(skipping.end(), frames[i].begin(),
+                                frames[i].end());
+  }
+  auto refused = session_->SendRaw(skipping, id);
+  ASSERT_TRUE(refused.ok()) << refused.status().message();
+  EXPECT_EQ((*refused)->type, WSKA_MSG_ERROR);
+  EXPECT_EQ((*refused)->error_code, WSKA_E_BAD_VALUE);
+  EXPECT_THAT(TextOf(*refused), HasSubstr("out of order"));
+  close(pair.accepted);
+  CloseSocket(pair.socket);
+}
+
+// The agent bounds the pool its chunked buffers take together
+// (AGENT_CHUNKED_LIMIT, 128 MiB): two 64 MiB sends a peer that reads
+// nothing keeps pending hold all of it, and a third is refused with the
+// limit named, without reaching the provider.
+TEST_F(WineRoute, ChunkedBuffersBeyondTheAgentsLimitAreRefused) {
+  LoopbackSocket peer;
+  StreamPair pair = ConnectTo(peer);
+  ASSERT_GE(pair.accepted, 0);  // and never read from
+  const Bytes full(WSKA_MAX_CHUNKED, 0x42);
+  for (int i = 0; i < 2; ++i) {
+    Message ret = Call(MessageBuilder::Call(WSKA_FN_SEND)
+                           .Set(WSKA_TAG_SOCKET, pair.socket)
+                           .SetData(full));
+    ASSERT_EQ(static_cast<uint32_t>(ret->status), kStatusPending)
+        << "precondition: a 64 MiB send to a peer that reads nothing pends";
+  }
+  auto refused = session_->Call(MessageBuilder::Call(WSKA_FN_SEND)
+                                    .Set(WSKA_TAG_SOCKET, pair.socket)
+                                    .SetData(Bytes(2 * WSKA_MAX_DATA, 1)));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.status().message(), HasSubstr("NO_RESOURCES"));
+  EXPECT_THAT(refused.status().message(), HasSubstr("limit of 128 MiB"));
+  close(pair.accepted);
+}
+
+TEST_F(WineRoute, DatagramsLeaveThroughNetioWithTheirBytes) {
+  LoopbackSocket peer(LoopbackSocket::kDatagram);
+  timeval limit{20, 0};  // kExpectCompletion: a datagram that never comes
+  setsockopt(peer.fd(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+  uint32_t registration = Attach();
+  Message ret = Call(SocketCall(registration, 4 /*WSK_FLAG_DATAGRAM_SOCKET*/,
+                                2 /*SOCK_DGRAM*/, 17 /*IPPROTO_UDP*/));
+  auto created = Completion(ret, kExpectCompletion);
+  Record("WskSocket(datagram)", ret, created);
+  if (!created || !created->Has(WSKA_TAG_NEW_SOCKET)) {
+    GTEST_SKIP() << "netio.sys refused a datagram socket: "
+                 << Hex(ret->status);
+  }
+  const uint32_t socket = (*created)->new_socket;
+  Run("WskBind(datagram)", MessageBuilder::Call(WSKA_FN_BIND)
+                               .Set(WSKA_TAG_SOCKET, socket)
+                               .SetBlob(WSKA_TAG_LOCAL_ADDRESS, Loopback(0)));
+  auto sent = Run("WskSendTo", MessageBuilder::Call(WSKA_FN_SEND_TO)
+                                   .Set(WSKA_TAG_SOCKET, socket)
+                                   .Set(WSKA_TAG_OFFSET, 3)
+                                   .SetBlob(WSKA_TAG_DATA, "datagram")
+                                   .SetBlob(WSKA_TAG_REMOTE_ADDRESS,
+                                            Loopback(peer.port())));
+  if (sent && (*sent)->irp_status == 0) {  // what was sent must arrive
+    char got[16] = {};
+    EXPECT_EQ(recv(peer.fd(), got, sizeof(got), 0), 8);
+    EXPECT_EQ(std::string(got, 8), "datagram");
+  }
+  Run("WskGetLocalAddress(datagram)",
+      MessageBuilder::Call(WSKA_FN_GET_LOCAL_ADDRESS)
+          .Set(WSKA_TAG_SOCKET, socket),
+      kExpectNoCompletion);
+  CloseSocket(socket);
+}
+
+}  // namespace
+}  // namespace wskconf::agent
