@@ -2,9 +2,12 @@
 // each forwards one call to the agent, whose provider (Wine's netio.sys, or
 // Windows') answers it. Pointers the client passes become protocol fields;
 // outputs come back with the RETURN or the IRP's COMPLETION.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <string>
+
+#include <fmt/format.h>
 
 #include "forwarder.h"
 #include "wskconf/adapter_abi.h"
@@ -12,23 +15,55 @@
 namespace wskconf::agent::adapter {
 namespace {
 
-ProxyClient* ClientOf(PWSK_REGISTRATION registration) {
-  return registration == nullptr
-             ? nullptr
-             : static_cast<ProxyClient*>(
-                   registration->ReservedRegistrationContext);
-}
-
+// The proxy of the block the client passes: one this adapter's
+// WskRegister initialised, registered or deregistered since (a client may
+// call the registration routines on a deregistered block, and the provider
+// answers: agent protocol version 4 keeps the block). Anything else ends
+// the process with the reason: the agent has no registration to name.
 ProxyClient* Checked(PWSK_REGISTRATION registration, const char* what) {
-  ProxyClient* client = ClientOf(registration);
-  if (client == nullptr) {
-    Forwarder::Fatal(std::string(what) +
-                     ": a registration that is not registered (never, or "
-                     "deregistered already): the agent names registrations "
-                     "by handle and has none for it, so the call cannot be "
-                     "forwarded");
+  using State = ProxyClient::State;
+  if (registration == nullptr) {
+    Forwarder::Fatal(fmt::format(
+        "{}: a NULL registration: the agent names registrations by handle "
+        "and has none for it, so the call cannot be forwarded",
+        what));
+  }
+  Forwarder& forwarder = Forwarder::Get();
+  const void* context = registration->ReservedRegistrationContext;
+  const auto known = forwarder.KnownClient(context);
+  if (!known) {
+    Forwarder::Fatal(fmt::format(
+        "{}: a registration block this adapter's WskRegister never "
+        "initialised (ReservedRegistrationContext {}): the agent names "
+        "registrations by handle and has none for it, so the call cannot "
+        "be forwarded",
+        what, context));
+  }
+  const auto [client, state] = *known;
+  if (state == State::kReleased) {
+    Forwarder::Fatal(fmt::format(
+        "{}: a registration deregistered before a later WskRegister reset "
+        "the agent (SHUTDOWN), which freed its block there, so the call "
+        "cannot be forwarded",
+        what));
+  }
+  if (state != State::kRegistered && forwarder.protocol_version() < 4) {
+    Forwarder::Fatal(fmt::format(
+        "{}: a registration deregistered already: the agent speaks protocol "
+        "version {}, which frees a registration at WskDeregister (version 4 "
+        "keeps it), so the call cannot be forwarded",
+        what, forwarder.protocol_version()));
   }
   return client;
+}
+
+// How long a capture with a wait may take: as long as the client lets the
+// provider wait (within the blocking-call limit, or past it by
+// kReturnTimeout for a longer finite wait).
+Millis CaptureLimit(ULONG timeout) {
+  if (timeout == WSK_INFINITE_WAIT) return BlockingCallLimit();
+  return std::max(BlockingCallLimit(),
+                  Millis{timeout} + kReturnTimeout);
 }
 
 Bytes Utf16(const UNICODE_STRING* s) {
@@ -219,6 +254,8 @@ WSK_PROVIDER_DISPATCH g_provider_dispatch = {
 }  // namespace wskconf::agent::adapter
 
 using wskconf::agent::MessageBuilder;
+using wskconf::agent::adapter::BlockingCallLimit;
+using wskconf::agent::adapter::CaptureLimit;
 using wskconf::agent::adapter::Checked;
 using wskconf::agent::adapter::Forwarder;
 using wskconf::agent::adapter::ProxyClient;
@@ -228,6 +265,7 @@ extern "C" {
 NTSTATUS WskRegister(PWSK_CLIENT_NPI client_npi,
                      PWSK_REGISTRATION registration) {
   Forwarder& forwarder = Forwarder::Get();
+  const auto registering = forwarder.PrepareRegister();
   MessageBuilder call = MessageBuilder::Call(WSKA_FN_REGISTER);
   if (client_npi != nullptr && client_npi->Dispatch != nullptr) {
     call.Set(WSKA_TAG_VERSION, client_npi->Dispatch->Version);
@@ -243,14 +281,24 @@ NTSTATUS WskRegister(PWSK_CLIENT_NPI client_npi,
   return answer->status;
 }
 
+// The provider may keep WskDeregister waiting (for captures and sockets to
+// go): the agent runs it on a worker, and other threads' calls — the
+// WskReleaseProviderNPI that lets it return — go out meanwhile. The block
+// keeps pointing at its proxy, now deregistered.
 VOID WskDeregister(PWSK_REGISTRATION registration) {
   ProxyClient* client = Checked(registration, "WskDeregister");
+  Forwarder& forwarder = Forwarder::Get();
+  if (client->state != ProxyClient::State::kRegistered) {
+    Forwarder::Fatal(
+        "WskDeregister of a registration deregistered already: the "
+        "provider may have freed what the block names, so the agent does "
+        "not pass it on");
+  }
   MessageBuilder call = MessageBuilder::Call(WSKA_FN_DEREGISTER);
   call.Set(WSKA_TAG_REGISTRATION, client->handle);
-  Forwarder::Get().CallNow("WskDeregister", call);
-  registration->ReservedRegistrationContext = nullptr;
-  Forwarder::Get().Deregistered(client);
-  delete client;
+  forwarder.Deregistering(client);
+  forwarder.CallBlocking("WskDeregister", call, BlockingCallLimit());
+  forwarder.Deregistered(client);
 }
 
 NTSTATUS WskCaptureProviderNPI(PWSK_REGISTRATION registration, ULONG timeout,
@@ -258,7 +306,11 @@ NTSTATUS WskCaptureProviderNPI(PWSK_REGISTRATION registration, ULONG timeout,
   ProxyClient* client = Checked(registration, "WskCaptureProviderNPI");
   MessageBuilder call = MessageBuilder::Call(WSKA_FN_CAPTURE_PROVIDER_NPI);
   call.Set(WSKA_TAG_REGISTRATION, client->handle).Set(WSKA_TAG_TIMEOUT, timeout);
-  auto answer = Forwarder::Get().CallNow("WskCaptureProviderNPI", call);
+  auto answer =
+      timeout == WSK_NO_WAIT
+          ? Forwarder::Get().CallNow("WskCaptureProviderNPI", call)
+          : Forwarder::Get().CallBlocking("WskCaptureProviderNPI", call,
+                                          CaptureLimit(timeout));
   if (NT_SUCCESS(answer->status) && npi != nullptr) {
     if (answer.Has(WSKA_TAG_VERSION)) {
       wskconf::agent::adapter::g_provider_dispatch.Version =
@@ -305,7 +357,7 @@ NTSTATUS WskQueryProviderCharacteristics(
 const WSKCONF_ADAPTER_INFO* WskconfAdapterInfo(void) {
   static const WSKCONF_ADAPTER_INFO info = {
       WSKCONF_ADAPTER_ABI_VERSION, "wine-netio",
-      "forwarding adapter, agent protocol 1-2", nullptr};
+      "forwarding adapter, agent protocol 1-4", nullptr};
   return &info;
 }
 

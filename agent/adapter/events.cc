@@ -11,6 +11,8 @@
 #include <mutex>
 #include <optional>
 
+#include <fmt/format.h>
+
 #include "forwarder.h"
 
 namespace wskconf::agent::adapter {
@@ -261,19 +263,55 @@ void DeliverEvent(Forwarder& forwarder, const Message& event) {
   if (answer) LearnAnswer(forwarder, *s, event, *answer);
 }
 
-NTSTATUS WSKAPI ReleaseData(PWSK_SOCKET, PWSK_DATA_INDICATION list) {
-  return ReleaseDatagrams(nullptr,
+namespace {
+
+// WskRelease of a NULL list: the provider answers for itself on the
+// socket the client names (agent protocol version 4: INDICATION 0).
+NTSTATUS ReleaseNothing(PWSK_SOCKET socket) {
+  Forwarder& forwarder = Forwarder::Get();
+  ProxySocket* proxy = forwarder.KnownSocket(socket);
+  if (proxy == nullptr) {
+    Forwarder::Fatal(fmt::format(
+        "WskRelease of a NULL list on {}, which is none of this adapter's "
+        "open sockets: the agent has no socket to name, so the call cannot "
+        "be forwarded",
+        static_cast<const void*>(socket)));
+  }
+  if (forwarder.protocol_version() < 4) {
+    Forwarder::Fatal(fmt::format(
+        "WskRelease of a NULL list: the agent speaks protocol version {}, "
+        "which cannot name a NULL list (version 4 can), so the call cannot "
+        "be forwarded",
+        forwarder.protocol_version()));
+  }
+  MessageBuilder call = MessageBuilder::Call(WSKA_FN_RELEASE);
+  call.Set(WSKA_TAG_SOCKET, proxy->handle).Set(WSKA_TAG_INDICATION, 0u);
+  return forwarder.CallNow("WskRelease", call)->status;
+}
+
+}  // namespace
+
+NTSTATUS WSKAPI ReleaseData(PWSK_SOCKET socket, PWSK_DATA_INDICATION list) {
+  return ReleaseDatagrams(socket,
                           reinterpret_cast<PWSK_DATAGRAM_INDICATION>(list));
 }
 
-NTSTATUS WSKAPI ReleaseDatagrams(PWSK_SOCKET, PWSK_DATAGRAM_INDICATION list) {
+// A list the adapter handed out goes back to the agent's copy (on the
+// socket it was indicated on); a NULL list is forwarded as such. Any other
+// pointer cannot be represented in the agent's address space.
+NTSTATUS WSKAPI ReleaseDatagrams(PWSK_SOCKET socket,
+                                 PWSK_DATAGRAM_INDICATION list) {
+  if (list == nullptr) return ReleaseNothing(socket);
   LocalIndication owner;
   {
     std::lock_guard lock(g_mu);
     auto it = g_retained.find(list);
     if (it == g_retained.end()) {
-      Forwarder::Fatal("WskRelease of a list this adapter never indicated "
-                       "or already released");
+      Forwarder::Fatal(fmt::format(
+          "WskRelease of a list ({}) this adapter never indicated or has "
+          "released already: the agent can only name the lists it "
+          "retained, so the call cannot be forwarded",
+          static_cast<const void*>(list)));
     }
     owner = std::move(it->second);
     g_retained.erase(it);

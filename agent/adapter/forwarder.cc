@@ -110,7 +110,12 @@ void Forwarder::Fatal(const std::string& why) {
   std::abort();
 }
 
-Message Forwarder::CallNow(const char* what, const MessageBuilder& call) {
+uint32_t Forwarder::Send(const char* what, const MessageBuilder& call,
+                         const std::function<void(uint32_t)>& before_send) {
+  // The lock keeps one frame sequence (chunks and call) on the wire at a
+  // time and ids in the order their frames go out; the answer is awaited
+  // without it, so a call the provider blocks in (WskDeregister) does not
+  // hold up the calls that would let it return.
   std::lock_guard send(send_mu_);
   const uint32_t id = session_->NextRequestId();
   auto frame = call.Encode(id, session_->version());
@@ -118,34 +123,67 @@ Message Forwarder::CallNow(const char* what, const MessageBuilder& call) {
     Fatal(fmt::format("{}: cannot encode the call: {}", what,
                       frame.status().message()));
   }
+  if (before_send) before_send(id);
   Trace("->", fmt::format("#{} {}", id, what));
-  auto answer = session_->SendRaw(*frame, id);
-  if (!answer.ok()) Fatal(fmt::format("{}: {}", what, answer.status().message()));
+  const Status sent = session_->Send(*frame);
+  if (!sent.ok()) Fatal(fmt::format("{}: {}", what, sent.message()));
+  return id;
+}
+
+Message Forwarder::Await(const char* what, uint32_t id, Millis limit,
+                         bool blocking) {
+  auto answer = session_->AwaitAnswer(id, limit);
+  if (!answer.ok()) {
+    Fatal(fmt::format(
+        "{}: {}{}", what, answer.status().message(),
+        blocking
+            ? fmt::format(" (the limit for a call the provider may block "
+                          "in, {}): the provider is still inside {}",
+                          kBlockingLimitEnv, what)
+            : std::string()));
+  }
   Trace("<-", answer->Describe());
-  if ((*answer)->type == WSKA_MSG_ERROR) {
-    Bytes text = answer->Blob(WSKA_TAG_TEXT);
+  return *std::move(answer);
+}
+
+Message Forwarder::CallNow(const char* what, const MessageBuilder& call) {
+  return EndIfRefused(what, Await(what, Send(what, call), kReturnTimeout));
+}
+
+Message Forwarder::CallBlocking(const char* what, const MessageBuilder& call,
+                                Millis limit) {
+  return EndIfRefused(what, Await(what, Send(what, call), limit, true));
+}
+
+Message Forwarder::EndIfRefused(const char* what, Message answer) {
+  if (answer->type == WSKA_MSG_ERROR) {
+    Bytes text = answer.Blob(WSKA_TAG_TEXT);
     Fatal(fmt::format("{}: the agent refused the call ({}): {}", what,
-                      WskaErrorName((*answer)->error_code),
+                      WskaErrorName(answer->error_code),
                       std::string(text.begin(), text.end())));
   }
-  return *answer;
+  return answer;
 }
 
 std::optional<Message> Forwarder::CallQuietly(const char* what,
                                               const MessageBuilder& call) {
-  std::lock_guard send(send_mu_);
-  const uint32_t id = session_->NextRequestId();
-  auto frame = call.Encode(id, session_->version());
-  if (!frame.ok()) {
+  auto frame = call.Encode(1, session_->version());
+  if (!frame.ok()) {  // checked before an id is spent on it
     Trace("!!", fmt::format("{}: {}", what, frame.status().message()));
     return std::nullopt;
   }
-  Trace("->", fmt::format("#{} {}", id, what));
-  auto answer = session_->SendRaw(*frame, id);
-  if (!answer.ok()) Fatal(fmt::format("{}: {}", what, answer.status().message()));
-  Trace("<-", answer->Describe());
-  if ((*answer)->type == WSKA_MSG_ERROR) return std::nullopt;
-  return *answer;
+  Message answer = Await(what, Send(what, call), kReturnTimeout);
+  if (answer->type == WSKA_MSG_ERROR) return std::nullopt;
+  return answer;
+}
+
+Millis BlockingCallLimit() {
+  static const Millis limit = [] {
+    const char* value = std::getenv(kBlockingLimitEnv);
+    const long ms = value != nullptr ? std::atol(value) : 0;
+    return ms > 0 ? Millis{ms} : kDefaultBlockingLimit;
+  }();
+  return limit;
 }
 
 NTSTATUS Forwarder::Forward(const char* what, MessageBuilder call, PIRP irp,
@@ -162,29 +200,19 @@ NTSTATUS Forwarder::Forward(const char* what, MessageBuilder call, PIRP irp,
   pending->irp = irp;
   pending->function = call.function();
   Pending* entry = pending.get();
-  std::unique_lock send(send_mu_);
-  const uint32_t id = session_->NextRequestId();
-  auto frame = call.Encode(id, session_->version());
-  if (!frame.ok()) {
-    Fatal(fmt::format("{}: cannot encode the call: {}", what,
-                      frame.status().message()));
-  }
-  {
+  // Filed before the frame goes out: its COMPLETION may come at once.
+  const uint32_t id = Send(what, call, [&](uint32_t request) {
     std::lock_guard lock(mu_);
-    pending_[id] = std::move(pending);
-  }
-  Trace("->", fmt::format("#{} {}", id, what));
-  auto answer = session_->SendRaw(*frame, id);
-  send.unlock();
-  if (!answer.ok()) Fatal(fmt::format("{}: {}", what, answer.status().message()));
-  Trace("<-", answer->Describe());
-  if ((*answer)->type == WSKA_MSG_ERROR) {
-    Bytes text = answer->Blob(WSKA_TAG_TEXT);
+    pending_[request] = std::move(pending);
+  });
+  const Message answer = Await(what, id, kReturnTimeout);
+  if (answer->type == WSKA_MSG_ERROR) {
+    Bytes text = answer.Blob(WSKA_TAG_TEXT);
     Fatal(fmt::format("{}: the agent refused the call ({}): {}", what,
-                      WskaErrorName((*answer)->error_code),
+                      WskaErrorName(answer->error_code),
                       std::string(text.begin(), text.end())));
   }
-  const NTSTATUS status = (*answer)->status;
+  const NTSTATUS status = answer->status;
   std::shared_ptr<Pending> early_entry;
   std::optional<Message> early;
   bool cancelled = false;
@@ -255,12 +283,9 @@ VOID Forwarder::CancelRoutine(PDEVICE_OBJECT, PIRP irp) {
 void Forwarder::RequestCancel(uint32_t id) {
   MessageBuilder cancel = MessageBuilder::Call(WSKA_FN_CANCEL);
   cancel.Set(WSKA_TAG_TARGET, id);
-  std::lock_guard send(send_mu_);
-  const uint32_t request = session_->NextRequestId();
-  auto frame = cancel.Encode(request, session_->version());
   // The IRP may have completed meanwhile: the agent then refuses the
   // CANCEL (unknown target), which is fine.
-  if (frame.ok()) session_->SendRaw(*frame, request).status().IgnoreError();
+  CallQuietly("CANCEL", cancel);
 }
 
 void Forwarder::Post(std::function<void()> work) {
@@ -331,6 +356,7 @@ std::optional<uint32_t> Forwarder::TakeAddressInfo(PADDRINFOEXW list) {
 void Forwarder::Registered(ProxyClient* client) {
   std::lock_guard lock(mu_);
   clients_[client->handle] = client;
+  known_clients_.insert(client);
 }
 
 ProxyClient* Forwarder::FindClient(uint32_t handle) {
@@ -339,16 +365,60 @@ ProxyClient* Forwarder::FindClient(uint32_t handle) {
   return it == clients_.end() ? nullptr : it->second;
 }
 
+std::optional<std::pair<ProxyClient*, ProxyClient::State>>
+Forwarder::KnownClient(const void* context) {
+  std::lock_guard lock(mu_);
+  // Compared as an address only: a context that is no proxy is never read.
+  for (ProxyClient* client : known_clients_) {
+    if (client == context) return std::make_pair(client, client->state);
+  }
+  return std::nullopt;
+}
+
+void Forwarder::Deregistering(ProxyClient* client) {
+  std::lock_guard lock(mu_);
+  client->state = ProxyClient::State::kDeregistering;
+}
+
 void Forwarder::Deregistered(ProxyClient* client) {
-  bool last;
+  std::lock_guard lock(mu_);
+  clients_.erase(client->handle);
+  client->state = ProxyClient::State::kDeregistered;
+  reset_due_ = true;
+}
+
+std::unique_lock<std::mutex> Forwarder::PrepareRegister() {
+  std::unique_lock registering(registration_mu_);
   {
     std::lock_guard lock(mu_);
-    clients_.erase(client->handle);
-    last = clients_.empty();
+    if (!reset_due_) return registering;
+    for (const ProxyClient* client : known_clients_) {
+      if (client->state == ProxyClient::State::kRegistered ||
+          client->state == ProxyClient::State::kDeregistering) {
+        return registering;
+      }
+    }
+    reset_due_ = false;
   }
-  // The case is over: the agent closes whatever it left open, so the next
-  // case starts from a clean agent.
-  if (last) CallNow("SHUTDOWN", MessageBuilder::Call(WSKA_FN_SHUTDOWN));
+  // The previous case (of a process that runs several) is over: the agent
+  // closes whatever it left open and frees the deregistered blocks, so
+  // this one starts from a clean agent.
+  CallNow("SHUTDOWN", MessageBuilder::Call(WSKA_FN_SHUTDOWN));
+  std::lock_guard lock(mu_);
+  for (ProxyClient* client : known_clients_) {
+    if (client->state == ProxyClient::State::kDeregistered) {
+      client->state = ProxyClient::State::kReleased;
+    }
+  }
+  return registering;
+}
+
+ProxySocket* Forwarder::KnownSocket(const void* socket) {
+  std::lock_guard lock(mu_);
+  for (const auto& [handle, proxy] : sockets_) {
+    if (proxy == socket) return proxy;
+  }
+  return nullptr;
 }
 
 }  // namespace wskconf::agent::adapter

@@ -16,6 +16,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <utility>
 #include <string>
 #include <thread>
 
@@ -31,12 +33,32 @@ inline constexpr char kAgentAddressEnv[] = "WSKCONF_AGENT_ADDRESS";
 // How long a case process retries connecting while the runner restarts
 // Wine's side after a crash.
 inline constexpr Millis kConnectTimeout{30000};
+// How long the adapter waits for the RETURN of a call the provider may
+// block in (WskDeregister, which waits for captures and sockets to go;
+// WskCaptureProviderNPI with a wait): past it, the process ends naming the
+// call, so a provider that never returns is an ERROR of its case, not a
+// hang. Under the runner's 30 s case limit for the wine adapter, and over
+// the cases' own waits (kExpectCompletion, 2 s). The environment variable
+// overrides it (milliseconds), e.g. for a slow Windows test machine.
+inline constexpr char kBlockingLimitEnv[] = "WSKCONF_ADAPTER_BLOCKING_LIMIT_MS";
+inline constexpr Millis kDefaultBlockingLimit{20000};
+Millis BlockingCallLimit();
 
 // A local registration (WSK_REGISTRATION's ReservedRegistrationContext and
-// the WSK_CLIENT of the captured NPI).
+// the WSK_CLIENT of the captured NPI). It outlives WskDeregister: the
+// block still points at it, and the registration routines on a
+// deregistered block go to the provider's own (agent protocol version 4,
+// which keeps the agent's block until SHUTDOWN).
 struct ProxyClient {
+  enum class State {
+    kRegistered,
+    kDeregistering,  // WskDeregister sent, not returned
+    kDeregistered,   // the agent still has the block
+    kReleased,       // the agent has been reset since (SHUTDOWN)
+  };
   uint32_t handle = 0;  // the agent's REGISTRATION
   WSK_CLIENT_NPI client{};
+  State state = State::kRegistered;  // under the forwarder's lock
 };
 
 // A local socket: what the client sees as PWSK_SOCKET (wsk comes first).
@@ -85,8 +107,14 @@ class Forwarder {
   // ends the process with the reason (the protocol cannot express it).
   NTSTATUS Forward(const char* what, MessageBuilder call, PIRP irp,
                    std::unique_ptr<Pending> pending);
-  // Sends a call without an IRP and returns the agent's RETURN.
+  // Sends a call without an IRP and returns the agent's RETURN (other
+  // threads' calls go out while it is awaited).
   Message CallNow(const char* what, const MessageBuilder& call);
+  // The same for a call the provider may block in, whose RETURN may take
+  // up to `limit` (BlockingCallLimit(), or longer for a capture that lets
+  // the provider wait longer).
+  Message CallBlocking(const char* what, const MessageBuilder& call,
+                       Millis limit);
   // The same, but a refusal by the agent is no reason to end the process:
   // nullopt (traced) instead.
   std::optional<Message> CallQuietly(const char* what,
@@ -103,11 +131,25 @@ class Forwarder {
   void RememberAddressInfo(PADDRINFOEXW list, uint32_t handle);
   std::optional<uint32_t> TakeAddressInfo(PADDRINFOEXW list);
 
-  // Registrations by agent handle (client events name them); the session
-  // is reset (SHUTDOWN) when the last goes.
+  // Registrations. Every proxy WskRegister made is kept (never freed, so a
+  // block's context never points at a reused address) and found by the
+  // context a client passes; live ones by agent handle (client events name
+  // them). After the last registration is gone, the agent is reset
+  // (SHUTDOWN) at the next WskRegister, not at once: a client may still
+  // call the registration routines on a deregistered block.
   void Registered(ProxyClient* client);
+  void Deregistering(ProxyClient* client);
   void Deregistered(ProxyClient* client);
   ProxyClient* FindClient(uint32_t handle);
+  // The proxy `context` is, with its state; nullopt when it is none of
+  // this process's proxies (a block WskRegister never initialised).
+  std::optional<std::pair<ProxyClient*, ProxyClient::State>> KnownClient(
+      const void* context);
+  // Before a WskRegister: SHUTDOWN when every registration is gone; the
+  // deregistered proxies are then kReleased. Holds registration_mu_.
+  std::unique_lock<std::mutex> PrepareRegister();
+  // The proxy `socket` is, or nullptr when it is none of the live ones.
+  ProxySocket* KnownSocket(const void* socket);
 
   // The provider's dispatch Version seen at WskCaptureProviderNPI.
   void SetProviderVersion(USHORT version) { provider_version_ = version; }
@@ -118,6 +160,14 @@ class Forwarder {
  private:
   Forwarder();
   void Connect();
+  // Writes `call` with a fresh request id (after `before_send` saw it) and
+  // returns the id; Await waits for its answer (RETURN or ERROR) without
+  // holding send_mu_. Transport failures and timeouts end the process.
+  uint32_t Send(const char* what, const MessageBuilder& call,
+                const std::function<void(uint32_t)>& before_send = {});
+  Message Await(const char* what, uint32_t id, Millis limit,
+                bool blocking = false);
+  Message EndIfRefused(const char* what, Message answer);
   void OnMessage(const Message& message);  // reader thread
   void Dispatch();                         // dispatcher thread
   void Post(std::function<void()> work);
@@ -127,7 +177,7 @@ class Forwarder {
   static VOID CancelRoutine(PDEVICE_OBJECT device, PIRP irp);
 
   std::unique_ptr<AgentSession> session_;
-  std::mutex send_mu_;  // one request on the wire at a time
+  std::mutex send_mu_;  // one frame sequence on the wire at a time
   std::mutex mu_;
   std::map<uint32_t, std::unique_ptr<Pending>> pending_;
   std::map<uint32_t, ProxySocket*> sockets_;
@@ -135,7 +185,10 @@ class Forwarder {
   std::deque<std::function<void()>> work_;
   std::condition_variable work_ready_;
   std::thread dispatcher_;
-  std::map<uint32_t, ProxyClient*> clients_;
+  std::map<uint32_t, ProxyClient*> clients_;  // live, by handle
+  std::set<ProxyClient*> known_clients_;       // every proxy ever made
+  bool reset_due_ = false;  // a registration went since the last SHUTDOWN
+  std::mutex registration_mu_;  // one WskRegister (and its reset) at a time
   USHORT provider_version_ = MAKE_WSK_VERSION(1, 0);
 };
 

@@ -24,6 +24,11 @@
  * WSKA_MAX_CHUNKED buffers, e.g. one assembling while a send that the
  * provider has not completed still holds another. */
 #define AGENT_CHUNKED_LIMIT (2u * WSKA_MAX_CHUNKED)
+/* Calls the provider may block in (agent_blocking.c) running at once, each
+ * on a system thread of its own. */
+#define AGENT_MAX_WORKERS 16
+/* RunCall's answer for a call whose RETURN a worker sends when done. */
+#define AGENT_RETURN_LATER 0xFFFFu
 
 typedef enum _AGENT_SLOT_STATE {
   AgentSlotFree = 0,
@@ -58,10 +63,22 @@ typedef struct _AGENT_SOCKET {
   WSK_CLIENT_STREAM_DISPATCH Stream;
 } AGENT_SOCKET, *PAGENT_SOCKET;
 
+/* A registration slot's life. The slot (and the WSK_REGISTRATION in it)
+ * stays taken and named by its Id after WskDeregister, so the runner can
+ * still call the registration routines on the deregistered block as a
+ * client may (WskCaptureProviderNPI must then fail): SHUTDOWN frees it. */
+typedef enum _AGENT_REGISTRATION_STATE {
+  AgentRegistrationFree = 0, /* Id 0 */
+  AgentRegistrationLive,     /* WskRegister succeeded */
+  AgentRegistrationDeregistering, /* WskDeregister running on a worker */
+  AgentRegistrationDeregistered,  /* WskDeregister returned */
+} AGENT_REGISTRATION_STATE;
+
 typedef struct _AGENT_REGISTRATION {
   ULONG Id;
-  BOOLEAN Registered;
+  AGENT_REGISTRATION_STATE State;
   LONG Captures;
+  LONG Workers; /* blocking calls running on it: the slot is not freed */
   WSK_REGISTRATION Registration;
   WSK_CLIENT_DISPATCH ClientDispatch;
   WSK_CLIENT_NPI ClientNpi;
@@ -146,6 +163,12 @@ typedef struct _AGENT_STATE {
   AGENT_REGISTRATION Registrations[AGENT_MAX_REGISTRATIONS];
   AGENT_HANDLE Handles[AGENT_MAX_HANDLES];
   AGENT_ANSWER DefaultAnswers[WSKA_EV_LIMIT];
+  /* Workers of blocking calls (agent_blocking.c), under Lock; Generation
+   * counts relay connections, so a worker that ends after its connection
+   * was reset drops its RETURN instead of sending it to the next runner. */
+  ULONG WorkersRunning;
+  KEVENT AllWorkersDone; /* signalled while WorkersRunning is 0 */
+  LONG Generation;
   /* CHUNK reassembly (agent_chunks.c): the open assembly, the buffer of
    * the CALL being run, the pool they and running calls hold, and the
    * request whose chunks were refused. */
@@ -219,6 +242,26 @@ ULONG AgentClientCall(const WSKA_MESSAGE *Call, WSKA_MESSAGE *Return,
 ULONG AgentSocketCall(const WSKA_MESSAGE *Call, WSKA_MESSAGE *Return,
                       PAGENT_OP *OpOut);
 VOID AgentFillCompletion(PAGENT_OP Op, WSKA_MESSAGE *Completion);
+
+/* agent_calls_client.c: one registration routine (DEREGISTER, CAPTURE_,
+ * RELEASE_PROVIDER_NPI, QUERY_PROVIDER_CHARACTERISTICS) on R, inline or on
+ * a worker; fills Return's STATUS and outputs. PASSIVE_LEVEL. */
+VOID AgentRegistrationCall(PAGENT_REGISTRATION R, ULONG Function,
+                           ULONG Timeout, WSKA_MESSAGE *Return);
+
+/* agent_blocking.c: calls the provider may block in — WskDeregister (it
+ * waits for captures and sockets to go) and WskCaptureProviderNPI with a
+ * wait — run on a system thread each, so the relay's next requests (the
+ * WskReleaseProviderNPI that lets a WskDeregister return) still get
+ * through; the worker posts the RETURN when the provider returns.
+ * AgentStartBlocking returns AGENT_RETURN_LATER, or a WSKA error code
+ * (NO_RESOURCES: AGENT_MAX_WORKERS reached, or no thread). */
+BOOLEAN AgentMayBlock(const WSKA_MESSAGE *Call);
+ULONG AgentStartBlocking(const WSKA_MESSAGE *Call, PAGENT_REGISTRATION R);
+/* Waits up to Milliseconds for every worker to end: STATUS_SUCCESS or
+ * STATUS_TIMEOUT. */
+NTSTATUS AgentWaitWorkers(ULONG Milliseconds);
+VOID AgentInitializeWorkers(VOID);
 
 /* agent_provider.c: the provider's WskQueryProviderCharacteristics, found
  * in its image at run time; NULL with *Why set when it is absent (or only

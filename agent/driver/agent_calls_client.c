@@ -22,23 +22,26 @@ static ULONG Register(const WSKA_MESSAGE *Call, WSKA_MESSAGE *Return) {
     r->Id = 0; /* the slot is free again */
     return WSKA_E_OK;
   }
-  r->Registered = TRUE;
+  r->State = AgentRegistrationLive;
   Return->handle = r->Id;
   WskaSet(Return, WSKA_TAG_HANDLE);
   return WSKA_E_OK;
 }
 
-/* The registration named by Call, or NULL with *Error set. With Captured,
- * it must also hold a provider NPI (client-level calls go through it). */
+/* The registration named by Call, or NULL with *Error set. The
+ * registration routines take a deregistered one too (its block is
+ * intact); with Captured, it must be live and hold a provider NPI
+ * (client-level calls go through it). */
 static PAGENT_REGISTRATION Lookup(const WSKA_MESSAGE *Call, BOOLEAN Captured,
                                   ULONG *Error) {
   PAGENT_REGISTRATION r = AgentFindRegistration(Call->registration);
   *Error = WSKA_E_OK;
-  if (r == NULL || !r->Registered) {
+  if (r == NULL || r->State == AgentRegistrationFree) {
     *Error = WSKA_E_BAD_HANDLE;
     return NULL;
   }
-  if (Captured && (r->Captures <= 0 || r->ProviderNpi.Dispatch == NULL)) {
+  if (Captured && (r->State != AgentRegistrationLive || r->Captures <= 0 ||
+                   r->ProviderNpi.Dispatch == NULL)) {
     *Error = WSKA_E_BAD_STATE;
     return NULL;
   }
@@ -67,33 +70,46 @@ static VOID QueryCharacteristics(PAGENT_REGISTRATION R, WSKA_MESSAGE *Return) {
   WskaSet(Return, WSKA_TAG_VERSION_MAX);
 }
 
-static ULONG Registration(const WSKA_MESSAGE *Call, WSKA_MESSAGE *Return) {
-  ULONG error;
-  PAGENT_REGISTRATION r = Lookup(Call, FALSE, &error);
-  if (r == NULL) return error;
+VOID AgentRegistrationCall(PAGENT_REGISTRATION R, ULONG Function,
+                           ULONG Timeout, WSKA_MESSAGE *Return) {
+  WSK_PROVIDER_NPI npi = {NULL, NULL};
   Return->status = STATUS_SUCCESS;
-  switch (Call->function) {
+  switch (Function) {
     case WSKA_FN_DEREGISTER:
-      WskDeregister(&r->Registration);
-      r->Registered = FALSE;
-      r->Id = 0;
+      WskDeregister(&R->Registration);
+      R->State = AgentRegistrationDeregistered;
       break;
     case WSKA_FN_CAPTURE_PROVIDER_NPI:
-      Return->status = WskCaptureProviderNPI(&r->Registration, Call->timeout,
-                                             &r->ProviderNpi);
-      if (NT_SUCCESS(Return->status) && r->ProviderNpi.Dispatch != NULL) {
-        InterlockedIncrement(&r->Captures);
-        Return->protocol_version = r->ProviderNpi.Dispatch->Version;
+      /* The provider's answer on this block, deregistered or not. */
+      Return->status = WskCaptureProviderNPI(&R->Registration, Timeout, &npi);
+      if (NT_SUCCESS(Return->status) && npi.Dispatch != NULL) {
+        R->ProviderNpi = npi;
+        InterlockedIncrement(&R->Captures);
+        Return->protocol_version = npi.Dispatch->Version;
         WskaSet(Return, WSKA_TAG_VERSION);
       }
       break;
     case WSKA_FN_RELEASE_PROVIDER_NPI:
-      WskReleaseProviderNPI(&r->Registration);
-      if (r->Captures > 0) InterlockedDecrement(&r->Captures);
+      WskReleaseProviderNPI(&R->Registration);
+      if (R->Captures > 0) InterlockedDecrement(&R->Captures);
       break;
     default: /* WSKA_FN_QUERY_PROVIDER_CHARACTERISTICS */
-      QueryCharacteristics(r, Return);
+      QueryCharacteristics(R, Return);
   }
+}
+
+static ULONG Registration(const WSKA_MESSAGE *Call, WSKA_MESSAGE *Return) {
+  ULONG error;
+  PAGENT_REGISTRATION r = Lookup(Call, FALSE, &error);
+  if (r == NULL) return error;
+  if (Call->function == WSKA_FN_DEREGISTER &&
+      r->State != AgentRegistrationLive) {
+    return WSKA_E_BAD_STATE; /* deregistered already (or on its way) */
+  }
+  if (AgentMayBlock(Call)) return AgentStartBlocking(Call, r);
+  AgentRegistrationCall(r, Call->function,
+                        WskaHas(Call, WSKA_TAG_TIMEOUT) ? Call->timeout : 0,
+                        Return);
   return WSKA_E_OK;
 }
 

@@ -156,20 +156,25 @@ static NTSTATUS SetBufferList(PAGENT_OP Op, const WSKA_BLOB *List) {
   return STATUS_SUCCESS;
 }
 
+/* INDICATION 0 (version 4) is the client's NULL list: the provider gets
+ * NULL and answers for itself. */
 static ULONG Release(const WSKA_MESSAGE *Call, PAGENT_SOCKET S,
                      WSKA_MESSAGE *Return) {
+  const BOOLEAN none = Call->indication == 0;
   if (S->Flags == WSK_FLAG_DATAGRAM_SOCKET) {
     PFN_WSK_RELEASE_DATAGRAM_INDICATION_LIST release = ReleaseDatagramOf(S);
-    PVOID list = AgentTakeHandle(Call->indication,
-                                 AgentHandleDatagramIndication, S->Id);
-    if (list == NULL) return WSKA_E_BAD_HANDLE;
+    PVOID list = none ? NULL
+                      : AgentTakeHandle(Call->indication,
+                                        AgentHandleDatagramIndication, S->Id);
+    if (list == NULL && !none) return WSKA_E_BAD_HANDLE;
     if (release == NULL) return WSKA_E_BAD_STATE;
     Return->status = release(S->Socket, list);
   } else {
     PFN_WSK_RELEASE_DATA_INDICATION_LIST release = ReleaseOf(S);
-    PVOID list =
-        AgentTakeHandle(Call->indication, AgentHandleDataIndication, S->Id);
-    if (list == NULL) return WSKA_E_BAD_HANDLE;
+    PVOID list = none ? NULL
+                      : AgentTakeHandle(Call->indication,
+                                        AgentHandleDataIndication, S->Id);
+    if (list == NULL && !none) return WSKA_E_BAD_HANDLE;
     if (release == NULL) return WSKA_E_BAD_STATE;
     Return->status = release(S->Socket, list);
   }

@@ -64,6 +64,8 @@ static NTSTATUS Finish(PIRP Irp, NTSTATUS Status) {
  * registrations, the pending receive and undelivered messages. */
 static VOID ResetSession(VOID) {
   WSKA_MESSAGE ignored;
+  /* First: a worker that returns from here on answers nobody. */
+  InterlockedIncrement(&Agent.Generation);
   WskaInit(&ignored, WSKA_MSG_RETURN, 0);
   AgentShutdown(&ignored);
   AgentCancelReceive();
@@ -129,6 +131,7 @@ NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT Driver, PUNICODE_STRING Registry) {
   InitializeListHead(&Agent.Queue);
   InitializeListHead(&Agent.Ops);
   AgentInitializeObjects();
+  AgentInitializeWorkers();
   RtlInitUnicodeString(&name, WSKA_DEVICE_NAME);
   RtlInitUnicodeString(&DosName, WSKA_DOS_DEVICE_NAME);
   status = IoCreateDevice(Driver, 0, &name, FILE_DEVICE_UNKNOWN, 0, TRUE,

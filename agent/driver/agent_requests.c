@@ -37,14 +37,14 @@ static VOID Explain(char *Out, SIZE_T Size, ULONG Function, ULONG Code) {
 /* Agrees on the highest version both sides speak. */
 static VOID Hello(const WSKA_MESSAGE *Call) {
   static const char kAgent[] =
-      "wskconf agent, protocol versions 1 to 3, mingw-w64 build";
+      "wskconf agent, protocol versions 1 to 4, mingw-w64 build";
   WSKA_MESSAGE reply;
   ULONG version = Call->version_max < WSKA_PROTOCOL_VERSION
                       ? Call->version_max
                       : WSKA_PROTOCOL_VERSION;
   if (version < Call->version_min || version < WSKA_PROTOCOL_VERSION_MIN) {
     AgentPostError(Call->request_id, WSKA_E_BAD_VERSION,
-                   "the agent speaks protocol versions 1 and 2 only");
+                   "the agent speaks protocol versions 1 to 4 only");
     return;
   }
   Agent.Greeted = TRUE;
@@ -127,6 +127,7 @@ VOID AgentHandleMessage(const UCHAR *Bytes, SIZE_T Size) {
   WskaSet(&ret, WSKA_TAG_FUNCTION);
   code = RunCall(&call, &ret, &op);
   AgentDropChunks(); /* a ready buffer the call did not take */
+  if (code == AGENT_RETURN_LATER) return; /* a worker answers */
   if (code != WSKA_E_OK) {
     Explain(text, sizeof(text), call.function, code);
     AgentPostError(call.request_id, code, text);
@@ -195,7 +196,8 @@ static VOID ReleaseHandles(VOID) {
     if (h.Kind == AgentHandleAddressInfo) {
       PVOID info = AgentTakeHandle(h.Id, h.Kind, h.Owner);
       PAGENT_REGISTRATION r = AgentFindRegistration(h.Owner);
-      if (r != NULL && r->Captures > 0 && info != NULL) {
+      if (r != NULL && r->State == AgentRegistrationLive && r->Captures > 0 &&
+          info != NULL) {
         r->ProviderNpi.Dispatch->WskFreeAddressInfo(r->ProviderNpi.Client,
                                                     info);
       }
@@ -213,6 +215,20 @@ static VOID ReleaseHandles(VOID) {
   }
 }
 
+/* Gives back every capture the provider granted on a taken slot, whatever
+ * its state: a WskDeregister blocked on a worker returns once they are. */
+static VOID ReleaseAllCaptures(VOID) {
+  ULONG i;
+  for (i = 0; i < AGENT_MAX_REGISTRATIONS; ++i) {
+    PAGENT_REGISTRATION r = &Agent.Registrations[i];
+    if (r->Id == 0 || r->State == AgentRegistrationFree) continue;
+    while (r->Captures > 0) {
+      WskReleaseProviderNPI(&r->Registration);
+      InterlockedDecrement(&r->Captures);
+    }
+  }
+}
+
 VOID AgentShutdown(WSKA_MESSAGE *Return) {
   LARGE_INTEGER timeout;
   ULONG i, closes, deregistered = 0;
@@ -223,18 +239,22 @@ VOID AgentShutdown(WSKA_MESSAGE *Return) {
   timeout.QuadPart = -10000LL * AGENT_SHUTDOWN_CLOSE_TIMEOUT_MS;
   waited = KeWaitForSingleObject(&Agent.AllSocketsFree, Executive, KernelMode,
                                  FALSE, &timeout);
+  ReleaseAllCaptures();
+  AgentWaitWorkers(AGENT_SHUTDOWN_CLOSE_TIMEOUT_MS);
   for (i = 0; i < AGENT_MAX_REGISTRATIONS; ++i) {
     PAGENT_REGISTRATION r = &Agent.Registrations[i];
-    if (r->Id == 0 || !r->Registered) continue;
-    while (r->Captures > 0) {
-      WskReleaseProviderNPI(&r->Registration);
-      InterlockedDecrement(&r->Captures);
+    if (r->Id == 0) continue;
+    /* A worker still inside the provider keeps its slot (as a leaked IRP
+     * keeps its socket's); so does a live one whose sockets did not all
+     * close, which WskDeregister would wait for forever. */
+    if (r->Workers > 0) continue;
+    if (r->State == AgentRegistrationLive) {
+      if (waited != STATUS_SUCCESS) continue; /* a close never completed */
+      WskDeregister(&r->Registration);
+      deregistered++;
     }
-    if (waited != STATUS_SUCCESS) continue; /* a close never completed */
-    WskDeregister(&r->Registration);
-    r->Registered = FALSE;
+    r->State = AgentRegistrationFree;
     r->Id = 0;
-    deregistered++;
   }
   Return->status = waited == STATUS_SUCCESS ? STATUS_SUCCESS : STATUS_TIMEOUT;
   Return->information = ((ULONGLONG)closes << 32) | deregistered;

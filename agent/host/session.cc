@@ -316,6 +316,13 @@ StatusOr<Message> AgentSession::SendRaw(const Bytes& frame,
   return WaitAnswer(request_id, timeout);
 }
 
+Status AgentSession::Send(const Bytes& frame) { return Write(frame); }
+
+StatusOr<Message> AgentSession::AwaitAnswer(uint32_t request_id,
+                                            Millis timeout) {
+  return WaitAnswer(request_id, timeout);
+}
+
 StatusOr<Message> AgentSession::Call(const MessageBuilder& call,
                                      Millis timeout) {
   uint32_t id = NextRequestId();

@@ -27,8 +27,13 @@ extern "C" {
  * added ANSWERS (callback answers preset with the call that makes a
  * socket); a version-1 peer never sees it. Version 3 added CHUNK messages:
  * data larger than one message carries travels in pieces ahead of its
- * CALL. */
-#define WSKA_PROTOCOL_VERSION 3u
+ * CALL. Version 4: RELEASE with INDICATION 0 releases a NULL list (the
+ * provider's answer to a client that passes NULL); the registration
+ * routines take a registration after its DEREGISTER, until SHUTDOWN; the
+ * RETURN of DEREGISTER and of CAPTURE_PROVIDER_NPI with a TIMEOUT other
+ * than 0 comes when the provider returns, after the answers of requests
+ * sent meanwhile. */
+#define WSKA_PROTOCOL_VERSION 4u
 #define WSKA_PROTOCOL_VERSION_MIN 1u
 #define WSKA_HEADER_SIZE 16u
 #define WSKA_FIELD_HEADER_SIZE 6u
@@ -66,7 +71,8 @@ typedef enum WSKA_MESSAGE_TYPE {
  * the agent's own operations (SET_ANSWER, CANCEL, SHUTDOWN). */
 typedef enum WSKA_FUNCTION {
   WSKA_FN_REGISTER = 1,      /* WskRegister: RETURN carries HANDLE */
-  WSKA_FN_DEREGISTER,        /* WskDeregister(REGISTRATION) */
+  WSKA_FN_DEREGISTER,        /* WskDeregister(REGISTRATION); the RETURN
+                                comes when the provider returns */
   WSKA_FN_CAPTURE_PROVIDER_NPI, /* REGISTRATION, TIMEOUT; RETURN: VERSION */
   WSKA_FN_RELEASE_PROVIDER_NPI, /* REGISTRATION */
   WSKA_FN_QUERY_PROVIDER_CHARACTERISTICS, /* RETURN: VERSION_MIN/MAX */
@@ -92,7 +98,8 @@ typedef enum WSKA_FUNCTION {
   WSKA_FN_SEND,              /* SOCKET, DATA or CHUNKED, [OFFSET], [FLAGS] */
   WSKA_FN_RECEIVE,           /* SOCKET, LENGTH, [OFFSET], [FLAGS] -> DATA */
   WSKA_FN_DISCONNECT,        /* SOCKET, [DATA or CHUNKED], [FLAGS] */
-  WSKA_FN_RELEASE,           /* SOCKET, INDICATION (a retained list) */
+  WSKA_FN_RELEASE,           /* SOCKET, INDICATION (a retained list; v4:
+                                0 for a NULL list) */
   WSKA_FN_SEND_TO,           /* SOCKET, DATA or CHUNKED, [REMOTE_ADDRESS],
                                 [CONTROL_INFO], [FLAGS] */
   WSKA_FN_RECEIVE_FROM,      /* SOCKET, LENGTH, [CONTROL_SIZE], [FLAGS] ->

@@ -552,9 +552,17 @@ static uint32_t CheckChunked(const WSKA_MESSAGE *m, WSKA_RESULT *r) {
   return Ok(r);
 }
 
-static uint32_t CheckValues(const WSKA_MESSAGE *m, WSKA_RESULT *r) {
+static uint32_t CheckValues(const WSKA_MESSAGE *m, uint32_t version,
+                            WSKA_RESULT *r) {
   uint32_t code = CheckChunked(m, r);
   if (code != WSKA_E_OK) return code;
+  /* Version 4: INDICATION 0 names no list, the client's NULL (a handle is
+   * never 0); before, nothing could say so. */
+  if (WskaHas(m, WSKA_TAG_INDICATION) && m->indication == 0 &&
+      version < 4u) {
+    return Fail(r, WSKA_E_BAD_VALUE, 0, "field", WSKA_TAG_INDICATION,
+                ": 0 (a NULL list) needs protocol version ", 4u, 1);
+  }
   if (WskaHas(m, WSKA_TAG_EVENT) &&
       (m->event == 0 || m->event >= WSKA_EV_LIMIT)) {
     return Fail(r, WSKA_E_BAD_VALUE, 0, "field", WSKA_TAG_EVENT,
@@ -655,7 +663,7 @@ static uint32_t CheckRules(const WSKA_MESSAGE *m, WSKA_RESULT *r) {
                   " needs protocol version ", WskaTagSince((uint32_t)tag), 1);
     }
   }
-  return CheckValues(m, r);
+  return CheckValues(m, version, r);
 }
 
 /* ---- Decoder. ---- */

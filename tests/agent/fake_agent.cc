@@ -21,6 +21,17 @@ bool FakeAgent::WaitSetAnswer(std::chrono::milliseconds timeout) {
                            [&] { return seen_.set_answer_calls > 0; });
 }
 
+bool FakeAgent::WaitForCall(uint32_t function,
+                            std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  return changed_.wait_for(lock, timeout, [&] {
+    return std::any_of(seen_.calls.begin(), seen_.calls.end(),
+                       [&](const SeenCall& c) {
+                         return c.function == function;
+                       });
+  });
+}
+
 Seen FakeAgent::seen() {
   std::lock_guard lock(mu_);
   return seen_;
@@ -100,6 +111,47 @@ void FakeAgent::OnSend(int fd, const Message& call) {
   Send(fd, done, call->request_id);
 }
 
+bool FakeAgent::OnRegistration(int fd, const Message& call,
+                               MessageBuilder& ret) {
+  std::lock_guard lock(mu_);
+  const uint32_t id = call->request_id, handle = call->registration;
+  const bool gone = std::find(deregistered_.begin(), deregistered_.end(),
+                              handle) != deregistered_.end();
+  switch (call->function) {
+    case WSKA_FN_REGISTER:
+      ret.Set(WSKA_TAG_HANDLE, ++registrations_);
+      return true;
+    case WSKA_FN_CAPTURE_PROVIDER_NPI:
+      if (gone) {
+        ret.Set(WSKA_TAG_STATUS, 0xC00000A3u);  // STATUS_DEVICE_NOT_READY
+      } else {
+        ret.Set(WSKA_TAG_VERSION, 0x100);
+      }
+      return true;
+    case WSKA_FN_SHUTDOWN:
+      deregistered_.clear();
+      return true;
+    case WSKA_FN_DEREGISTER:
+      deregistered_.push_back(handle);
+      if (deregister_ == FakeDeregister::kAnswer) return true;
+      held_deregister_ = deregister_ == FakeDeregister::kNever ? 0 : id;
+      return false;
+    case WSKA_FN_RELEASE_PROVIDER_NPI:
+      if (held_deregister_ != 0) {  // the capture went: both return
+        Send(fd, ret, id);
+        MessageBuilder held(WSKA_MSG_RETURN, 0);
+        held.Set(WSKA_TAG_STATUS, 0)
+            .Set(WSKA_TAG_FUNCTION, WSKA_FN_DEREGISTER);
+        Send(fd, held, held_deregister_);
+        held_deregister_ = 0;
+        return false;
+      }
+      return true;
+    default:
+      return true;
+  }
+}
+
 void FakeAgent::Serve() {
   int fd = accept(listener_.fd(), nullptr, nullptr);
   if (fd < 0) return;
@@ -116,6 +168,13 @@ void FakeAgent::Serve() {
     if ((*m)->type == WSKA_MSG_CHUNK) {
       OnChunk(*m);
       continue;
+    }
+    {
+      std::lock_guard lock(mu_);
+      seen_.calls.push_back({(*m)->function, (*m)->registration, (*m)->socket,
+                             (*m)->indication,
+                             m->Has(WSKA_TAG_INDICATION)});
+      changed_.notify_all();
     }
     if ((*m)->function == WSKA_FN_SEND) {
       OnSend(fd, *m);
@@ -140,9 +199,12 @@ void FakeAgent::Serve() {
       seen_.name_info_outputs = (*m)->outputs;
       ret.Set(WSKA_TAG_STATUS, 0xC0000002u);
     }
-    if ((*m)->function == WSKA_FN_REGISTER) ret.Set(WSKA_TAG_HANDLE, 1);
-    if ((*m)->function == WSKA_FN_CAPTURE_PROVIDER_NPI) {
-      ret.Set(WSKA_TAG_VERSION, 0x100);
+    if ((*m)->function == WSKA_FN_RELEASE && (*m)->indication == 0) {
+      ret.Set(WSKA_TAG_STATUS, 0xC000000Du);  // STATUS_INVALID_PARAMETER
+    }
+    if ((*m)->function <= WSKA_FN_QUERY_PROVIDER_CHARACTERISTICS ||
+        (*m)->function == WSKA_FN_SHUTDOWN) {
+      if (!OnRegistration(fd, *m, ret)) continue;
     }
     Send(fd, ret, (*m)->request_id);
   }

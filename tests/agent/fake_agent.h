@@ -4,6 +4,9 @@
 // (receive, which "the agent" answered STATUS_SUCCESS) goes out for it;
 // WskGetNameInfo returns STATUS_NOT_IMPLEMENTED (as Wine's does); CHUNK
 // messages are assembled and WskSend completes with the bytes it got.
+// Registrations get handles 1, 2, ...; WskCaptureProviderNPI on a
+// deregistered one answers STATUS_DEVICE_NOT_READY (until SHUTDOWN), and
+// WskRelease of a NULL list (INDICATION 0) STATUS_INVALID_PARAMETER.
 // Host socket headers stay in fake_agent.cc, away from <wsk.h>.
 #ifndef WSKCONF_TESTS_AGENT_FAKE_AGENT_H_
 #define WSKCONF_TESTS_AGENT_FAKE_AGENT_H_
@@ -24,8 +27,20 @@ namespace wskconf::agent {
 inline constexpr uint32_t kFakeSocketHandle = 10;
 inline constexpr uint32_t kFakeSecondSocketHandle = 11;
 
+// A CALL as the fake agent saw it (its scalar fields).
+struct SeenCall {
+  uint32_t function = 0, registration = 0, socket = 0, indication = 0;
+  bool has_indication = false;
+};
+
+// What the fake agent does with WskDeregister: answer at once, keep the
+// RETURN until a WskReleaseProviderNPI has been answered (a provider that
+// waits for the capture to go), or never answer.
+enum class FakeDeregister { kAnswer, kHoldUntilRelease, kNever };
+
 // What the fake agent saw, for the test to check.
 struct Seen {
+  std::vector<SeenCall> calls;  // every CALL, in arrival order
   bool first_socket_had_answers = true;
   std::vector<WSKA_ANSWER> second_socket_answers;
   bool second_socket_had_answers = false;
@@ -49,12 +64,18 @@ class FakeAgent {
   // Until the adapter's SET_ANSWER arrived (it learns the answer first).
   bool WaitSetAnswer(std::chrono::milliseconds timeout);
   Seen seen();
+  // Until a CALL of `function` arrived.
+  bool WaitForCall(uint32_t function, std::chrono::milliseconds timeout);
+  // Set before the adapter connects.
+  void SetDeregister(FakeDeregister mode) { deregister_ = mode; }
 
  private:
   void Send(int fd, const MessageBuilder& m, uint32_t id);
   void OnSocket(int fd, const Message& call);
   void OnChunk(const Message& chunk);
   void OnSend(int fd, const Message& call);
+  // The registration calls; false when the answer is held back.
+  bool OnRegistration(int fd, const Message& call, MessageBuilder& ret);
   void Serve();
 
   const uint32_t version_;
@@ -66,6 +87,10 @@ class FakeAgent {
   int sockets_ = 0;
   WSKA_ASSEMBLY assembly_{};
   Bytes assembling_;
+  FakeDeregister deregister_ = FakeDeregister::kAnswer;
+  uint32_t registrations_ = 0;
+  std::vector<uint32_t> deregistered_;
+  uint32_t held_deregister_ = 0;  // request id of a held RETURN
 };
 
 }  // namespace wskconf::agent

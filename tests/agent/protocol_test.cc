@@ -208,8 +208,8 @@ TEST(AgentProtocol, EncodingIsLittleEndianWithTheDocumentedHeader) {
   WskaSet(&m, WSKA_TAG_FUNCTION);
   WskaSet(&m, WSKA_TAG_SOCKET);
   Bytes wire = Encode(m);
-  const Bytes expected{'W', 'S', 'K', 'A', 3, 0, WSKA_MSG_CALL, 0,
-                       20, 0, 0, 0, 4, 3, 2, 1,
+  const Bytes expected{'W', 'S', 'K', 'A', WSKA_PROTOCOL_VERSION, 0,
+                       WSKA_MSG_CALL, 0, 20, 0, 0, 0, 4, 3, 2, 1,
                        WSKA_TAG_FUNCTION, 0, 4, 0, 0, 0, WSKA_FN_LISTEN, 0, 0, 0,
                        WSKA_TAG_SOCKET, 0, 4, 0, 0, 0, 0x0d, 0x0c, 0x0b, 0x0a};
   EXPECT_EQ(wire, expected);
@@ -290,8 +290,10 @@ TEST(AgentProtocol, BadMagicIsRefused) {
 }
 
 TEST(AgentProtocol, OtherVersionsAreRefusedExceptForHelloAndError) {
-  EXPECT_EQ(Decode(ListenCall().Message(WSKA_MSG_CALL, 4)).code,
-            WSKA_E_BAD_VERSION);
+  EXPECT_EQ(
+      Decode(ListenCall().Message(WSKA_MSG_CALL, WSKA_PROTOCOL_VERSION + 1))
+          .code,
+      WSKA_E_BAD_VERSION);
   // Version 1 is still spoken (an older agent or runner).
   EXPECT_EQ(Decode(ListenCall().Message(WSKA_MSG_CALL, 1)).code, WSKA_E_OK);
   EXPECT_EQ(Decode(ListenCall().Message(WSKA_MSG_CALL, 0)).code,

@@ -121,7 +121,7 @@ TEST(AgentSessionTcp, GarbageFromTheRelayEndsTheSessionWithTheReason) {
   EXPECT_THAT(session.status().message(), HasSubstr("bad frame"));
 }
 
-// The version handshake: the runner offers versions 1..3 and speaks what
+// The version handshake: the runner offers versions 1..4 and speaks what
 // the agent picks; an agent of protocol version 1 (older builds) is spoken
 // to in version 1, and version-2 fields are refused before they leave.
 struct VersionedAgent {
@@ -182,11 +182,13 @@ TEST(AgentSessionTcp, AnOlderAgentIsSpokenToInVersionOne) {
 }
 
 TEST(AgentSessionTcp, AnAgentChoosingAVersionNotOfferedIsRefused) {
-  FakeRelay relay([](int fd) { AnswerHello(fd, 4); });
+  FakeRelay relay(
+      [](int fd) { AnswerHello(fd, WSKA_PROTOCOL_VERSION + 1); });
   auto session = AgentSession::Connect("127.0.0.1", relay.port());
   ASSERT_FALSE(session.ok());
   EXPECT_THAT(session.status().message(),
-              HasSubstr("outside the offered 1..3"));
+              HasSubstr(fmt::format("outside the offered 1..{}",
+                                    WSKA_PROTOCOL_VERSION)));
 }
 
 // A relay that does not stop is reported with what it said last.

@@ -83,6 +83,15 @@ class AgentSession {
   // checks.
   StatusOr<Message> SendRaw(const Bytes& frame, uint32_t request_id,
                             Millis timeout = kReturnTimeout);
+  // The two halves of SendRaw, for callers that must not hold their own
+  // lock while the agent works on a call (a WskDeregister the provider
+  // keeps waiting while another thread's call must get through): Send
+  // writes one frame sequence (chunks and call) without interleaving;
+  // AwaitAnswer waits for the RETURN, HELLO_REPLY or ERROR of `request_id`.
+  // Answers are filed by request id, so several may be awaited at once.
+  Status Send(const Bytes& frame);
+  StatusOr<Message> AwaitAnswer(uint32_t request_id,
+                                Millis timeout = kReturnTimeout);
   // The COMPLETION of request `request_id`; nullopt when the provider has
   // not completed its IRP within `timeout`; an error when the relay died.
   StatusOr<std::optional<Message>> WaitCompletion(uint32_t request_id,
@@ -107,6 +116,7 @@ class AgentSession {
   // The relay's latest standard error (its "relay: ..." lines, the last
   // 64 KiB).
   std::string diagnostics() const;
+  // Thread-safe: every request of the session gets its own id.
   uint32_t NextRequestId() { return next_id_++; }
   // The relay's Linux process id (for tests that kill it); -1 when the
   // session only connected to a relay.
@@ -138,7 +148,7 @@ class AgentSession {
   std::string dead_reason_;
   std::string stderr_;  // the relay's latest kDiagnosticsLimit bytes
   bool stderr_closed_ = false;
-  uint32_t next_id_ = 1;
+  std::atomic<uint32_t> next_id_{1};
   Message hello_;
   uint32_t version_ = WSKA_PROTOCOL_VERSION;
   std::atomic<bool> stopped_{false};
