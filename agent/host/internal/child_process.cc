@@ -48,15 +48,32 @@ std::vector<char*> Pointers(std::vector<std::string>& strings) {
   return out;
 }
 
+// The pipes `o` asks for; when one cannot be made, none stays open.
+conformance::Status MakePipes(const ChildOptions& o, int in[2], int out[2],
+                              int err[2]) {
+  if ((o.pipe_stdin && pipe2(in, O_CLOEXEC) != 0) ||
+      (o.pipe_stdout && pipe2(out, O_CLOEXEC) != 0) ||
+      (o.pipe_stderr && pipe2(err, O_CLOEXEC) != 0)) {
+    const int error = errno;
+    for (int* fd : {&in[0], &in[1], &out[0], &out[1], &err[0], &err[1]}) {
+      CloseFd(*fd);
+    }
+    return InternalError(
+        fmt::format("pipe for {}: {}", o.argv[0], std::strerror(error)));
+  }
+  return conformance::OkStatus();
+}
+
 }  // namespace
 
 conformance::StatusOr<ChildProcess> ChildProcess::Spawn(
     const ChildOptions& o) {
+  if (o.argv.empty() || o.argv[0].empty()) {
+    return conformance::InvalidArgumentError("child process: no program named");
+  }
   int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1};
-  if ((o.pipe_stdin && pipe2(in, O_CLOEXEC) != 0) ||
-      (o.pipe_stdout && pipe2(out, O_CLOEXEC) != 0) ||
-      (o.pipe_stderr && pipe2(err, O_CLOEXEC) != 0)) {
-    return InternalError(fmt::format("pipe: {}", std::strerror(errno)));
+  if (conformance::Status made = MakePipes(o, in, out, err); !made.ok()) {
+    return made;
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -88,7 +105,16 @@ conformance::StatusOr<ChildProcess> ChildProcess::Spawn(
   }
   child.pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, child.pid_, 0));
   if (child.pidfd_ < 0) {
-    return InternalError(fmt::format("pidfd_open: {}", std::strerror(errno)));
+    // Without a pidfd Wait cannot wait with a deadline: end the child here
+    // rather than leave it to the destructor.
+    const int error = errno;
+    kill(child.pid_, SIGKILL);
+    int status = 0;
+    while (waitpid(child.pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    child.status_ = status;
+    return InternalError(fmt::format("pidfd_open for {}: {}", o.argv[0],
+                                     std::strerror(error)));
   }
   return child;
 }
