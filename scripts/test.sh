@@ -41,18 +41,20 @@ mkdir -p build-fuzz/corpus
 build-fuzz/tests/spec/fuzz/wskconf_spec_loader_fuzzer -max_total_time=30 \
   -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build-fuzz/ \
   build-fuzz/corpus spec tests/spec/fixtures
-echo "== thread sanitizer build (reference tests, agent child processes) =="
+echo "== thread sanitizer build (reference tests, agent host) =="
 # Close, cancel and completion racing in the reference provider, and the
-# agent host's ChildProcess waited for and killed from two threads; only
-# their test targets are built there, to keep the cost small.
+# agent host's threads (a ChildProcess waited for and killed from two
+# threads; a session's reader threads against a fake relay); only their
+# test targets are built there, to keep the cost small.
 cmake -S . -B build-tsan -G Ninja -DWSKCONF_BUILD_TESTS=ON \
   -DWSKCONF_SANITIZE=thread >/dev/null
 cmake --build build-tsan -j "$jobs" --target reference_test reference_exports_test \
-  agent_child_process_test
+  agent_child_process_test agent_session_test
 TSAN_OPTIONS=halt_on_error=1 \
   ctest --test-dir build-tsan -L reference -j "$jobs" --output-on-failure --timeout 120
 TSAN_OPTIONS=halt_on_error=1 \
-  ctest --test-dir build-tsan -R '^ChildProcessTest\.' --output-on-failure --timeout 120
+  ctest --test-dir build-tsan -R '^(ChildProcessTest|AgentSession[A-Za-z]*|WinePrefixLock)\.' \
+  -j "$jobs" --output-on-failure --timeout 120
 echo "== sanitizer build (address+undefined) =="
 # Everything again but the Wine route (its work happens in Wine's processes,
 # which the sanitizers do not see) and the mutation run (61 runs of the
