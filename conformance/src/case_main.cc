@@ -2,6 +2,9 @@
 // place of gtest_main). Without WSKCONF_RESULT_FILE it is plain GoogleTest;
 // with it, a listener appends the records of wskconf/child_protocol.h so the
 // `wskconf run` supervisor learns each verdict even if the process dies later.
+// With WSKCONF_CASE_TIMEOUT_MS it also ends a case that is about to run out
+// of time while an IRP it handed over is still not completed: a FAIL that
+// names the IRP, rather than a hang the supervisor can only kill.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -9,15 +12,30 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
+
+#include <fmt/format.h>
 
 #include <gtest/gtest.h>
 
 #include "wskconf/child_protocol.h"
+#include "wskconf/outstanding.h"
 
 namespace {
 
 namespace cp = wskconf::conformance::child_protocol;
+namespace outstanding = wskconf::conformance::outstanding;
+using Clock = std::chrono::steady_clock;
+
+// The clause an IRP that never completes breaks, whatever the case's own.
+constexpr char kNeverCompletedClause[] =
+    "Irp.CompletionContract.CompletedExactlyOnce";
 
 std::string FullName(const testing::TestInfo& info) {
   return std::string(info.test_suite_name()) + "." + info.name();
@@ -41,14 +59,32 @@ std::string PartMessages(const testing::TestResult& result) {
   return message;
 }
 
+// Appends the records; with a time limit, a watchdog thread ends the case
+// that is about to pass it while the implementation holds one of its IRPs.
 class RecordWriter : public testing::EmptyTestEventListener {
  public:
-  explicit RecordWriter(int fd) : fd_(fd) {}
-  ~RecordWriter() override { close(fd_); }
+  RecordWriter(int fd, std::optional<std::chrono::milliseconds> limit)
+      : fd_(fd), limit_(limit) {
+    if (limit_) watchdog_ = std::thread([this] { Watch(); });
+  }
+  ~RecordWriter() override {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    if (watchdog_.joinable()) watchdog_.join();
+    close(fd_);
+  }
 
   void OnTestStart(const testing::TestInfo& info) override {
-    Write(std::string(cp::kStartRecord) + "\tname=" +
-          cp::EscapeField(FullName(info)) + "\n");
+    std::lock_guard lock(mu_);
+    if (sealed_) return;
+    current_ = FullName(info);
+    started_ = Clock::now();
+    Write(std::string(cp::kStartRecord) + "\tname=" + cp::EscapeField(*current_) +
+          "\n");
+    changed_.notify_all();
   }
 
   void OnTestEnd(const testing::TestInfo& info) override {
@@ -69,10 +105,87 @@ class RecordWriter : public testing::EmptyTestEventListener {
       line += '=';
       line += cp::EscapeField(property.value());
     }
+    std::lock_guard lock(mu_);
+    if (sealed_) return;  // the watchdog ended this case already
+    current_.reset();
     Write(line + "\n");
+    changed_.notify_all();
   }
 
  private:
+  // Fires shortly before the supervisor's limit, leaving it time to read
+  // the record: a tenth of the limit, within [0.5 s, 3 s].
+  std::chrono::milliseconds Margin() const {
+    return std::clamp(*limit_ / 10, std::chrono::milliseconds(500),
+                      std::chrono::milliseconds(3000));
+  }
+
+  void Watch() {
+    std::unique_lock lock(mu_);
+    while (!stopping_) {
+      if (!current_) {
+        changed_.wait(lock);
+        continue;
+      }
+      const std::string name = *current_;
+      const Clock::time_point fire = started_ + *limit_ - Margin();
+      if (changed_.wait_until(lock, fire, [&] {
+            return stopping_ || current_ != name;
+          })) {
+        continue;
+      }
+      EndStuckCase(name, lock);
+      // Nothing outstanding: wait for this case to end (or be killed).
+      changed_.wait(lock, [&] { return stopping_ || current_ != name; });
+    }
+  }
+
+  // Called with mu_ held at the watchdog's deadline. With an IRP still
+  // outstanding, writes the case's FAIL and ends the process; otherwise
+  // says so in the output and leaves the case to the supervisor (a hang).
+  void EndStuckCase(const std::string& name, std::unique_lock<std::mutex>&) {
+    const std::vector<outstanding::Item> items = outstanding::Unfinished();
+    if (items.empty()) {
+      std::printf("wskconf_case_main: %s is about to pass its time limit of "
+                  "%lld ms with no IRP outstanding: it is blocked elsewhere "
+                  "(the supervisor will end it as a hang)\n",
+                  name.c_str(), static_cast<long long>(limit_->count()));
+      std::fflush(stdout);
+      return;
+    }
+    const std::string message = StuckMessage(items);
+    std::printf("wskconf_case_main: %s\n", message.c_str());
+    std::fflush(stdout);
+    const double seconds =
+        std::chrono::duration<double>(Clock::now() - started_).count();
+    Write(std::string(cp::kEndRecord) + "\tname=" + cp::EscapeField(name) +
+          "\tresult=fail\tseconds=" + std::to_string(seconds) +
+          "\tmessage=" + cp::EscapeField(message) + "\t" +
+          cp::kPropertyPrefix + "violated_clause=" +
+          cp::EscapeField(kNeverCompletedClause) + "\n");
+    sealed_ = true;
+    std::_Exit(cp::kWatchdogExitStatus);
+  }
+
+  std::string StuckMessage(const std::vector<outstanding::Item>& items) const {
+    auto seconds = [](Clock::duration d) {
+      return std::chrono::duration<double>(d).count();
+    };
+    std::string message = fmt::format(
+        "the implementation never completed {} (handed over {:.1f} s "
+        "before), and the case could not finish within its time limit of "
+        "{} ms ({})",
+        items[0].what, seconds(items[0].waited), limit_->count(),
+        kNeverCompletedClause);
+    for (std::size_t i = 1; i < items.size(); ++i) {
+      message += fmt::format("; also outstanding: {} ({:.1f} s)", items[i].what,
+                             seconds(items[i].waited));
+    }
+    return message + fmt::format(
+        ". The case was ended {} ms before the limit so that it fails on "
+        "that IRP instead of being killed as a hang.", Margin().count());
+  }
+
   // One write(2) per record (O_APPEND): nothing is buffered in this process.
   void Write(const std::string& line) {
     std::size_t done = 0;
@@ -88,8 +201,31 @@ class RecordWriter : public testing::EmptyTestEventListener {
     }
   }
 
-  int fd_;
+  const int fd_;
+  const std::optional<std::chrono::milliseconds> limit_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::optional<std::string> current_;  // the running case
+  Clock::time_point started_;
+  bool sealed_ = false;    // the watchdog wrote the last record
+  bool stopping_ = false;
+  std::thread watchdog_;
 };
+
+// WSKCONF_CASE_TIMEOUT_MS as a positive duration; nullopt when unset or
+// not a positive number (then there is no watchdog).
+std::optional<std::chrono::milliseconds> CaseTimeLimit() {
+  const char* text = std::getenv(cp::kCaseTimeoutEnv);
+  if (text == nullptr || *text == '\0') return std::nullopt;
+  char* end = nullptr;
+  const long long value = std::strtoll(text, &end, 10);
+  if (*end != '\0' || value <= 0) {
+    std::fprintf(stderr, "wskconf_case_main: ignoring %s='%s' (not a positive "
+                 "number of milliseconds)\n", cp::kCaseTimeoutEnv, text);
+    return std::nullopt;
+  }
+  return std::chrono::milliseconds(value);
+}
 
 }  // namespace
 
@@ -106,7 +242,8 @@ int main(int argc, char** argv) {
                    cp::kResultFileEnv, path, std::strerror(errno));
       return 3;
     }
-    testing::UnitTest::GetInstance()->listeners().Append(new RecordWriter(fd));
+    testing::UnitTest::GetInstance()->listeners().Append(
+        new RecordWriter(fd, CaseTimeLimit()));
   }
   return RUN_ALL_TESTS();
 }

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <wskconf/verifier.h>
 
+#include "wskconf/outstanding.h"
+
 #include "wskconf/conformance/status_matchers.h"
 
 namespace wskconf::conformance {
@@ -55,10 +57,21 @@ TrackedIrp::TrackedIrp(std::string call) : call_(std::move(call)) {
     ADD_FAILURE() << "harness: IoAllocateIrp failed for " << call_;
     return;
   }
+  State* state = state_;
+  outstanding_id_ = outstanding::Add("the IRP of " + call_, [state] {
+    return KeReadStateEvent(&state->done) != 0;
+  });
   Arm();
 }
 
+void TrackedIrp::set_call(std::string call) {
+  call_ = std::move(call);
+  if (outstanding_id_ != 0) outstanding::Rename(outstanding_id_, "the IRP of " + call_);
+}
+
 TrackedIrp::~TrackedIrp() {
+  // First: the watchdog must not look at the state once it may be freed.
+  if (outstanding_id_ != 0) outstanding::Remove(outstanding_id_);
   if (irp_ == nullptr) {
     delete state_;
     return;
@@ -99,6 +112,8 @@ void TrackedIrp::Arm() {
   irp_->IoStatus.Information = kPoisonInformation;
   IoSetCompletionRoutine(irp_, &TrackedIrp::OnComplete, state_, TRUE, TRUE,
                          TRUE);
+  // Handed over from now on: the watchdog's clock for it starts again.
+  if (outstanding_id_ != 0) outstanding::Restart(outstanding_id_, "the IRP of " + call_);
 }
 
 void TrackedIrp::Rearm() {

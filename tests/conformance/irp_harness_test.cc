@@ -7,6 +7,8 @@
 
 #include <thread>
 
+#include "wskconf/outstanding.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -27,6 +29,26 @@ NTSTATUS Complete(PIRP irp, NTSTATUS status, ULONG_PTR information = 0) {
   irp->IoStatus.Information = information;
   IoCompleteRequest(irp, IO_NO_INCREMENT);
   return status;
+}
+
+// The names of the IRPs the case watchdog would report as outstanding.
+std::vector<std::string> Outstanding() {
+  std::vector<std::string> names;
+  for (const auto& item : outstanding::Unfinished()) names.push_back(item.what);
+  return names;
+}
+
+TEST(IrpHarness, AnIrpInFlightIsListedForTheWatchdogUntilItCompletes) {
+  {
+    TrackedIrp irp("FirstCall");
+    irp.set_call("WskWatchedCall");
+    EXPECT_THAT(Outstanding(), ::testing::ElementsAre("the IRP of WskWatchedCall"));
+    Complete(Take(irp.irp()), STATUS_SUCCESS);
+    EXPECT_THAT(Outstanding(), ::testing::IsEmpty());
+    irp.Rearm();  // handed over again: outstanding again
+    EXPECT_THAT(Outstanding(), ::testing::ElementsAre("the IRP of WskWatchedCall"));
+    Complete(Take(irp.irp()), STATUS_SUCCESS);
+  }
 }
 
 TEST(IrpHarness, PoisonsIoStatusBeforeTheCall) {
@@ -163,6 +185,9 @@ TEST(IrpHarness, IrpNeverCompletedFailsAndIsLeakedOnPurpose) {
   EXPECT_EQ(LeakedObjectCount(), leaks_before + 1);
   // Still allocated: the implementation could complete it any time.
   EXPECT_EQ(WskconfLiveIrpCount(), live_before + 1);
+  // But the case has failed on it already: the watchdog no longer lists it
+  // (nor reads its state after the TrackedIrp is gone).
+  EXPECT_THAT(Outstanding(), ::testing::IsEmpty());
 }
 
 }  // namespace

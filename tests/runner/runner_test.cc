@@ -128,6 +128,31 @@ TEST(RunnerTest, CrashesAbortsExitsAndHangsBecomeErrorsAndTheRunGoesOn) {
   EXPECT_NE(hang.message.find("hang"), std::string::npos) << hang.message;
 }
 
+// A case blocked while an IRP it handed over is outstanding is ended by its
+// own watchdog before the limit: a FAIL naming the IRP and the clause it
+// breaks, not a hang. Blocked with nothing outstanding, it stays a hang.
+TEST(RunnerTest, ACaseStuckOnAnIrpFailsNamingItAndOtherHangsStayErrors) {
+  RunOptions options = FixtureOptions(WSKCONF_TEST_STUCK);
+  options.case_timeout = kShortCaseTimeout;
+  const auto cases = ByName(RunFixtures(options));
+  ASSERT_EQ(cases.size(), 4u);
+  const CaseResult& stuck = cases.at("Stuck.A1WaitsOnAnIrpNeverCompleted");
+  EXPECT_EQ(stuck.verdict, Verdict::kFail) << stuck.message;
+  EXPECT_NE(stuck.message.find("never completed the IRP of WskFixtureCall"),
+            std::string::npos) << stuck.message;
+  EXPECT_NE(stuck.message.find("Irp.CompletionContract.CompletedExactlyOnce"),
+            std::string::npos) << stuck.message;
+  EXPECT_NE(stuck.output.find("never completed the IRP of WskFixtureCall"),
+            std::string::npos) << stuck.output;
+  const CaseResult& hang = cases.at("Stuck.A3CompletedIrpsAreNotBlamed");
+  EXPECT_EQ(hang.verdict, Verdict::kError) << hang.message;
+  EXPECT_NE(hang.message.find("hang"), std::string::npos) << hang.message;
+  EXPECT_EQ(hang.message.find("WskFinishedCall"), std::string::npos);
+  EXPECT_NE(hang.output.find("no IRP outstanding"), std::string::npos) << hang.output;
+  EXPECT_EQ(cases.at("Stuck.A2Passes").verdict, Verdict::kPass);
+  EXPECT_EQ(cases.at("Stuck.A4Passes").verdict, Verdict::kPass);
+}
+
 // True when `pid` has ended (reaped, or a zombie waiting for its parent)
 // within `limit`. The runner's SIGKILL to the process group is delivered
 // asynchronously: on a loaded machine the grandchild can take a few

@@ -25,6 +25,13 @@ namespace wskconf::conformance::child_protocol {
 
 // The environment variable naming the record file.
 inline constexpr char kResultFileEnv[] = "WSKCONF_RESULT_FILE";
+// The case's time limit in milliseconds, set by the supervisor. Shortly
+// before it, a case still waiting on an IRP the implementation never
+// completed is ended as a FAIL naming that IRP (wskconf/outstanding.h)
+// instead of being killed as a hang.
+inline constexpr char kCaseTimeoutEnv[] = "WSKCONF_CASE_TIMEOUT_MS";
+// The exit status of a test process ended that way.
+inline constexpr int kWatchdogExitStatus = 4;
 inline constexpr char kStartRecord[] = "start";
 inline constexpr char kEndRecord[] = "end";
 inline constexpr char kPropertyPrefix[] = "prop.";

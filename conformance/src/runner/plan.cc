@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "runner/subprocess.h"
+#include "wskconf/child_protocol.h"
 #include "runner/supervisor.h"
 #include "wskconf/spec.h"
 
@@ -178,7 +179,9 @@ std::vector<reports::CaseResult> ExecutePlan(const Plan& plan,
   const std::vector<std::string> env = ChildEnvironment(
       {"GTEST_FILTER", "GTEST_SHARD_INDEX", "GTEST_TOTAL_SHARDS", "GTEST_OUTPUT",
        "GTEST_ALSO_RUN_DISABLED_TESTS", "GTEST_REPEAT", "GTEST_SHUFFLE",
-       "GTEST_BREAK_ON_FAILURE", "GTEST_FAIL_FAST"},
+       "GTEST_BREAK_ON_FAILURE", "GTEST_FAIL_FAST",
+       // Set per attempt by the supervisor; an inherited copy would shadow it.
+       child_protocol::kResultFileEnv, child_protocol::kCaseTimeoutEnv},
       added);
   WorkDir work;
   std::atomic<std::size_t> next{0};

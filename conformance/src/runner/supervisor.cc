@@ -226,6 +226,9 @@ Attempt RunAttempt(const BatchSpec& spec, const std::vector<std::string>& names,
   spawn.args = {JoinFilter(names), "--gtest_color=no"};
   spawn.env = spec.env;
   spawn.env.push_back(std::string(cp::kResultFileEnv) + "=" + records.string());
+  // The case's watchdog ends a case stuck on an IRP just before this limit.
+  spawn.env.push_back(fmt::format("{}={}", cp::kCaseTimeoutEnv,
+                                  spec.case_timeout.count()));
   spawn.output = output;
   StatusOr<Child> child = Spawn(spawn);
   if (!child.ok()) {

@@ -15,6 +15,7 @@
 #include <wskconf/kernel.h>
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -68,7 +69,7 @@ class TrackedIrp {
   // set) and ready for one call. nullptr if the allocation failed.
   PIRP irp() const { return irp_; }
   // Names the call of the next Finish/messages.
-  void set_call(std::string call) { call_ = std::move(call); }
+  void set_call(std::string call);
 
   // Re-arms a completed IRP for another call (IoReuseIrp). A harness bug if
   // the IRP is still in flight.
@@ -112,6 +113,8 @@ class TrackedIrp {
   State* state_ = nullptr;
   bool leaked_ = false;
   ULONG violations_at_arm_ = 0;
+  // Its entry in the watchdog's list of outstanding work (outstanding.h).
+  std::uint64_t outstanding_id_ = 0;
 };
 
 // Waits for a kernel event (KEVENT) up to `limit`; true if it was signalled.
