@@ -10,9 +10,13 @@
 
 #include <cstddef>
 #include <cstring>
+#include <mutex>
 #include <new>
 #include <string>
 #include <thread>
+#include <unordered_set>
+
+#include <wskconf/verifier.h>
 
 #include "internal/address.h"
 #include "internal/client_checks.h"
@@ -131,6 +135,33 @@ void FreeList(PADDRINFOEXW info) {
   }
 }
 
+// The heads of the lists WskGetAddressInfo returned that WskFreeAddressInfo
+// has not freed yet, by address: the pointer a client frees is looked up
+// here before anything behind it is read, so a second free (of memory the
+// pool has poisoned) is reported, never read. Kept outside the entries, so
+// a list the client wrongly gave to ExFreePool is never read either.
+std::mutex g_live_mu;
+std::unordered_set<const void*>& LiveHeads() {
+  static auto* heads = new std::unordered_set<const void*>;  // never destroyed
+  return *heads;
+}
+
+bool AddLiveHead(PADDRINFOEXW head) {
+  std::lock_guard<std::mutex> lock(g_live_mu);
+  try {
+    LiveHeads().insert(head);
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
+  return true;
+}
+
+// Forgets the live head `head`; false when it is none.
+bool TakeLiveHead(PADDRINFOEXW head) {
+  std::lock_guard<std::mutex> lock(g_live_mu);
+  return LiveHeads().erase(head) == 1;
+}
+
 // The host resolver's error as the status Windows reports.
 NTSTATUS StatusFromEai(int error) {
   switch (error) {
@@ -209,6 +240,7 @@ NTSTATUS WSKAPI GetAddressInfo(PWSK_CLIENT Client, PUNICODE_STRING NodeName,
     }
     if (found != nullptr) freeaddrinfo(found);
     if (NT_SUCCESS(result) && head == nullptr) result = STATUS_NO_MATCH;
+    if (NT_SUCCESS(result) && !AddLiveHead(head)) result = STATUS_INSUFFICIENT_RESOURCES;
     if (!NT_SUCCESS(result)) {
       FreeList(head);
       head = nullptr;
@@ -218,7 +250,17 @@ NTSTATUS WSKAPI GetAddressInfo(PWSK_CLIENT Client, PUNICODE_STRING NodeName,
   });
 }
 
-VOID WSKAPI FreeAddressInfo(PWSK_CLIENT, PADDRINFOEXW AddrInfo) {
+VOID WSKAPI FreeAddressInfo(PWSK_CLIENT Client, PADDRINFOEXW AddrInfo) {
+  if (AddrInfo == nullptr) return;  // no list: nothing to free
+  if (!TakeLiveHead(AddrInfo)) {  // WskFreeAddressInfo.OncePerResult
+    WskconfReportViolation(WskconfRuleClientCallAddressInfoNotReturned, Client,
+                           "WskFreeAddressInfo: %p is not the head of a list "
+                           "WskGetAddressInfo returned and WskFreeAddressInfo has "
+                           "not freed (freed twice, never returned, or an entry "
+                           "inside a list); nothing was freed",
+                           static_cast<void*>(AddrInfo));
+    return;
+  }
   FreeList(AddrInfo);  // WskFreeAddressInfo.FreesWholeList
 }
 

@@ -136,6 +136,40 @@ TEST_F(ResolverTest, BadArgumentsFail) {
   EXPECT_EQ(ConsumeViolations("ClientCall.IrpMissing"), 1) << "the mistake made on purpose";
 }
 
+TEST_F(ResolverTest, FreeingAListTwiceIsReported) {
+  RecordClause("WskFreeAddressInfo.OncePerResult");
+  PADDRINFOEXW list = nullptr;
+  ASSERT_EQ(Resolve(L"127.0.0.1", L"80", nullptr, &list), STATUS_SUCCESS);
+  Free(list);
+  EXPECT_EQ(ConsumeViolations("ClientCall.AddressInfoNotReturned"), 0);
+  // The second free names the rule and reads nothing of the freed list.
+  Free(list);
+  EXPECT_EQ(ConsumeViolations("ClientCall.AddressInfoNotReturned"), 1)
+      << "the double free made on purpose";
+}
+
+TEST_F(ResolverTest, FreeingAnEntryInsideAListIsReported) {
+  RecordClause("WskFreeAddressInfo.OncePerResult");
+  PADDRINFOEXW list = nullptr;
+  ASSERT_EQ(Resolve(L"localhost", L"7", nullptr, &list), STATUS_SUCCESS);
+  std::vector<PADDRINFOEXW> entries = Entries(list);
+  ASSERT_GE(entries.size(), 2u);
+  Free(entries[1]);  // not the head WskGetAddressInfo returned: nothing freed
+  EXPECT_EQ(ConsumeViolations("ClientCall.AddressInfoNotReturned"), 1)
+      << "the mistake made on purpose";
+  EXPECT_EQ(entries[0]->ai_next, entries[1]);
+  Free(list);  // the whole list, still intact, goes (no leak at the end)
+  EXPECT_EQ(ConsumeViolations("ClientCall.AddressInfoNotReturned"), 0);
+}
+
+TEST_F(ResolverTest, FreeingMemoryNeverReturnedIsReported) {
+  RecordClause("WskFreeAddressInfo.OncePerResult");
+  ADDRINFOEXW own{};  // the client's own memory: never read as a list
+  Free(&own);
+  EXPECT_EQ(ConsumeViolations("ClientCall.AddressInfoNotReturned"), 1)
+      << "the mistake made on purpose";
+}
+
 TEST_F(ResolverTest, NameInfoNumeric) {
   RecordClause("WskGetNameInfo.NumericHost");
   SOCKADDR_STORAGE address = Loopback(WS_AF_INET, 80);

@@ -181,6 +181,11 @@
                "retain on that socket, or one already released")            \
   WSKCONF_RULE(ClientCallInvalidRequest, "ClientCall.InvalidRequest",          \
                "a WSK function, option, IOCTL or control code was given "      \
-               "argument values, or called at a time, its page rules out")
+               "argument values, or called at a time, its page rules out")    \
+  WSKCONF_RULE(ClientCallAddressInfoNotReturned,                               \
+               "ClientCall.AddressInfoNotReturned",                            \
+               "WskFreeAddressInfo was given a list no WskGetAddressInfo "     \
+               "returned, one already freed, or an entry other than a "        \
+               "list's head")
 
 #endif /* WSKCONF_VERIFIER_RULES_H_ */
