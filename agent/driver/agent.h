@@ -52,6 +52,7 @@ typedef struct _AGENT_SOCKET {
   AGENT_SLOT_STATE State;
   PWSK_SOCKET Socket;
   ULONG Flags; /* WSK_FLAG_*_SOCKET of its category */
+  ULONG Owner; /* id of the registration it was made on (0: unknown) */
   AGENT_ANSWER Answers[WSKA_EV_LIMIT];
   /* Listening sockets (v2 SET_ANSWER of ACCEPT with ANSWERS): the answers
    * each socket the accept callback takes starts with. */
@@ -158,7 +159,13 @@ typedef struct _AGENT_STATE {
   ULONG Version;   /* protocol version agreed in that HELLO */
   ULONG NextId;
   ULONG SocketsInUse;
-  KEVENT AllSocketsFree; /* signalled while SocketsInUse is 0 */
+  /* Signalled while SocketsInUse <= SocketsTarget: a shutdown waits for
+   * the sockets it closed, not for those earlier sessions left behind. */
+  ULONG SocketsTarget;
+  KEVENT SocketsAtTarget;
+  /* The registration the call being run belongs to (its REGISTRATION, or
+   * the owner of its SOCKET): sockets it makes are stamped with it. */
+  ULONG CallOwner;
   AGENT_SOCKET Sockets[AGENT_MAX_SOCKETS];
   AGENT_REGISTRATION Registrations[AGENT_MAX_REGISTRATIONS];
   AGENT_HANDLE Handles[AGENT_MAX_HANDLES];
@@ -200,9 +207,24 @@ VOID AgentDropQueue(VOID);
 
 /* agent_objects.c: tables. Lookups return NULL for unknown ids. */
 VOID AgentInitializeObjects(VOID);
+/* Owned by Agent.CallOwner; AgentReserveOwnedSocket names the owner (an
+ * accept callback: its listening socket's). */
 PAGENT_SOCKET AgentReserveSocket(ULONG Flags, ULONG DispatchMask);
+PAGENT_SOCKET AgentReserveOwnedSocket(ULONG Flags, ULONG DispatchMask,
+                                      ULONG Owner);
 VOID AgentFreeSocket(PAGENT_SOCKET Socket);
 PAGENT_SOCKET AgentFindSocket(ULONG Id);
+/* The owner of socket Id in any state but free (0: none). */
+ULONG AgentSocketOwner(ULONG Id);
+/* Sets SocketsTarget to the sockets taken but not live (creations and
+ * closes the provider has not completed), which a shutdown's closes do
+ * not free. */
+VOID AgentTargetSocketsNotLive(VOID);
+/* Whether a socket of Registration (or of unknown owner) is still taken,
+ * which its WskDeregister would wait for. */
+BOOLEAN AgentMaySocketsRemain(ULONG Registration);
+/* What the tables hold now (IOCTL_WSKA_LEFTOVERS). */
+VOID AgentCountLeftovers(WSKA_LEFTOVERS *Out);
 PAGENT_REGISTRATION AgentNewRegistration(VOID);
 PAGENT_REGISTRATION AgentFindRegistration(ULONG Id);
 ULONG AgentNewHandle(AGENT_HANDLE_KIND Kind, PVOID Object, ULONG Owner);

@@ -67,8 +67,9 @@ static NTSTATUS NTAPI AcceptEvent(
   SetAddress(&m.local_address, Local, &m, WSKA_TAG_LOCAL_ADDRESS);
   SetAddress(&m.remote_address, Remote, &m, WSKA_TAG_REMOTE_ADDRESS);
   if (AcceptSocket != NULL && status == STATUS_SUCCESS) {
-    accepted = AgentReserveSocket(WSK_FLAG_CONNECTION_SOCKET,
-                                  answer.DispatchMask);
+    accepted = AgentReserveOwnedSocket(WSK_FLAG_CONNECTION_SOCKET,
+                                       answer.DispatchMask,
+                                       listener != NULL ? listener->Owner : 0);
     if (accepted == NULL) status = STATUS_REQUEST_NOT_ACCEPTED;
   }
   if (accepted != NULL) {

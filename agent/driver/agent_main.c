@@ -75,8 +75,23 @@ static VOID ResetSession(VOID) {
   Agent.Version = 0;
 }
 
+/* Whether a handle was opened since the last reset. Under Wine 8.0 a reset
+ * run from IRP_MJ_CLEANUP alone left every connection's registration
+ * behind (relay_server_test's ResetAtCloseLeavesNoRegistrationBehind), so
+ * it runs at whichever of cleanup, close and the next create comes first.
+ * The device is exclusive: one handle, its dispatch calls one at a time. */
+static BOOLEAN Opened;
+
+static VOID ResetOnce(VOID) {
+  if (!Opened) return;
+  Opened = FALSE;
+  ResetSession();
+}
+
 static NTSTATUS NTAPI DispatchCreate(PDEVICE_OBJECT Device, PIRP Irp) {
   UNREFERENCED_PARAMETER(Device);
+  ResetOnce(); /* neither cleanup nor close came for the last handle */
+  Opened = TRUE;
   Agent.Greeted = FALSE; /* a new relay starts with HELLO */
   Agent.Version = 0;
   return Finish(Irp, STATUS_SUCCESS);
@@ -84,13 +99,28 @@ static NTSTATUS NTAPI DispatchCreate(PDEVICE_OBJECT Device, PIRP Irp) {
 
 static NTSTATUS NTAPI DispatchClose(PDEVICE_OBJECT Device, PIRP Irp) {
   UNREFERENCED_PARAMETER(Device);
+  ResetOnce();
   return Finish(Irp, STATUS_SUCCESS);
 }
 
 static NTSTATUS NTAPI DispatchCleanup(PDEVICE_OBJECT Device, PIRP Irp) {
   UNREFERENCED_PARAMETER(Device);
-  ResetSession();
+  ResetOnce();
   return Finish(Irp, STATUS_SUCCESS);
+}
+
+/* IOCTL_WSKA_LEFTOVERS: what the tables hold, for the relay to report. */
+static NTSTATUS Leftovers(PIRP Irp, PIO_STACK_LOCATION Stack) {
+  if (Stack->Parameters.DeviceIoControl.OutputBufferLength <
+          sizeof(WSKA_LEFTOVERS) ||
+      Irp->AssociatedIrp.SystemBuffer == NULL) {
+    return Finish(Irp, STATUS_BUFFER_TOO_SMALL);
+  }
+  AgentCountLeftovers(Irp->AssociatedIrp.SystemBuffer);
+  Irp->IoStatus.Status = STATUS_SUCCESS;
+  Irp->IoStatus.Information = sizeof(WSKA_LEFTOVERS);
+  IoCompleteRequest(Irp, IO_NO_INCREMENT);
+  return STATUS_SUCCESS;
 }
 
 static NTSTATUS NTAPI DispatchControl(PDEVICE_OBJECT Device, PIRP Irp) {
@@ -109,6 +139,8 @@ static NTSTATUS NTAPI DispatchControl(PDEVICE_OBJECT Device, PIRP Irp) {
       return Finish(Irp, STATUS_SUCCESS);
     case IOCTL_WSKA_RECEIVE:
       return AgentQueueReceive(Irp);
+    case IOCTL_WSKA_LEFTOVERS:
+      return Leftovers(Irp, stack);
     default:
       return Finish(Irp, STATUS_INVALID_DEVICE_REQUEST);
   }

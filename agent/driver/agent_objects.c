@@ -10,7 +10,8 @@ AGENT_STATE Agent;
 VOID AgentInitializeObjects(VOID) {
   ULONG event;
   Agent.NextId = 1;
-  KeInitializeEvent(&Agent.AllSocketsFree, NotificationEvent, TRUE);
+  Agent.SocketsTarget = 0;
+  KeInitializeEvent(&Agent.SocketsAtTarget, NotificationEvent, TRUE);
   for (event = 0; event < WSKA_EV_LIMIT; ++event) {
     Agent.DefaultAnswers[event].Status = STATUS_SUCCESS;
   }
@@ -25,6 +26,11 @@ static ULONG NewIdLocked(VOID) {
 }
 
 PAGENT_SOCKET AgentReserveSocket(ULONG Flags, ULONG DispatchMask) {
+  return AgentReserveOwnedSocket(Flags, DispatchMask, Agent.CallOwner);
+}
+
+PAGENT_SOCKET AgentReserveOwnedSocket(ULONG Flags, ULONG DispatchMask,
+                                      ULONG Owner) {
   KIRQL irql;
   PAGENT_SOCKET found = NULL;
   ULONG i;
@@ -36,8 +42,11 @@ PAGENT_SOCKET AgentReserveSocket(ULONG Flags, ULONG DispatchMask) {
     s->Id = NewIdLocked();
     s->State = AgentSlotReserved;
     s->Flags = Flags;
+    s->Owner = Owner;
     RtlCopyMemory(s->Answers, Agent.DefaultAnswers, sizeof(s->Answers));
-    if (Agent.SocketsInUse++ == 0) KeClearEvent(&Agent.AllSocketsFree);
+    if (++Agent.SocketsInUse > Agent.SocketsTarget) {
+      KeClearEvent(&Agent.SocketsAtTarget);
+    }
     found = s;
     break;
   }
@@ -50,13 +59,81 @@ VOID AgentFreeSocket(PAGENT_SOCKET Socket) {
   KIRQL irql;
   if (Socket == NULL) return;
   KeAcquireSpinLock(&Agent.Lock, &irql);
-  if (Socket->State != AgentSlotFree && --Agent.SocketsInUse == 0) {
-    KeSetEvent(&Agent.AllSocketsFree, IO_NO_INCREMENT, FALSE);
+  if (Socket->State != AgentSlotFree &&
+      --Agent.SocketsInUse <= Agent.SocketsTarget) {
+    KeSetEvent(&Agent.SocketsAtTarget, IO_NO_INCREMENT, FALSE);
   }
   Socket->State = AgentSlotFree;
   Socket->Id = 0;
+  Socket->Owner = 0;
   Socket->Socket = NULL;
   KeReleaseSpinLock(&Agent.Lock, irql);
+}
+
+VOID AgentTargetSocketsNotLive(VOID) {
+  KIRQL irql;
+  ULONG target = 0, i;
+  KeAcquireSpinLock(&Agent.Lock, &irql);
+  for (i = 0; i < AGENT_MAX_SOCKETS; ++i) {
+    AGENT_SLOT_STATE state = Agent.Sockets[i].State;
+    if (state != AgentSlotFree && state != AgentSlotLive) target++;
+  }
+  Agent.SocketsTarget = target;
+  if (Agent.SocketsInUse <= target) {
+    KeSetEvent(&Agent.SocketsAtTarget, IO_NO_INCREMENT, FALSE);
+  } else {
+    KeClearEvent(&Agent.SocketsAtTarget);
+  }
+  KeReleaseSpinLock(&Agent.Lock, irql);
+}
+
+ULONG AgentSocketOwner(ULONG Id) {
+  KIRQL irql;
+  ULONG owner = 0, i;
+  if (Id == 0) return 0;
+  KeAcquireSpinLock(&Agent.Lock, &irql);
+  for (i = 0; i < AGENT_MAX_SOCKETS; ++i) {
+    if (Agent.Sockets[i].Id == Id &&
+        Agent.Sockets[i].State != AgentSlotFree) {
+      owner = Agent.Sockets[i].Owner;
+    }
+  }
+  KeReleaseSpinLock(&Agent.Lock, irql);
+  return owner;
+}
+
+BOOLEAN AgentMaySocketsRemain(ULONG Registration) {
+  KIRQL irql;
+  BOOLEAN remain = FALSE;
+  ULONG i;
+  KeAcquireSpinLock(&Agent.Lock, &irql);
+  for (i = 0; i < AGENT_MAX_SOCKETS && !remain; ++i) {
+    const AGENT_SOCKET *s = &Agent.Sockets[i];
+    remain = s->State != AgentSlotFree &&
+             (s->Owner == Registration || s->Owner == 0);
+  }
+  KeReleaseSpinLock(&Agent.Lock, irql);
+  return remain;
+}
+
+VOID AgentCountLeftovers(WSKA_LEFTOVERS *Out) {
+  KIRQL irql;
+  ULONG i;
+  RtlZeroMemory(Out, sizeof(*Out));
+  KeAcquireSpinLock(&Agent.Lock, &irql);
+  for (i = 0; i < AGENT_MAX_REGISTRATIONS; ++i) {
+    if (Agent.Registrations[i].Id != 0) Out->registrations++;
+  }
+  for (i = 0; i < AGENT_MAX_HANDLES; ++i) {
+    if (Agent.Handles[i].Kind != AgentHandleFree) Out->handles++;
+  }
+  Out->sockets = Agent.SocketsInUse;
+  Out->workers = Agent.WorkersRunning;
+  KeReleaseSpinLock(&Agent.Lock, irql);
+  Out->max_registrations = AGENT_MAX_REGISTRATIONS;
+  Out->max_sockets = AGENT_MAX_SOCKETS;
+  Out->max_handles = AGENT_MAX_HANDLES;
+  Out->max_workers = AGENT_MAX_WORKERS;
 }
 
 PAGENT_SOCKET AgentFindSocket(ULONG Id) {

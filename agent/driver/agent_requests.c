@@ -125,7 +125,11 @@ VOID AgentHandleMessage(const UCHAR *Bytes, SIZE_T Size) {
   WskaInit(&ret, WSKA_MSG_RETURN, call.request_id);
   ret.function = call.function;
   WskaSet(&ret, WSKA_TAG_FUNCTION);
+  Agent.CallOwner = WskaHas(&call, WSKA_TAG_REGISTRATION)
+                        ? call.registration
+                        : AgentSocketOwner(call.socket);
   code = RunCall(&call, &ret, &op);
+  Agent.CallOwner = 0;
   AgentDropChunks(); /* a ready buffer the call did not take */
   if (code == AGENT_RETURN_LATER) return; /* a worker answers */
   if (code != WSKA_E_OK) {
@@ -229,33 +233,44 @@ static VOID ReleaseAllCaptures(VOID) {
   }
 }
 
-VOID AgentShutdown(WSKA_MESSAGE *Return) {
-  LARGE_INTEGER timeout;
-  ULONG i, closes, deregistered = 0;
-  NTSTATUS waited;
-  CancelAllOps();
-  ReleaseHandles();
-  closes = CloseAllSockets();
-  timeout.QuadPart = -10000LL * AGENT_SHUTDOWN_CLOSE_TIMEOUT_MS;
-  waited = KeWaitForSingleObject(&Agent.AllSocketsFree, Executive, KernelMode,
-                                 FALSE, &timeout);
-  ReleaseAllCaptures();
-  AgentWaitWorkers(AGENT_SHUTDOWN_CLOSE_TIMEOUT_MS);
+/* Deregisters and frees every registration slot it can: not one a worker
+ * is still inside the provider with, nor a live one that still has a socket
+ * (its close or creation never completed), which WskDeregister would wait
+ * for forever. Such slots are looked at again at the next shutdown: once
+ * the provider completed what was missing, they are reclaimed then.
+ * Returns how many it deregistered. */
+static ULONG FreeRegistrations(VOID) {
+  ULONG i, deregistered = 0;
   for (i = 0; i < AGENT_MAX_REGISTRATIONS; ++i) {
     PAGENT_REGISTRATION r = &Agent.Registrations[i];
-    if (r->Id == 0) continue;
-    /* A worker still inside the provider keeps its slot (as a leaked IRP
-     * keeps its socket's); so does a live one whose sockets did not all
-     * close, which WskDeregister would wait for forever. */
-    if (r->Workers > 0) continue;
+    if (r->Id == 0 || r->Workers > 0) continue;
     if (r->State == AgentRegistrationLive) {
-      if (waited != STATUS_SUCCESS) continue; /* a close never completed */
+      if (AgentMaySocketsRemain(r->Id)) continue;
       WskDeregister(&r->Registration);
       deregistered++;
     }
     r->State = AgentRegistrationFree;
     r->Id = 0;
   }
+  return deregistered;
+}
+
+VOID AgentShutdown(WSKA_MESSAGE *Return) {
+  LARGE_INTEGER timeout;
+  ULONG closes, deregistered;
+  NTSTATUS waited;
+  CancelAllOps();
+  ReleaseHandles();
+  /* Waits for the closes sent here only: sockets earlier shutdowns could
+   * not close would cost every later one the whole timeout. */
+  AgentTargetSocketsNotLive();
+  closes = CloseAllSockets();
+  timeout.QuadPart = -10000LL * AGENT_SHUTDOWN_CLOSE_TIMEOUT_MS;
+  waited = KeWaitForSingleObject(&Agent.SocketsAtTarget, Executive,
+                                 KernelMode, FALSE, &timeout);
+  ReleaseAllCaptures();
+  AgentWaitWorkers(AGENT_SHUTDOWN_CLOSE_TIMEOUT_MS);
+  deregistered = FreeRegistrations();
   Return->status = waited == STATUS_SUCCESS ? STATUS_SUCCESS : STATUS_TIMEOUT;
   Return->information = ((ULONGLONG)closes << 32) | deregistered;
   WskaSet(Return, WSKA_TAG_INFORMATION);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -26,8 +27,11 @@ using conformance::Status;
 using conformance::StatusOr;
 
 constexpr size_t kDiagnosticsLimit = 256 * 1024;
-constexpr size_t kSaidLimit = 64 * 1024;
+// A line longer than this is cut (none of those the server looks for is).
+constexpr size_t kLineLimit = 4096;
 constexpr char kListeningLine[] = "waiting for the runner on TCP";
+constexpr char kConnectedLine[] = "relay: runner connected";
+constexpr char kLeftoversPrefix[] = "relay: agent leftovers: ";
 // Starting Wine's side (wineserver, winedevice.exe, the service) takes a
 // few seconds, and over a minute on a machine loaded by parallel builds.
 constexpr std::chrono::milliseconds kStartTimeout{180000};
@@ -83,6 +87,28 @@ StatusOr<uint16_t> FreeLoopbackPort() {
 }
 
 }  // namespace
+
+std::optional<AgentLeftovers> ParseLeftoversLine(std::string_view line) {
+  const size_t at = line.find(kLeftoversPrefix);
+  if (at == std::string_view::npos) return std::nullopt;
+  const std::string rest(line.substr(at + sizeof(kLeftoversPrefix) - 1));
+  AgentLeftovers l;
+  if (rest.rfind("unknown", 0) == 0) return l;
+  const int fields = std::sscanf(
+      rest.c_str(),
+      "registrations %d/%d, sockets %d/%d, handles %d/%d, workers %d/%d",
+      &l.registrations, &l.max_registrations, &l.sockets, &l.max_sockets,
+      &l.handles, &l.max_handles, &l.workers, &l.max_workers);
+  if (fields != 8) return std::nullopt;
+  for (auto [n, max] : {std::pair{l.registrations, l.max_registrations},
+                        {l.sockets, l.max_sockets},
+                        {l.handles, l.max_handles},
+                        {l.workers, l.max_workers}}) {
+    if (max <= 0 || n < 0 || n > max) return std::nullopt;
+  }
+  l.known = true;
+  return l;
+}
 
 RelayServer::RelayServer(const WinePrefix& prefix, std::string agent_dir,
                          uint16_t port)
@@ -160,7 +186,9 @@ Status RelayServer::Launch() {
     std::lock_guard lock(mu_);
     relay_ = relay;
     listening_ = false;
-    said_.clear();
+    partial_line_.clear();
+    session_open_ = reported_ = false;
+    leftovers_ = AgentLeftovers{};
     generation = ++generation_;
   }
   stderr_reader_ = std::thread([this, relay, generation] {
@@ -181,16 +209,51 @@ void RelayServer::ReadDiagnostics(int fd, uint64_t generation) {
     }
     // Only the running relay's words count, not those of one that ended.
     if (generation != generation_ || generation == ended_) continue;
-    // The listening line may arrive split over two reads: look for it where
-    // it could end in the bytes just read.
-    constexpr size_t kLineSize = sizeof(kListeningLine) - 1;
-    const size_t from = said_.size() >= kLineSize ? said_.size() - kLineSize + 1 : 0;
-    if (said_.size() < kSaidLimit) said_.append(buffer, static_cast<size_t>(n));
-    if (said_.find(kListeningLine, from) != std::string::npos) {
-      listening_ = listened_once_ = true;
+    // Lines may arrive split over reads: keep the unfinished one.
+    partial_line_.append(buffer, static_cast<size_t>(n));
+    size_t start = 0;
+    for (size_t end; (end = partial_line_.find('\n', start)) != std::string::npos;
+         start = end + 1) {
+      HandleLineLocked(std::string_view(partial_line_).substr(start, end - start));
     }
+    partial_line_.erase(0, start);
+    if (partial_line_.size() > kLineLimit) partial_line_.resize(kLineLimit);
     changed_.notify_all();
   }
+}
+
+void RelayServer::HandleLineLocked(std::string_view line) {
+  if (line.find(kListeningLine) != std::string_view::npos) {
+    listening_ = listened_once_ = true;
+  } else if (line.find(kConnectedLine) != std::string_view::npos) {
+    session_open_ = true;
+  } else if (auto leftovers = ParseLeftoversLine(line)) {
+    leftovers_ = *leftovers;
+    session_open_ = false;
+    reported_ = true;
+  }
+}
+
+Status RelayServer::WaitIdle(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  const bool idle = changed_.wait_for(lock, timeout, [&] {
+    return (reported_ && !session_open_) || ended_ == generation_ ||
+           stopping_.load();
+  });
+  if (idle && reported_ && !session_open_ && ended_ != generation_) {
+    return OkStatus();
+  }
+  return FailedPreconditionError(fmt::format(
+      "the relay on 127.0.0.1:{} {} within {} ms",
+      port_.load(),
+      ended_ == generation_ || stopping_ ? "ended"
+                                         : "did not report the agent's reset",
+      timeout.count()));
+}
+
+AgentLeftovers RelayServer::leftovers() const {
+  std::lock_guard lock(mu_);
+  return leftovers_;
 }
 
 Status RelayServer::WaitListeningLocked(std::unique_lock<std::mutex>& lock,

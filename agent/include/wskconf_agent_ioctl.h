@@ -29,4 +29,20 @@
 #define IOCTL_WSKA_RECEIVE WSKA_CTL_CODE(0x901u)
 #define WSKA_RECEIVE_BUFFER_SIZE (16u + 1024u * 1024u)
 
+/* No input. Output: a WSKA_LEFTOVERS, what the agent's tables hold now and
+ * their sizes. Asked by the relay after it reopened the device (the agent
+ * reset itself when the previous handle closed), so every count is what
+ * earlier sessions left that the reset could not reclaim: a registration
+ * with a socket whose close (or creation) the provider never completed, or
+ * a worker still inside the provider. STATUS_BUFFER_TOO_SMALL when the
+ * output buffer is smaller than the structure. */
+#define IOCTL_WSKA_LEFTOVERS WSKA_CTL_CODE(0x902u)
+
+typedef struct WSKA_LEFTOVERS {
+  unsigned int registrations, max_registrations;
+  unsigned int sockets, max_sockets;
+  unsigned int handles, max_handles;
+  unsigned int workers, max_workers; /* threads of blocking calls */
+} WSKA_LEFTOVERS;
+
 #endif /* WSKCONF_AGENT_IOCTL_H_ */

@@ -12,7 +12,9 @@
  * With --serve the relay keeps the agent running and serves one TCP
  * connection after another (one at a time): each gets a fresh device
  * handle, so the agent undoes what the previous runner left open. It ends
- * when it is killed or the agent goes away.
+ * when it is killed or the agent goes away. Before each connection it says
+ * what the agent's tables still hold ("relay: agent leftovers: ...") and
+ * after accepting one "relay: runner connected".
  *
  * Exit codes: 0 runner closed the channel; 2 bad command line; 3 service
  * or device could not be set up; 4 the agent went away (device I/O failed);
@@ -332,6 +334,28 @@ static int ServeRunner(void) {
   return result;
 }
 
+/* One line on standard error with what the agent's tables hold now (after
+ * the reset of the previous connection's handle): the runner reads it and
+ * restarts Wine's side before a table runs out. Always one line per
+ * connection, so the runner can tell the reset is done. */
+static void ReportLeftovers(void) {
+  WSKA_LEFTOVERS l;
+  DWORD got = 0;
+  memset(&l, 0, sizeof(l));
+  if (!Control(IOCTL_WSKA_LEFTOVERS, NULL, 0, &l, sizeof(l), &got) ||
+      got != sizeof(l)) {
+    fprintf(stderr, "relay: agent leftovers: unknown (error %lu)\n",
+            (unsigned long)GetLastError());
+  } else {
+    fprintf(stderr,
+            "relay: agent leftovers: registrations %u/%u, sockets %u/%u, "
+            "handles %u/%u, workers %u/%u\n",
+            l.registrations, l.max_registrations, l.sockets, l.max_sockets,
+            l.handles, l.max_handles, l.workers, l.max_workers);
+  }
+  fflush(stderr);
+}
+
 /* --serve: a fresh device handle per connection, until the agent is lost. */
 static int ServeForever(void) {
   int result = kExitOk;
@@ -341,7 +365,9 @@ static int ServeForever(void) {
       Say("reopening the agent's device failed", GetLastError());
       return kExitAgentLost;
     }
+    ReportLeftovers();
     if (!AcceptRunner()) return kExitSetup;
+    Say("runner connected", 0);
     result = ServeRunner();
     closesocket(peer);
     peer = INVALID_SOCKET;

@@ -171,9 +171,7 @@ StatusOr<reports::RunResult> RunSuite(const RunOptions& given,
   run.cases = internal::ExecutePlan(
       plan, effective, provider,
       [&printer, &wine](const reports::CaseResult& result) {
-        if (wine != nullptr && result.verdict == Verdict::kError) {
-          wine->AfterError(result.message);
-        }
+        if (wine != nullptr) wine->AfterCase(result);
         printer.Done(result);
       });
   printer.Finish();

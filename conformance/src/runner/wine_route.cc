@@ -1,6 +1,8 @@
 // The Wine route of `wskconf run` (wine_route.h).
 #include "runner/wine_route.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "wskconf/agent/relay_server.h"
@@ -58,6 +60,57 @@ std::string WineRoute::ChildEnvironmentEntry() const {
   return "WSKCONF_AGENT_ADDRESS=" + relay_->address();
 }
 
+std::string TableToReclaim(const agent::AgentLeftovers& l) {
+  if (!l.known) return "";
+  const struct {
+    const char* name;
+    int used, size;
+  } tables[] = {{"registrations", l.registrations, l.max_registrations},
+                {"sockets", l.sockets, l.max_sockets},
+                {"handles", l.handles, l.max_handles},
+                {"workers", l.workers, l.max_workers}};
+  for (const auto& t : tables) {
+    if (t.size > 0 && t.used * 100 >= t.size * kLeftoverRestartPercent) {
+      return fmt::format("{} {}/{}", t.name, t.used, t.size);
+    }
+  }
+  return "";
+}
+
+void WineRoute::NotePeak(const agent::AgentLeftovers& l) {
+  if (!l.known) return;
+  peak_.known = true;
+  peak_.registrations = std::max(peak_.registrations, l.registrations);
+  peak_.sockets = std::max(peak_.sockets, l.sockets);
+  peak_.handles = std::max(peak_.handles, l.handles);
+  peak_.workers = std::max(peak_.workers, l.workers);
+  peak_.max_registrations = l.max_registrations;
+  peak_.max_sockets = l.max_sockets;
+  peak_.max_handles = l.max_handles;
+  peak_.max_workers = l.max_workers;
+}
+
+void WineRoute::AfterCase(const reports::CaseResult& result) {
+  if (result.verdict == reports::Verdict::kError) {
+    AfterError(result.message);
+    return;
+  }
+  std::string why;
+  const Status idle = relay_->WaitIdle(kAgentResetTimeout);
+  const agent::AgentLeftovers leftovers = relay_->leftovers();
+  NotePeak(leftovers);
+  if (!idle.ok()) {
+    why = idle.message();
+  } else if (std::string table = TableToReclaim(leftovers); !table.empty()) {
+    why = fmt::format("agent leftovers at {}% or more: {}",
+                      kLeftoverRestartPercent, table);
+  }
+  if (why.empty()) return;
+  ++reclaim_restarts_;
+  reclaim_reasons_ += fmt::format("  after {}: {}\n", result.name, why);
+  AfterError(why);
+}
+
 void WineRoute::AfterError(const std::string&) {
   constexpr std::chrono::milliseconds kRestart{120000};
   // Whatever ended the case (a hang in a call Wine never returns from, a
@@ -68,10 +121,28 @@ void WineRoute::AfterError(const std::string&) {
 }
 
 std::string WineRoute::Summary() const {
+  std::string peak;
+  if (peak_.known) {
+    peak = fmt::format(
+        "wine: most agent leftovers after a case: registrations {}/{}, "
+        "sockets {}/{}, handles {}/{}, workers {}/{}\n",
+        peak_.registrations, peak_.max_registrations, peak_.sockets,
+        peak_.max_sockets, peak_.handles, peak_.max_handles, peak_.workers,
+        peak_.max_workers);
+  }
   const int restarts = relay_->restarts();
-  if (restarts == 0) return "wine: Wine's side ran the whole run without a restart\n";
-  return fmt::format("wine: Wine's side was restarted {} time(s); the relays said:\n{}",
-                     restarts, relay_->diagnostics());
+  if (restarts == 0) {
+    return peak + "wine: Wine's side ran the whole run without a restart\n";
+  }
+  std::string reclaimed;
+  if (reclaim_restarts_ > 0) {
+    reclaimed = fmt::format(
+        "wine: {} of them before an agent table ran out (or its reset "
+        "hung):\n{}",
+        reclaim_restarts_, reclaim_reasons_);
+  }
+  return fmt::format("{}wine: Wine's side was restarted {} time(s); the relays said:\n{}{}",
+                     peak, restarts, relay_->diagnostics(), reclaimed);
 }
 
 }  // namespace wskconf::conformance::internal

@@ -13,7 +13,9 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "wskconf/agent/wine.h"
@@ -24,6 +26,26 @@ namespace wskconf::agent {
 namespace internal {
 class ChildProcess;
 }
+
+// What the agent's tables hold after the reset that ended a connection, as
+// the relay says before each connection ("relay: agent leftovers:
+// registrations 3/64, sockets 2/256, handles 0/64, workers 0/16"): what
+// earlier connections left that the reset could not reclaim (a socket whose
+// close Wine never completed keeps its registration; a worker stuck inside
+// the provider keeps its own). `known` is false when the relay could not
+// ask the agent ("relay: agent leftovers: unknown (error N)").
+struct AgentLeftovers {
+  bool known = false;
+  int registrations = 0, max_registrations = 0;
+  int sockets = 0, max_sockets = 0;
+  int handles = 0, max_handles = 0;
+  int workers = 0, max_workers = 0;
+};
+
+// The leftovers a relay's standard-error line reports, or nullopt when the
+// line is not such a report (or is malformed: a count above its table's
+// size, a table of size 0).
+std::optional<AgentLeftovers> ParseLeftoversLine(std::string_view line);
 
 class RelayServer {
  public:
@@ -61,6 +83,18 @@ class RelayServer {
   // returns from) and waits until Wine's side is back and listening.
   conformance::Status Restart(std::chrono::milliseconds timeout);
 
+  // Waits until the running relay has reported the agent's leftovers after
+  // the last connection it accepted (the agent's reset of that connection
+  // is then done), up to `timeout`; an error if it has not by then, or if
+  // no relay runs. Called after a case process ended, whose connections
+  // are closed by then: a connection whose "runner connected" line the
+  // relay wrote but this server has not read yet is not waited for (it is
+  // read within moments; the next case's check sees its report).
+  conformance::Status WaitIdle(std::chrono::milliseconds timeout);
+  // The last leftovers the running relay reported (not known before its
+  // first report).
+  AgentLeftovers leftovers() const;
+
   // Ends the relay and every Wine process of the prefix. Idempotent.
   void Stop();
 
@@ -75,6 +109,7 @@ class RelayServer {
   // none has listened yet); false ends the supervisor.
   bool PrepareRelaunch();
   void ReadDiagnostics(int fd, uint64_t generation);
+  void HandleLineLocked(std::string_view line);  // the running relay's
 
   const WinePrefix& prefix_;
   const std::string agent_dir_;
@@ -84,7 +119,10 @@ class RelayServer {
   std::shared_ptr<internal::ChildProcess> relay_;
   uint64_t generation_ = 0;  // which relay the diagnostics are about
   uint64_t ended_ = 0;       // the last relay seen to end
-  std::string said_;         // what the current relay said so far
+  std::string partial_line_;  // the current relay's unfinished line
+  bool session_open_ = false;  // connected, leftovers not reported yet
+  bool reported_ = false;      // the current relay reported leftovers
+  AgentLeftovers leftovers_;
   bool listening_ = false;
   bool listened_once_ = false;  // the port is fixed from then on
   int failed_starts_ = 0;       // relays that ended before listening
