@@ -41,10 +41,13 @@ endif()
 # kernel-mode image (native subsystem, entry DriverEntry, no C runtime) and
 # builds on kernel/include/wsk.h over mingw-w64's ddk headers.
 function(wskconf_add_windows_binary target)
-  cmake_parse_arguments(ARG "" "OUTPUT;KIND" "SOURCES;DEPENDS;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "" "OUTPUT;KIND" "SOURCES;DEPENDS;LIBS;DEFINES" ${ARGN})
   set(out ${CMAKE_BINARY_DIR}/agent/${ARG_OUTPUT})
   set(flags -std=c11 -O2 -g -Wall -Wextra -Werror
             -I${PROJECT_SOURCE_DIR}/agent/include)
+  foreach(define IN LISTS ARG_DEFINES)
+    list(APPEND flags -D${define})
+  endforeach()
   if(ARG_KIND STREQUAL "DRIVER")
     # The project's headers go after the system ones so that <ntdef.h> and
     # friends stay mingw-w64's; wsk.h takes the WSK part from there.

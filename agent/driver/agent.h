@@ -13,7 +13,9 @@
 
 #define AGENT_TAG 'aksW' /* "Wska" in pool dumps */
 #define AGENT_MAX_SOCKETS 256
+#ifndef AGENT_MAX_REGISTRATIONS /* a test build may set fewer */
 #define AGENT_MAX_REGISTRATIONS 64
+#endif
 #define AGENT_MAX_HANDLES 64
 /* Bytes of indicated data an EVENT copies; the rest is only counted. */
 #define AGENT_EVENT_DATA_LIMIT (64u * 1024u)
