@@ -20,7 +20,7 @@ awk '
     time[name] = t
   }
   END {
-    split("BM_IrpRoundTrip:BM_BaselineMallocIrpSized BM_PoolAllocateFree:BM_BaselineMallocIrpSized BM_EventPingPong:BM_BaselineCondVarPingPong", pairs, " ")
+    split("BM_IrpRoundTrip:BM_BaselineMallocIrpSized BM_PoolAllocateFree:BM_BaselineMallocIrpSized BM_WaitSignalledEvent:BM_BaselineMutexLockUnlock BM_EventPingPong:BM_BaselineCondVarPingPong", pairs, " ")
     for (i in pairs) {
       split(pairs[i], p, ":")
       if ((p[1] in time) && (p[2] in time) && time[p[2]] > 0)

@@ -8,7 +8,6 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
-#include <vector>
 
 #include <wskconf/ke.h>
 #include <wskconf/verifier.h>
@@ -32,11 +31,15 @@ struct WaitBlock {
   Waiter* waiter;
 };
 
+// A blocked thread's wait, on its own stack: the objects and one wait block
+// per object in fixed arrays (as a KTHREAD carries its wait blocks), so a
+// wait allocates nothing. Only the first `count` entries are used.
 struct Waiter {
   PKTHREAD thread;
   WAIT_TYPE type;
-  std::vector<DISPATCHER_HEADER*> objects;
-  std::vector<WaitBlock> blocks;  // sized once: entries stay in place
+  ULONG count = 0;
+  DISPATCHER_HEADER* objects[MAXIMUM_WAIT_OBJECTS];
+  WaitBlock blocks[MAXIMUM_WAIT_OBJECTS];  // linked only while blocked
   std::condition_variable wake;
   bool satisfied = false;
   NTSTATUS result = STATUS_TIMEOUT;
@@ -79,38 +82,33 @@ void Consume(DISPATCHER_HEADER* header, PKTHREAD thread) {
 }
 
 // Completes the wait now if it can be satisfied, consuming what it takes.
-std::optional<NTSTATUS> TryCompleteLocked(
-    PKTHREAD thread, WAIT_TYPE type,
-    const std::vector<DISPATCHER_HEADER*>& objects) {
-  if (type == WaitAny) {
-    for (size_t i = 0; i < objects.size(); ++i) {
-      if (IsSignalledFor(objects[i], thread)) {
-        Consume(objects[i], thread);
+std::optional<NTSTATUS> TryCompleteLocked(const Waiter& waiter) {
+  if (waiter.type == WaitAny) {
+    for (ULONG i = 0; i < waiter.count; ++i) {
+      if (IsSignalledFor(waiter.objects[i], waiter.thread)) {
+        Consume(waiter.objects[i], waiter.thread);
         return static_cast<NTSTATUS>(STATUS_WAIT_0 + i);
       }
     }
     return std::nullopt;
   }
-  for (DISPATCHER_HEADER* object : objects) {
-    if (!IsSignalledFor(object, thread)) return std::nullopt;
+  for (ULONG i = 0; i < waiter.count; ++i) {
+    if (!IsSignalledFor(waiter.objects[i], waiter.thread)) return std::nullopt;
   }
-  for (DISPATCHER_HEADER* object : objects) Consume(object, thread);
+  for (ULONG i = 0; i < waiter.count; ++i) Consume(waiter.objects[i], waiter.thread);
   return STATUS_WAIT_0;
 }
 
 void UnlinkAllLocked(Waiter* waiter) {
-  for (WaitBlock& block : waiter->blocks) RemoveEntryList(&block.entry);
+  for (ULONG i = 0; i < waiter->count; ++i) RemoveEntryList(&waiter->blocks[i].entry);
 }
 
 NTSTATUS WaitLocked(std::unique_lock<std::mutex>& lock, Waiter& waiter,
                     const Deadline& deadline) {
-  for (DISPATCHER_HEADER* object : waiter.objects) EnsureWaitListLocked(object);
-  if (auto done = TryCompleteLocked(waiter.thread, waiter.type, waiter.objects)) {
-    return *done;
-  }
+  for (ULONG i = 0; i < waiter.count; ++i) EnsureWaitListLocked(waiter.objects[i]);
+  if (auto done = TryCompleteLocked(waiter)) return *done;
   if (deadline.poll) return STATUS_TIMEOUT;
-  waiter.blocks.resize(waiter.objects.size());
-  for (size_t i = 0; i < waiter.objects.size(); ++i) {
+  for (ULONG i = 0; i < waiter.count; ++i) {
     waiter.blocks[i].waiter = &waiter;
     InsertTailList(&waiter.objects[i]->WaitListHead, &waiter.blocks[i].entry);
   }
@@ -139,15 +137,21 @@ void CheckWaitIrql(const char* routine, const void* object,
   }
 }
 
-NTSTATUS Wait(const char* routine, std::vector<DISPATCHER_HEADER*> objects,
+// `objects` holds 1..MAXIMUM_WAIT_OBJECTS non-NULL entries (the callers
+// checked); they are copied into the stack's Waiter.
+NTSTATUS Wait(const char* routine, PVOID const* objects, ULONG count,
               WAIT_TYPE type, PLARGE_INTEGER timeout) {
   Waiter waiter;
   waiter.thread = KeGetCurrentThread();  // before the lock: may allocate
   waiter.type = type;
-  waiter.objects = std::move(objects);
+  waiter.count = count;
+  for (ULONG i = 0; i < count; ++i) {
+    waiter.objects[i] = static_cast<DISPATCHER_HEADER*>(objects[i]);
+  }
   Deadline deadline = DeadlineFromTimeout(timeout);
   std::unique_lock lock(DispatcherLock());
-  for (DISPATCHER_HEADER* object : waiter.objects) {
+  for (ULONG i = 0; i < count; ++i) {
+    DISPATCHER_HEADER* object = waiter.objects[i];
     ObjectState state = ObjectStateLocked(object);
     if (state != ObjectState::kLive || !IsKnownObjectType(object->Type)) {
       lock.unlock();
@@ -178,7 +182,7 @@ void WakeWaitersLocked(DISPATCHER_HEADER* header) {
   PLIST_ENTRY entry = head->Flink;
   while (entry != head && header->SignalState > 0) {
     Waiter* waiter = reinterpret_cast<WaitBlock*>(entry)->waiter;
-    auto done = TryCompleteLocked(waiter->thread, waiter->type, waiter->objects);
+    auto done = TryCompleteLocked(*waiter);
     if (!done.has_value()) {
       entry = entry->Flink;
       continue;
@@ -202,7 +206,8 @@ void CheckNoWaitAfterSet(const char* routine) {
 }
 
 NTSTATUS WaitUnchecked(DISPATCHER_HEADER* object, PLARGE_INTEGER timeout) {
-  return Wait("wait", {object}, WaitAny, timeout);
+  PVOID objects[] = {object};
+  return Wait("wait", objects, 1, WaitAny, timeout);
 }
 
 void SignalNotificationLocked(DISPATCHER_HEADER* header) {
@@ -291,8 +296,7 @@ NTSTATUS KeWaitForSingleObject(PVOID Object, KWAIT_REASON WaitReason,
     return STATUS_INVALID_PARAMETER;
   }
   ki::CheckWaitIrql("KeWaitForSingleObject", Object, Timeout);
-  return ki::Wait("KeWaitForSingleObject",
-                  {static_cast<DISPATCHER_HEADER*>(Object)}, WaitAny, Timeout);
+  return ki::Wait("KeWaitForSingleObject", &Object, 1, WaitAny, Timeout);
 }
 
 NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[],
@@ -317,17 +321,14 @@ NTSTATUS KeWaitForMultipleObjects(ULONG Count, PVOID Object[],
   if (!ki::RequireNonNull(Object, "KeWaitForMultipleObjects", "Object")) {
     return STATUS_INVALID_PARAMETER;
   }
-  std::vector<DISPATCHER_HEADER*> objects;
   for (ULONG i = 0; i < Count; ++i) {
     if (!ki::RequireNonNull(Object[i], "KeWaitForMultipleObjects",
                             "Object[i]")) {
       return STATUS_INVALID_PARAMETER;
     }
-    objects.push_back(static_cast<DISPATCHER_HEADER*>(Object[i]));
   }
   ki::CheckWaitIrql("KeWaitForMultipleObjects", Object[0], Timeout);
-  return ki::Wait("KeWaitForMultipleObjects", std::move(objects), WaitType,
-                  Timeout);
+  return ki::Wait("KeWaitForMultipleObjects", Object, Count, WaitType, Timeout);
 }
 
 }  // extern "C"
