@@ -49,5 +49,25 @@ TEST(WineRouteTest, ATableOfNoSlotsIsIgnored) {
   EXPECT_EQ(TableToReclaim(l), "");
 }
 
+TEST(WineRouteTest, SummaryKeepsOnlyNotableRelayLines) {
+  const std::string said =
+      "relay: agent started\n"
+      "relay: agent leftovers: registrations 0/64, sockets 0/256, handles "
+      "0/64, workers 0/16\n"
+      "relay: waiting for the runner on TCP\n"
+      "relay: runner connected\n"
+      "relay: runner's side ended; cancelling the receive from the agent\n"
+      "relay: receive from the agent ended\n"
+      "relay: runner closed the connection\n"
+      "relay: receiving from the agent failed (error 6)\n"
+      "wskconf: the relay ended (exit 4); restarting Wine's side\n"
+      "relay: waiting for the runner on TCP";  // no newline at the end
+  EXPECT_EQ(NotableRelayLines(said),
+            "relay: agent started\n"
+            "relay: receiving from the agent failed (error 6)\n"
+            "wskconf: the relay ended (exit 4); restarting Wine's side\n");
+  EXPECT_EQ(NotableRelayLines(""), "");
+}
+
 }  // namespace
 }  // namespace wskconf::conformance::internal

@@ -2,6 +2,8 @@
 #include "runner/wine_route.h"
 
 #include <algorithm>
+#include <iterator>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -77,6 +79,34 @@ std::string TableToReclaim(const agent::AgentLeftovers& l) {
   return "";
 }
 
+std::string NotableRelayLines(const std::string& diagnostics) {
+  static constexpr std::string_view kRoutine[] = {
+      "relay: waiting for the runner on TCP",
+      "relay: runner connected",
+      "relay: runner's side ended; cancelling the receive from the agent",
+      "relay: receive from the agent ended",
+      "relay: runner closed the connection",
+      "relay: agent leftovers: ",
+  };
+  std::string notable;
+  size_t start = 0;
+  while (start < diagnostics.size()) {
+    size_t end = diagnostics.find('\n', start);
+    if (end == std::string::npos) end = diagnostics.size();
+    const std::string_view line =
+        std::string_view(diagnostics).substr(start, end - start);
+    const bool routine = std::any_of(
+        std::begin(kRoutine), std::end(kRoutine),
+        [&](std::string_view r) { return line.rfind(r, 0) == 0; });
+    if (!routine && !line.empty()) {
+      notable.append(line);
+      notable += '\n';
+    }
+    start = end + 1;
+  }
+  return notable;
+}
+
 void WineRoute::NotePeak(const agent::AgentLeftovers& l) {
   if (!l.known) return;
   peak_.known = true;
@@ -141,8 +171,10 @@ std::string WineRoute::Summary() const {
         "hung):\n{}",
         reclaim_restarts_, reclaim_reasons_);
   }
-  return fmt::format("{}wine: Wine's side was restarted {} time(s); the relays said:\n{}{}",
-                     peak, restarts, relay_->diagnostics(), reclaimed);
+  return fmt::format(
+      "{}wine: Wine's side was restarted {} time(s); the relays said (not "
+      "counting the lines of each connection):\n{}{}",
+      peak, restarts, NotableRelayLines(relay_->diagnostics()), reclaimed);
 }
 
 }  // namespace wskconf::conformance::internal

@@ -49,6 +49,12 @@ inline constexpr std::chrono::milliseconds kAgentResetTimeout{30000};
 // 32/64"; empty when none is, or when the leftovers are not known.
 std::string TableToReclaim(const agent::AgentLeftovers& leftovers);
 
+// The relays' standard error without the lines every connection brings
+// (waiting, connected, its end, the leftovers report): what Summary()
+// shows, so a long run's summary names why Wine's side restarted instead
+// of thousands of routine lines.
+std::string NotableRelayLines(const std::string& diagnostics);
+
 class WineRoute {
  public:
   // Finds Wine, opens the prefix, starts the relay; `progress` hears what
