@@ -6,6 +6,7 @@
 // local IRP is never completed before IoMarkIrpPending.
 #include "forwarder.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
@@ -180,8 +181,16 @@ std::optional<Message> Forwarder::CallQuietly(const char* what,
 Millis BlockingCallLimit() {
   static const Millis limit = [] {
     const char* value = std::getenv(kBlockingLimitEnv);
-    const long ms = value != nullptr ? std::atol(value) : 0;
-    return ms > 0 ? Millis{ms} : kDefaultBlockingLimit;
+    if (value == nullptr || value[0] == '\0') return kDefaultBlockingLimit;
+    char* end = nullptr;
+    errno = 0;
+    const long long ms = std::strtoll(value, &end, 10);
+    if (errno != 0 || *end != '\0' || ms <= 0) {
+      Forwarder::Fatal(fmt::format(
+          "{}='{}': expected a positive number of milliseconds",
+          kBlockingLimitEnv, value));
+    }
+    return Millis{ms};
   }();
   return limit;
 }

@@ -196,6 +196,22 @@ TEST(WineAdapterDeregister, ADeregisterThatNeverReturnsEndsTheProcess) {
   EXPECT_GE(took, std::chrono::milliseconds(std::atoi(kBlockingLimitMs)));
 }
 
+// The limit is read at the first blocking call; a value that is not a
+// positive number of milliseconds ends the process naming the variable.
+TEST(WineAdapterDeregister, ABadBlockingLimitIsRefusedNamingTheVariable) {
+  const ChildResult r = RunInChild([] {
+    Adapter a(4, FakeDeregister::kAnswer);
+    setenv("WSKCONF_ADAPTER_BLOCKING_LIMIT_MS", "20s", 1);
+    WSK_REGISTRATION registration{};
+    WSK_PROVIDER_NPI npi{};
+    if (a.reg(TestClientNpi(), &registration) != STATUS_SUCCESS) return 1;
+    a.capture(&registration, WSK_INFINITE_WAIT, &npi);  // a blocking call
+    return 4;
+  });
+  ExpectEndedSaying(r, "WSKCONF_ADAPTER_BLOCKING_LIMIT_MS='20s': expected a "
+                       "positive number of milliseconds");
+}
+
 // A connection socket from the fake agent (kFakeSocketHandle), or NULL.
 PWSK_SOCKET MakeSocket(const WSK_PROVIDER_NPI& npi) {
   IO_STATUS_BLOCK io{};
