@@ -436,6 +436,14 @@ BENCHMARK(RoundTripRaw)->Name("RoundTrip/raw")->UseRealTime();
 
 // ---- AcceptRate: a host client connects, the server accepts and closes ----
 
+// How the server's WskAccept meets the connection: AcceptRate issues it
+// after the host connected (it completes in the call), AcceptAfterWait does
+// the same once one accept has waited (so the listener was in the loop's
+// epoll set at least once), AcceptWaiting issues every accept before the
+// host connects (it waits, and the loop completes it).
+enum AcceptMode { kAcceptQueued = 0, kAcceptAfterWait = 1, kAcceptWaiting = 2 };
+
+template <AcceptMode mode>
 void AcceptRateReference(benchmark::State& state) {
   Wsk& wsk = Client();
   PWSK_SOCKET listener = wsk.Socket(WSK_FLAG_LISTEN_SOCKET);
@@ -452,22 +460,34 @@ void AcceptRateReference(benchmark::State& state) {
                                                 irp.Start())),
              "WskGetLocalAddress");
   USHORT port = ntohs(reinterpret_cast<SOCKADDR_IN*>(&bound)->sin_port);
-  for (auto _ : state) {
+  auto accept_one = [&](bool accept_first) {
+    NTSTATUS returned = STATUS_SUCCESS;
+    if (accept_first) {
+      returned = table->WskAccept(listener, 0, nullptr, nullptr, nullptr, nullptr, irp.Start());
+    }
     int client = HostConnect(port);
-    NTSTATUS status = irp.Wait(
-        table->WskAccept(listener, 0, nullptr, nullptr, nullptr, nullptr, irp.Start()));
-    if (status != STATUS_SUCCESS) {
+    if (!accept_first) {
+      returned = table->WskAccept(listener, 0, nullptr, nullptr, nullptr, nullptr, irp.Start());
+    }
+    NTSTATUS status = irp.Wait(returned);
+    if (status == STATUS_SUCCESS) wsk.Close(reinterpret_cast<PWSK_SOCKET>(irp.information()));
+    close(client);
+    return status;
+  };
+  if (mode == kAcceptAfterWait) Wsk::Check(accept_one(true), "WskAccept");
+  for (auto _ : state) {
+    if (accept_one(mode == kAcceptWaiting) != STATUS_SUCCESS) {
       state.SkipWithError("WskAccept failed");
-      close(client);
       break;
     }
-    wsk.Close(reinterpret_cast<PWSK_SOCKET>(irp.information()));
-    close(client);
   }
   wsk.Close(listener);
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
-BENCHMARK(AcceptRateReference)->Name("AcceptRate/reference")->UseRealTime();
+BENCHMARK(AcceptRateReference<kAcceptQueued>)->Name("AcceptRate/reference")->UseRealTime();
+BENCHMARK(AcceptRateReference<kAcceptAfterWait>)->Name("AcceptAfterWait/reference")
+    ->UseRealTime();
+BENCHMARK(AcceptRateReference<kAcceptWaiting>)->Name("AcceptWaiting/reference")->UseRealTime();
 
 void AcceptRateRaw(benchmark::State& state) {
   USHORT port;

@@ -367,6 +367,8 @@ void OnSocketReady(Socket* s, uint32_t events) {
     CompleteDone(done);
     lock.lock();
     IndicateAccepts(s, lock);
+    // After the completions, whose routines may have queued the next accept.
+    UnwatchIdleListener(s);
     return;
   }
   if (s->state == State::kConnected && (events & (EPOLLERR | EPOLLHUP))) {

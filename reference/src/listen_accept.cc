@@ -6,6 +6,7 @@
 
 #include "internal/address.h"
 #include "internal/errno_status.h"
+#include "internal/event_loop.h"
 #include "internal/ops.h"
 #include "internal/client_checks.h"
 
@@ -89,6 +90,15 @@ NTSTATUS ListenLocked(Socket* s) {
 void ProcessAccepts(Socket* s, IrpList& done) {
   if (s->state != State::kListening) return;
   ProcessQueue(s->accept_queue, done, [s](PIRP irp) { return TryAccept(s, irp); });
+}
+
+void UnwatchIdleListener(Socket* s) {
+  if (!s->watched || s->closing || s->state != State::kListening || s->conditional_accept ||
+      !s->accept_queue.empty() || (s->event_mask & WSK_EVENT_ACCEPT) != 0) {
+    return;
+  }
+  LoopUnwatch(s);
+  s->watched = false;
 }
 
 NTSTATUS WSKAPI Listen(PWSK_SOCKET Socket, PIRP Irp) {

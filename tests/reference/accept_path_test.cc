@@ -1,15 +1,18 @@
 // The cost of the accept path: a socket joins the provider's epoll set
 // only once something waits on it, so a connection accepted by IRP while
 // it is already waiting, used without waiting and closed costs no epoll
-// registration (nor, with it, a loop wakeup and a hand-off of its free).
+// registration (nor, with it, a loop wakeup and a hand-off of its free);
+// a listener leaves the set again once no accept waits.
 // The set is read from /proc/self/fdinfo of the process's epoll descriptor
 // (one "tfd:" line per watched descriptor).
 #include <dirent.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <climits>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "reference_test_util.h"
 
@@ -38,6 +41,19 @@ int EpollRegistrations() {
   }
   closedir(fds);
   return found ? watched : -1;
+}
+
+// Waits (kExpectCompletion) until the epoll set holds `count` descriptors:
+// the loop thread leaves it after completing what waited, so the test's
+// thread, woken by that completion, may look first.
+bool RegistrationsReach(int count) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kExpectCompletion);
+  while (EpollRegistrations() != count) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::yield();
+  }
+  return true;
 }
 
 // Inline policy for the test (so completions themselves need no loop), the
@@ -127,6 +143,40 @@ TEST_P(AcceptPathTest, WaitingAcceptWatchesTheListener) {
   close(host);
   EXPECT_EQ(CloseSocket(l), STATUS_SUCCESS);
   EXPECT_EQ(EpollRegistrations(), base);
+}
+
+TEST_P(AcceptPathTest, ListenerLeavesTheLoopWhenNoAcceptWaits) {
+  RecordClause("WskAccept.NoConnectionPends");
+  PWSK_SOCKET l = Listener();
+  const int base = EpollRegistrations();
+  EXPECT_GE(base, 0) << "no epoll descriptor in /proc/self/fd";
+  const auto* table = ListenTable(l);
+  for (int round = 0; round < 2; ++round) {
+    // An accept that waits puts the listener in the set (again, in round 1)
+    // and a connection arriving completes it.
+    IrpProbe accept;
+    NTSTATUS returned = table->WskAccept(l, 0, nullptr, nullptr, nullptr, nullptr, accept.Start());
+    EXPECT_EQ(returned, STATUS_PENDING);
+    EXPECT_EQ(EpollRegistrations(), base + 1) << "round " << round;
+    int host = HostConnect(family(), port_);
+    EXPECT_EQ(accept.Result(returned), STATUS_SUCCESS);
+    auto accepted = reinterpret_cast<PWSK_SOCKET>(accept.information());
+    if (accepted != nullptr) {
+      EXPECT_EQ(CloseSocket(accepted), STATUS_SUCCESS);
+    }
+    close(host);
+    // Nothing waits now: a connection arriving must not wake the loop.
+    EXPECT_TRUE(RegistrationsReach(base)) << "the idle listener stayed in the epoll set";
+  }
+  int queued = HostConnect(family(), port_);
+  EXPECT_EQ(EpollRegistrations(), base);
+  PWSK_SOCKET taken = Accept(l);  // waits only if the host had not queued it yet
+  if (taken != nullptr) {
+    EXPECT_EQ(CloseSocket(taken), STATUS_SUCCESS);
+  }
+  close(queued);
+  EXPECT_EQ(CloseSocket(l), STATUS_SUCCESS);
+  EXPECT_TRUE(RegistrationsReach(base));
 }
 
 WSKCONF_FAMILY_TESTS(AcceptPathTest);

@@ -80,6 +80,11 @@ NTSTATUS StartConnect(Socket* s, PIRP irp, const SOCKADDR* remote,
 // ---- Work the event loop does when a socket is ready (s->mu held). ----
 // Each moves finished IRPs (IoStatus set, claimed) to `done`.
 void ProcessAccepts(Socket* s, IrpList& done);
+// Takes a listening socket out of the epoll set once nothing needs its
+// readiness (no WskAccept waits, no accept event, no conditional accept),
+// so connections arriving meanwhile do not wake the loop; WatchLocked adds
+// it again when an accept waits or the event is enabled.
+void UnwatchIdleListener(Socket* s);
 void ProcessConnect(Socket* s, IrpList& done);
 void ProcessSends(Socket* s, IrpList& done);
 void ProcessReceives(Socket* s, IrpList& done);
