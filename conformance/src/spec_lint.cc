@@ -241,7 +241,11 @@ class Linter {
     if (clause.sources.empty()) Add(at, what + " has no source");
     if (!clause.has_strength) Add(at, what + " has no strength");
     if (!clause.has_side) Add(at, what + " has no side");
-    if (!clause.has_text) Add(at, what + " has no <text>");
+    if (!clause.has_text) {
+      Add(at, what + " has no <text>");
+    } else if (clause.text.find_first_not_of(" \t\r\n") == std::string::npos) {
+      Add(at, what + " has an empty <text>: say what the clause requires");
+    }
     if (!clause.id.empty() && !clause.element_id.empty() &&
         !clause.id.starts_with(clause.element_id + ".")) {
       Add(at, fmt::format("{} must start with its element's id '{}.'", what,
