@@ -124,7 +124,48 @@ TEST_F(RunnerReportsTest, AReportThatCannotBeWrittenIsAnError) {
   options.junit = dir_ / "no-such-dir" / "junit.xml";
   std::string out;
   EXPECT_EQ(Command(options, out), kRunExitUsage);
-  EXPECT_NE(out.find("no-such-dir"), std::string::npos) << out;
+  EXPECT_NE(out.find("--junit '" + options.junit->string() + "': folder '" +
+                     (dir_ / "no-such-dir").string() + "' does not exist"),
+            std::string::npos)
+      << out;
+  // Found before the run: no case ran, so none of its results were lost.
+  EXPECT_EQ(out.find("cases against"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "report.html"));
+}
+
+TEST_F(RunnerReportsTest, AFolderGivenAsTheReportFileStopsTheRunBeforeItStarts) {
+  RunOptions options = Options();
+  options.filter = "Basic.Passes";
+  options.html = dir_;
+  std::string out;
+  EXPECT_EQ(Command(options, out), kRunExitUsage);
+  EXPECT_NE(out.find("--html '" + dir_.string() + "': is a folder"), std::string::npos) << out;
+  EXPECT_EQ(out.find("cases against"), std::string::npos) << out;
+}
+
+TEST_F(RunnerReportsTest, TwoReportsOnOnePathStopTheRunBeforeItStarts) {
+  RunOptions options = Options();
+  options.filter = "Basic.Passes";
+  options.html = dir_ / "." / "junit.xml";
+  std::string out;
+  EXPECT_EQ(Command(options, out), kRunExitUsage);
+  EXPECT_NE(out.find("--junit and --html both name"), std::string::npos) << out;
+  EXPECT_EQ(out.find("cases against"), std::string::npos) << out;
+}
+
+// A write that fails after the run (here: a full device) is an error naming
+// that report, and the other reports are still written.
+TEST_F(RunnerReportsTest, AReportThatFailsToWriteDoesNotCostTheOthers) {
+  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  RunOptions options = Options();
+  options.filter = "Basic.Passes";
+  options.junit = "/dev/full";
+  std::string out;
+  EXPECT_EQ(Command(options, out), kRunExitUsage);
+  EXPECT_NE(out.find("/dev/full: cannot be written"), std::string::npos) << out;
+  EXPECT_NE(out.find("1 cases against"), std::string::npos) << out;
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "junit-rich.xml")) << out;
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "report.html")) << out;
 }
 
 }  // namespace

@@ -4,8 +4,12 @@
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
+#include <cstring>
+#include <map>
 #include <mutex>
 #include <ostream>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -83,26 +87,84 @@ class Progress {
   Totals totals_;
 };
 
-// Writes each report the options ask for; the first failure names its path.
+struct WantedReport {
+  const char* flag;
+  const std::optional<std::filesystem::path>& path;
+  std::string (*write)(const reports::RunResult&);
+  const char* what;
+};
+
+std::vector<WantedReport> WantedReports(const RunOptions& options) {
+  return {
+      {"--junit", options.junit,
+       [](const reports::RunResult& r) { return reports::WriteStrictJUnit(r); },
+       "strict JUnit"},
+      {"--junit-rich", options.junit_rich,
+       [](const reports::RunResult& r) { return reports::WriteRichJUnit(r); },
+       "rich JUnit"},
+      {"--html", options.html, &reports::WriteHtmlSummary, "HTML summary"},
+  };
+}
+
+// Why `path` cannot take a report, or empty: checked before any case runs,
+// so that a mistyped folder does not cost a whole run's results.
+std::string WhyNotWritable(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (path.empty()) return "an empty path";
+  if (std::filesystem::is_directory(path, ec)) return "is a folder; name a file in it";
+  if (std::filesystem::exists(path, ec)) {
+    if (access(path.c_str(), W_OK) != 0) return fmt::format("not writable ({})", strerror(errno));
+    return "";
+  }
+  const std::filesystem::path folder =
+      path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+  if (!std::filesystem::exists(folder, ec)) {
+    return fmt::format("folder '{}' does not exist", folder.string());
+  }
+  if (!std::filesystem::is_directory(folder, ec)) {
+    return fmt::format("'{}' is not a folder", folder.string());
+  }
+  if (access(folder.c_str(), W_OK | X_OK) != 0) {
+    return fmt::format("folder '{}' is not writable ({})", folder.string(), strerror(errno));
+  }
+  return "";
+}
+
+Status CheckReportPaths(const RunOptions& options) {
+  std::map<std::filesystem::path, const char*> seen;
+  for (const WantedReport& report : WantedReports(options)) {
+    if (!report.path) continue;
+    if (std::string why = WhyNotWritable(*report.path); !why.empty()) {
+      return InvalidArgumentError(
+          fmt::format("{} '{}': {}", report.flag, report.path->string(), why));
+    }
+    std::error_code ec;
+    std::filesystem::path same = std::filesystem::weakly_canonical(*report.path, ec);
+    if (ec) same = *report.path;
+    if (auto [it, added] = seen.emplace(same, report.flag); !added) {
+      return InvalidArgumentError(fmt::format("{} and {} both name '{}'; one would overwrite "
+                                              "the other", it->second, report.flag,
+                                              report.path->string()));
+    }
+  }
+  return OkStatus();
+}
+
+// Writes each report the options ask for; one that fails does not keep the
+// others from being written, and each failure is named.
 Status WriteReports(const reports::RunResult& run, const RunOptions& options,
                     std::ostream& out) {
-  struct Report {
-    const std::optional<std::filesystem::path>& path;
-    std::string (*write)(const reports::RunResult&);
-    const char* what;
-  };
-  const Report wanted[] = {
-      {options.junit, [](const reports::RunResult& r) { return reports::WriteStrictJUnit(r); },
-       "strict JUnit"},
-      {options.junit_rich, [](const reports::RunResult& r) { return reports::WriteRichJUnit(r); },
-       "rich JUnit"},
-      {options.html, &reports::WriteHtmlSummary, "HTML summary"},
-  };
-  for (const Report& report : wanted) {
+  std::string failures;
+  for (const WantedReport& report : WantedReports(options)) {
     if (!report.path) continue;
-    WSKCONF_RETURN_IF_ERROR(reports::WriteTextFile(*report.path, report.write(run)));
+    if (Status written = reports::WriteTextFile(*report.path, report.write(run));
+        !written.ok()) {
+      failures += (failures.empty() ? "" : "; ") + written.message();
+      continue;
+    }
     out << fmt::format("{}: {}\n", report.what, report.path->string());
   }
+  if (!failures.empty()) return InvalidArgumentError(failures);
   return OkStatus();
 }
 
@@ -187,6 +249,10 @@ StatusOr<reports::RunResult> RunSuite(const RunOptions& given,
 int RunCommand(const RunOptions& options, std::ostream& out, std::ostream& err) {
   if (options.jobs < 1) {
     err << "wskconf: error: --jobs must be at least 1\n";
+    return kRunExitUsage;
+  }
+  if (Status paths = CheckReportPaths(options); !paths.ok()) {
+    err << "wskconf: error: " << paths.message() << "\n";
     return kRunExitUsage;
   }
   internal::PrepareStop();  // before the handlers can fire
