@@ -142,10 +142,20 @@ typedef struct _AGENT_OP {
   PUCHAR Scratch;         /* a COMPLETION's serialized output */
 } AGENT_OP, *PAGENT_OP;
 
-/* An encoded message waiting in the outgoing queue. */
+/* An encoded message waiting in the outgoing queue, or (Pool set) a chunk
+ * stream (protocol version 5): the Length bytes a receive got, at
+ * DataOffset in Pool (PoolSize bytes of the chunked pool, taken over from
+ * the op), go out as CHUNKs of RequestId, at most one message's worth per
+ * delivery, Sent so far; then Then, the COMPLETION that says CHUNKED. A
+ * stream's Size is 0: its bytes count against AGENT_CHUNKED_LIMIT, not
+ * the queue's limit. */
 typedef struct _AGENT_BLOCK {
   LIST_ENTRY Link;
   SIZE_T Size;
+  PUCHAR Pool;
+  SIZE_T PoolSize, DataOffset, Length, Sent;
+  ULONG RequestId;
+  struct _AGENT_BLOCK *Then;
   UCHAR Bytes[1];
 } AGENT_BLOCK, *PAGENT_BLOCK;
 
@@ -206,6 +216,10 @@ VOID AgentPostError(ULONG RequestId, ULONG Code, const char *Text);
 NTSTATUS AgentQueueReceive(PIRP Irp);
 VOID AgentCancelReceive(VOID);
 VOID AgentDropQueue(VOID);
+/* The chunk stream of Op's received Length bytes followed by Completion;
+ * takes Op's chunked buffer over. NULL (Completion freed) without pool. */
+PAGENT_BLOCK AgentChunkStream(PAGENT_OP Op, SIZE_T Length,
+                              PAGENT_BLOCK Completion);
 
 /* agent_objects.c: tables. Lookups return NULL for unknown ids. */
 VOID AgentInitializeObjects(VOID);
@@ -303,6 +317,14 @@ VOID AgentHandleChunk(const WSKA_MESSAGE *Chunk);
 ULONG AgentFinishChunks(const WSKA_MESSAGE *Call, char *Text, SIZE_T Size);
 NTSTATUS AgentOpTakeChunked(PAGENT_OP Op, ULONG Offset);
 VOID AgentFreeChunked(PUCHAR Buffer, SIZE_T Size);
+VOID AgentFreeChunkedLocked(PUCHAR Buffer, SIZE_T Size); /* Lock held */
+/* Pool for a chunked buffer of Size bytes, or NULL (over
+ * AGENT_CHUNKED_LIMIT, or no pool). */
+PUCHAR AgentAllocateChunked(SIZE_T Size);
+/* A receive of more than WSKA_MAX_DATA bytes (version 5): Op's buffer of
+ * Offset + Length bytes from the chunked pool, its MDL and WskBuf.
+ * STATUS_INSUFFICIENT_RESOURCES over the limit or without pool. */
+NTSTATUS AgentOpSetReceiveChunked(PAGENT_OP Op, SIZE_T Length, ULONG Offset);
 VOID AgentDropChunks(VOID);
 
 /* agent_requests.c: one message from the relay. PASSIVE_LEVEL. */

@@ -258,8 +258,15 @@ static ULONG DataCall(const WSKA_MESSAGE *Call, PAGENT_SOCKET S,
     status = AgentOpTakeChunked(Op, offset);
   } else if (has_data) {
     status = AgentOpSetBuffer(Op, &Call->data, 0, offset);
+  } else if (WskaHas(Call, WSKA_TAG_LENGTH) &&
+             Call->length > WSKA_MAX_DATA) {
+    /* Version 5: the bytes go back in CHUNKs, from the chunked pool. */
+    if (Agent.Version < 5u || Call->length > WSKA_MAX_CHUNKED) {
+      return WSKA_E_BAD_VALUE;
+    }
+    status = AgentOpSetReceiveChunked(Op, (SIZE_T)Call->length, offset);
+    if (status == STATUS_INSUFFICIENT_RESOURCES) return WSKA_E_NO_RESOURCES;
   } else if (WskaHas(Call, WSKA_TAG_LENGTH)) {
-    if (Call->length > WSKA_MAX_DATA) return WSKA_E_BAD_VALUE;
     status = AgentOpSetBuffer(Op, NULL, (SIZE_T)Call->length, offset);
   }
   if (!NT_SUCCESS(status)) return WSKA_E_BAD_VALUE;

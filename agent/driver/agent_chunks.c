@@ -1,5 +1,6 @@
 /* CHUNK messages (protocol version 3): data larger than one message
- * carries arrives in pieces ahead of its CALL. The agent assembles them in
+ * carries arrives in pieces ahead of its CALL (and, version 5, the buffers
+ * of receives larger than that come from the same pool). The agent assembles them in
  * one nonpaged buffer from its pool, bounded per buffer (WSKA_MAX_CHUNKED)
  * and in all (AGENT_CHUNKED_LIMIT), and the call that follows takes the
  * buffer over. PASSIVE_LEVEL, on the relay's request thread. */
@@ -27,9 +28,7 @@ static VOID FreeAssembly(VOID) {
   RtlZeroMemory(&Agent.Chunks, sizeof(Agent.Chunks));
 }
 
-/* Pool for a chunked buffer of Size bytes, or NULL (over the agent's limit
- * or no pool). */
-static PUCHAR AllocateChunked(SIZE_T Size) {
+PUCHAR AgentAllocateChunked(SIZE_T Size) {
   KIRQL irql;
   PUCHAR buffer;
   BOOLEAN fits;
@@ -51,6 +50,28 @@ VOID AgentFreeChunked(PUCHAR Buffer, SIZE_T Size) {
   KeReleaseSpinLock(&Agent.Lock, irql);
 }
 
+VOID AgentFreeChunkedLocked(PUCHAR Buffer, SIZE_T Size) {
+  if (Buffer != NULL) ExFreePoolWithTag(Buffer, AGENT_TAG);
+  Agent.ChunkedBytes -= Size;
+}
+
+NTSTATUS AgentOpSetReceiveChunked(PAGENT_OP Op, SIZE_T Length, ULONG Offset) {
+  const SIZE_T size = (SIZE_T)Offset + Length;
+  if (Offset > WSKA_MAX_DATA) return STATUS_INVALID_PARAMETER;
+  Op->Buffer = AgentAllocateChunked(size);
+  if (Op->Buffer == NULL) return STATUS_INSUFFICIENT_RESOURCES;
+  Op->BufferSize = size;
+  Op->Chunked = TRUE;
+  RtlZeroMemory(Op->Buffer, size);
+  Op->Mdl = IoAllocateMdl(Op->Buffer, (ULONG)size, FALSE, FALSE, NULL);
+  if (Op->Mdl == NULL) return STATUS_INSUFFICIENT_RESOURCES;
+  MmBuildMdlForNonPagedPool(Op->Mdl);
+  Op->WskBuf.Mdl = Op->Mdl;
+  Op->WskBuf.Offset = Offset;
+  Op->WskBuf.Length = Length;
+  return STATUS_SUCCESS;
+}
+
 VOID AgentHandleChunk(const WSKA_MESSAGE *Chunk) {
   WSKA_RESULT result;
   int opened = 0;
@@ -63,7 +84,7 @@ VOID AgentHandleChunk(const WSKA_MESSAGE *Chunk) {
     return;
   }
   if (opened) {
-    Agent.ChunkBuffer = AllocateChunked((SIZE_T)Chunk->length);
+    Agent.ChunkBuffer = AgentAllocateChunked((SIZE_T)Chunk->length);
     if (Agent.ChunkBuffer == NULL) {
       RtlZeroMemory(&Agent.Chunks, sizeof(Agent.Chunks));
       Refuse(Chunk->request_id, WSKA_E_NO_RESOURCES,

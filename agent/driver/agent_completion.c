@@ -93,12 +93,19 @@ static VOID PutName(WSKA_MESSAGE *m, ULONG Tag, const UNICODE_STRING *s) {
   WskaSet(m, Tag);
 }
 
-/* Received bytes: the op's buffer at its offset, clamped to its length. */
+/* Received bytes: the op's buffer at its offset, clamped to its length;
+ * more than one message carries travel in CHUNKs (CHUNKED). */
 static VOID PutReceived(PAGENT_OP Op, WSKA_MESSAGE *m) {
+  SIZE_T size;
   if (Op->Buffer == NULL || !NT_SUCCESS(Op->Irp->IoStatus.Status)) return;
+  size = Min(Op->Irp->IoStatus.Information, Op->WskBuf.Length);
+  if (size > WSKA_MAX_DATA) { /* version 5: AgentChunkStream sends them */
+    m->chunked = size;
+    WskaSet(m, WSKA_TAG_CHUNKED);
+    return;
+  }
   m->data.data = Op->Buffer + Op->WskBuf.Offset;
-  m->data.size =
-      (uint32_t)Min(Op->Irp->IoStatus.Information, Op->WskBuf.Length);
+  m->data.size = (uint32_t)size;
   WskaSet(m, WSKA_TAG_DATA);
 }
 

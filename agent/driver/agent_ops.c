@@ -113,6 +113,9 @@ static NTSTATUS NTAPI OpIrpDone(PDEVICE_OBJECT Device, PIRP Irp,
   WskaSet(&m, WSKA_TAG_FUNCTION);
   AgentFillCompletion(op, &m);
   block = AgentEncode(&m);
+  if (WskaHas(&m, WSKA_TAG_CHUNKED)) {
+    block = AgentChunkStream(op, (SIZE_T)m.chunked, block);
+  }
   KeAcquireSpinLock(&Agent.Lock, &irql);
   if (op->Returned) {
     AgentEnqueueLocked(block);

@@ -1,6 +1,9 @@
 /* The agent's outgoing messages: encoded into nonpaged blocks (completion
  * routines and callbacks run at DISPATCH_LEVEL), queued under Agent.Lock and
- * handed to the relay's pending IOCTL_WSKA_RECEIVE as whole messages. */
+ * handed to the relay's pending IOCTL_WSKA_RECEIVE as whole messages. The
+ * bytes of a receive larger than one message (version 5) wait in the queue
+ * as a chunk stream that is encoded one CHUNK at a time as the relay asks,
+ * so they are never copied twice nor held beyond the chunked pool. */
 #include "agent.h"
 
 PAGENT_BLOCK AgentEncode(const WSKA_MESSAGE *Message) {
@@ -11,6 +14,9 @@ PAGENT_BLOCK AgentEncode(const WSKA_MESSAGE *Message) {
   PAGENT_BLOCK block = ExAllocatePoolWithTag(
       NonPagedPool, FIELD_OFFSET(AGENT_BLOCK, Bytes) + size, AGENT_TAG);
   if (block == NULL) return NULL;
+  block->Pool = NULL; /* a message, not a chunk stream */
+  block->PoolSize = block->DataOffset = block->Length = block->Sent = 0;
+  block->Then = NULL;
   /* Everything after HELLO in the version agreed there (HELLO_REPLY and
    * ERROR read the same in every version). */
   if (Agent.Version != 0 && stamped.type != WSKA_MSG_ERROR) {
@@ -28,10 +34,88 @@ PAGENT_BLOCK AgentEncode(const WSKA_MESSAGE *Message) {
   return block;
 }
 
+/* Frees a block that is in no list; a stream's pool and its COMPLETION
+ * with it. Agent.Lock held. */
+static VOID FreeBlockLocked(PAGENT_BLOCK Block) {
+  if (Block->Then != NULL) FreeBlockLocked(Block->Then);
+  if (Block->Pool != NULL) AgentFreeChunkedLocked(Block->Pool, Block->PoolSize);
+  ExFreePoolWithTag(Block, AGENT_TAG);
+}
+
+PAGENT_BLOCK AgentChunkStream(PAGENT_OP Op, SIZE_T Length,
+                              PAGENT_BLOCK Completion) {
+  PAGENT_BLOCK stream;
+  if (Completion == NULL) return NULL;
+  stream = ExAllocatePoolWithTag(NonPagedPool, sizeof(*stream), AGENT_TAG);
+  if (stream == NULL || !Op->Chunked) {
+    /* No pool for the stream (or, an agent bug, a buffer not from the
+     * chunked pool): the COMPLETION is lost and counted. */
+    if (stream != NULL) ExFreePoolWithTag(stream, AGENT_TAG);
+    ExFreePoolWithTag(Completion, AGENT_TAG);
+    return NULL;
+  }
+  RtlZeroMemory(stream, sizeof(*stream));
+  stream->Pool = Op->Buffer;
+  stream->PoolSize = Op->BufferSize;
+  stream->DataOffset = Op->WskBuf.Offset;
+  stream->Length = Length;
+  stream->RequestId = Op->RequestId;
+  stream->Then = Completion;
+  Op->Buffer = NULL; /* the stream frees it */
+  Op->BufferSize = 0;
+  Op->Chunked = FALSE;
+  return stream;
+}
+
+/* Encodes the next CHUNK of Stream at Out: its size, or 0 when it does
+ * not fit in Capacity bytes. A chunk the codec refuses (an agent bug) ends
+ * the stream early, so the runner's check of CHUNKED names the shortfall. */
+static SIZE_T WriteChunk(PAGENT_BLOCK Stream, PUCHAR Out, SIZE_T Capacity) {
+  WSKA_MESSAGE m;
+  WSKA_RESULT result;
+  SIZE_T written = 0, left = Stream->Length - Stream->Sent;
+  WskaInit(&m, WSKA_MSG_CHUNK, Stream->RequestId);
+  m.version = (uint16_t)Agent.Version;
+  m.position = Stream->Sent;
+  m.length = Stream->Length;
+  m.data.data = Stream->Pool + Stream->DataOffset + Stream->Sent;
+  m.data.size = (uint32_t)(left < WSKA_MAX_DATA ? left : WSKA_MAX_DATA);
+  WskaSet(&m, WSKA_TAG_POSITION);
+  WskaSet(&m, WSKA_TAG_LENGTH);
+  WskaSet(&m, WSKA_TAG_DATA);
+  if (WskaEncodedSize(&m) > Capacity) return 0;
+  if (WskaEncode(&m, Out, Capacity, &written, &result) != WSKA_E_OK) {
+    DbgPrint("wskconf_agent: cannot encode a CHUNK: %s\n", result.text);
+    Stream->Sent = Stream->Length;
+    return 0;
+  }
+  Stream->Sent += m.data.size;
+  return written;
+}
+
+/* Writes what fits of the chunk stream at the queue's head; when all its
+ * chunks are out, its COMPLETION takes its place at the head. Returns the
+ * bytes written; 0 when the next chunk does not fit. Agent.Lock held. */
+static SIZE_T DeliverStreamLocked(PAGENT_BLOCK Stream, PUCHAR Out,
+                                  SIZE_T Capacity) {
+  SIZE_T written = Stream->Sent < Stream->Length
+                       ? WriteChunk(Stream, Out, Capacity)
+                       : 0;
+  if (Stream->Sent < Stream->Length) return written;
+  RemoveEntryList(&Stream->Link);
+  if (Stream->Then != NULL) {
+    Agent.QueuedBytes += Stream->Then->Size;
+    InsertHeadList(&Agent.Queue, &Stream->Then->Link);
+    Stream->Then = NULL;
+  }
+  FreeBlockLocked(Stream);
+  return written;
+}
+
 VOID AgentEnqueueLocked(PAGENT_BLOCK Block) {
   if (Block == NULL || Agent.QueuedBytes + Block->Size > AGENT_QUEUE_LIMIT) {
     Agent.Lost++;
-    if (Block != NULL) ExFreePoolWithTag(Block, AGENT_TAG);
+    if (Block != NULL) FreeBlockLocked(Block);
     return;
   }
   Agent.QueuedBytes += Block->Size;
@@ -108,6 +192,15 @@ VOID AgentDeliver(VOID) {
   while (!IsListEmpty(&Agent.Queue)) {
     PAGENT_BLOCK block =
         CONTAINING_RECORD(Agent.Queue.Flink, AGENT_BLOCK, Link);
+    if (block->Pool != NULL) {
+      SIZE_T written = DeliverStreamLocked(block, out + used, capacity - used);
+      if (written == 0 && block == CONTAINING_RECORD(Agent.Queue.Flink,
+                                                     AGENT_BLOCK, Link)) {
+        break; /* the next chunk goes with the next request */
+      }
+      used += written;
+      continue;
+    }
     if (block->Size > capacity - used) break;
     RemoveEntryList(&block->Link);
     Agent.QueuedBytes -= block->Size;
@@ -183,7 +276,7 @@ VOID AgentDropQueue(VOID) {
   while (!IsListEmpty(&Agent.Queue)) {
     PAGENT_BLOCK block =
         CONTAINING_RECORD(RemoveHeadList(&Agent.Queue), AGENT_BLOCK, Link);
-    ExFreePoolWithTag(block, AGENT_TAG);
+    FreeBlockLocked(block);
   }
   Agent.QueuedBytes = 0;
   Agent.Lost = 0;

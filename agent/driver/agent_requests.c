@@ -17,7 +17,10 @@ static const char *Describe(ULONG Code) {
       return "not possible now: no HELLO yet, no captured provider NPI, or "
              "the socket's category or the provider's table lacks the "
              "function";
-    case WSKA_E_NO_RESOURCES: return "agent out of memory or table slots";
+    case WSKA_E_NO_RESOURCES:
+      return "agent out of memory or table slots, or a buffer would take "
+             "its chunked pool over the limit of 128 MiB "
+             "(AGENT_CHUNKED_LIMIT)";
     case WSKA_E_BAD_VALUE: return "an argument is out of the agent's bounds";
     default: return WskaErrorName(Code);
   }
@@ -37,14 +40,14 @@ static VOID Explain(char *Out, SIZE_T Size, ULONG Function, ULONG Code) {
 /* Agrees on the highest version both sides speak. */
 static VOID Hello(const WSKA_MESSAGE *Call) {
   static const char kAgent[] =
-      "wskconf agent, protocol versions 1 to 4, mingw-w64 build";
+      "wskconf agent, protocol versions 1 to 5, mingw-w64 build";
   WSKA_MESSAGE reply;
   ULONG version = Call->version_max < WSKA_PROTOCOL_VERSION
                       ? Call->version_max
                       : WSKA_PROTOCOL_VERSION;
   if (version < Call->version_min || version < WSKA_PROTOCOL_VERSION_MIN) {
     AgentPostError(Call->request_id, WSKA_E_BAD_VERSION,
-                   "the agent speaks protocol versions 1 to 4 only");
+                   "the agent speaks protocol versions 1 to 5 only");
     return;
   }
   Agent.Greeted = TRUE;

@@ -47,6 +47,63 @@ std::string Message::Describe() const {
   return out;
 }
 
+Message Message::WithData(Bytes data) const {
+  Message out = *this;
+  out.data_ = std::make_shared<const Bytes>(std::move(data));
+  WskaSetBlob(&out.m_, WSKA_TAG_DATA, out.data_->data(),
+              static_cast<uint32_t>(out.data_->size()));
+  out.m_.present &= ~(1ull << WSKA_TAG_CHUNKED);
+  out.m_.chunked = 0;
+  return out;
+}
+
+namespace {
+
+Status ChunkError(const Message& m, const WSKA_RESULT& r, uint32_t code) {
+  return conformance::InvalidArgumentError(fmt::format(
+      "agent {} of request {}: {} ({})", WskaTypeName(m->type),
+      m->request_id, r.text, WskaErrorName(code)));
+}
+
+}  // namespace
+
+StatusOr<std::optional<Message>> ChunkAssembler::Take(Message message,
+                                                      uint32_t version) {
+  WSKA_RESULT r;
+  const WSKA_MESSAGE& m = message.raw();
+  if (m.type == WSKA_MSG_CHUNK) {
+    if (version < 5) {
+      return conformance::InvalidArgumentError(fmt::format(
+          "agent CHUNK of request {}: chunks from the agent need protocol "
+          "version 5, the session speaks {}",
+          m.request_id, version));
+    }
+    int opened = 0;
+    uint32_t code = WskaChunkAccept(&assembly_, &m, WSKA_MAX_CHUNKED, &opened,
+                                    &r);
+    if (code != WSKA_E_OK) return ChunkError(message, r, code);
+    if (opened) buffer_.assign(m.length, 0);
+    std::copy(m.data.data, m.data.data + m.data.size,
+              buffer_.begin() + static_cast<ptrdiff_t>(m.position));
+    return std::optional<Message>();
+  }
+  if (message.Has(WSKA_TAG_CHUNKED)) {
+    uint32_t code = WskaChunkFinish(&assembly_, &m, &r);
+    Bytes data = std::move(buffer_);
+    buffer_ = Bytes();
+    if (code != WSKA_E_OK) return ChunkError(message, r, code);
+    return std::optional<Message>(message.WithData(std::move(data)));
+  }
+  if (assembly_.request_id != 0 && assembly_.request_id == m.request_id) {
+    return conformance::InvalidArgumentError(fmt::format(
+        "agent {} of request {}: its CHUNKs ({} of {} bytes) are followed by "
+        "a message without CHUNKED",
+        WskaTypeName(m.type), m.request_id, assembly_.filled,
+        assembly_.length));
+  }
+  return std::optional<Message>(std::move(message));
+}
+
 MessageBuilder::MessageBuilder(uint32_t type, uint32_t function) {
   WskaInit(&m_, type, 0);
   if (type == WSKA_MSG_CALL) WskaSetScalar(&m_, WSKA_TAG_FUNCTION, function);

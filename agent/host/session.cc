@@ -182,6 +182,10 @@ Status AgentSession::Handshake(uint32_t max_version) {
 void AgentSession::ReadMessages() {
   const int fd = read_fd_;
   std::string problem;
+  // Reader-thread state: the version the agent chose in HELLO_REPLY, and
+  // the CHUNKs of a COMPLETION (version 5) until it arrives.
+  uint32_t agreed = WSKA_PROTOCOL_VERSION_MIN;
+  ChunkAssembler assembler;
   for (;;) {
     Bytes frame(WSKA_HEADER_SIZE);
     uint32_t payload = 0;
@@ -194,27 +198,37 @@ void AgentSession::ReadMessages() {
     }
     frame.resize(WSKA_HEADER_SIZE + payload);
     if (!ReadFull(fd, frame.data() + WSKA_HEADER_SIZE, payload)) break;
-    auto message = Message::Decode(std::move(frame));
-    std::unique_lock lock(mu_);
-    if (!message.ok()) {
-      problem = message.status().message();
+    auto decoded = Message::Decode(std::move(frame));
+    if (!decoded.ok()) {
+      problem = decoded.status().message();
       break;
     }
-    const uint32_t type = (*message)->type, id = (*message)->request_id;
+    if ((*decoded)->type == WSKA_MSG_HELLO_REPLY) {
+      agreed = (*decoded)->protocol_version;
+    }
+    auto taken = assembler.Take(*std::move(decoded), agreed);
+    if (!taken.ok()) {
+      problem = taken.status().message();
+      break;
+    }
+    if (!taken->has_value()) continue;  // a CHUNK, kept
+    const Message message = **std::move(taken);
+    std::unique_lock lock(mu_);
+    const uint32_t type = message->type, id = message->request_id;
     if ((type == WSKA_MSG_COMPLETION || type == WSKA_MSG_EVENT) && handler_) {
       MessageHandler handler = handler_;
       lock.unlock();
-      handler(*message);
+      handler(message);
       continue;
     }
     if (type == WSKA_MSG_COMPLETION) {
-      completions_.insert_or_assign(id, *message);
+      completions_.insert_or_assign(id, message);
     } else if (type == WSKA_MSG_EVENT) {
-      events_.push_back(*message);
+      events_.push_back(message);
     } else if (id == 0) {  // an error about no request (queue overflow)
-      stderr_ += "agent: " + message->Describe() + "\n";
+      stderr_ += "agent: " + message.Describe() + "\n";
     } else {
-      answers_.insert_or_assign(id, *message);
+      answers_.insert_or_assign(id, message);
     }
     changed_.notify_all();
   }

@@ -32,8 +32,11 @@ extern "C" {
  * routines take a registration after its DEREGISTER, until SHUTDOWN; the
  * RETURN of DEREGISTER and of CAPTURE_PROVIDER_NPI with a TIMEOUT other
  * than 0 comes when the provider returns, after the answers of requests
- * sent meanwhile. */
-#define WSKA_PROTOCOL_VERSION 4u
+ * sent meanwhile. Version 5: CHUNK messages also travel from the agent:
+ * a COMPLETION whose received bytes are more than one message carries
+ * says CHUNKED, and its bytes come in CHUNKs of its request_id just
+ * before it. */
+#define WSKA_PROTOCOL_VERSION 5u
 #define WSKA_PROTOCOL_VERSION_MIN 1u
 #define WSKA_HEADER_SIZE 16u
 #define WSKA_FIELD_HEADER_SIZE 6u
@@ -63,7 +66,8 @@ typedef enum WSKA_MESSAGE_TYPE {
   WSKA_MSG_CHUNK,          /* R, version 3: POSITION, LENGTH, DATA: bytes
                               of the CALL with the same request_id that
                               follows (its CHUNKED says how many); no
-                              answer of its own */
+                              answer of its own. A, version 5: the same
+                              for the COMPLETION that follows */
   WSKA_MSG_TYPE_LIMIT
 } WSKA_MESSAGE_TYPE;
 
@@ -96,7 +100,8 @@ typedef enum WSKA_FUNCTION {
   WSKA_FN_CONNECT,           /* SOCKET, REMOTE_ADDRESS, [FLAGS] */
   WSKA_FN_CONNECT_EX,        /* + [DATA or CHUNKED], [OFFSET] */
   WSKA_FN_SEND,              /* SOCKET, DATA or CHUNKED, [OFFSET], [FLAGS] */
-  WSKA_FN_RECEIVE,           /* SOCKET, LENGTH, [OFFSET], [FLAGS] -> DATA */
+  WSKA_FN_RECEIVE,           /* SOCKET, LENGTH, [OFFSET], [FLAGS] -> DATA
+                                (v5: or CHUNKED) */
   WSKA_FN_DISCONNECT,        /* SOCKET, [DATA or CHUNKED], [FLAGS] */
   WSKA_FN_RELEASE,           /* SOCKET, INDICATION (a retained list; v4:
                                 0 for a NULL list) */
@@ -200,8 +205,9 @@ typedef enum WSKA_TAG {
                              (absent: both) */
   /* Version 3. */
   WSKA_TAG_POSITION,      /* u64 byte position of a CHUNK's DATA */
-  WSKA_TAG_CHUNKED,       /* u64 a CALL's data came in CHUNK messages of
-                             its request_id, this many bytes in all */
+  WSKA_TAG_CHUNKED,       /* u64 a CALL's data (v5: a COMPLETION's) came
+                             in CHUNK messages of its request_id, this
+                             many bytes in all */
   WSKA_TAG_LIMIT
 } WSKA_TAG;
 
@@ -350,7 +356,8 @@ const char *WskaErrorName(uint32_t code);
  * the end, -1 when the list is malformed (a size past the end). */
 int WskaNextBuffer(const WSKA_BLOB *list, uint32_t *cursor, WSKA_BLOB *record);
 
-/* Reassembly of CHUNK messages (version 3). A sender splits a buffer of
+/* Reassembly of CHUNK messages (version 3; version 5 from the agent too).
+ * A sender splits a buffer of
  * more than WSKA_MAX_DATA bytes (at most WSKA_MAX_CHUNKED) into CHUNKs of
  * at most WSKA_MAX_DATA bytes, in order, with the request_id of the CALL
  * that follows them and carries CHUNKED. The receiver keeps one assembly

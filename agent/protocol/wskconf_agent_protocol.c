@@ -112,7 +112,7 @@ static const Rule kTypeRules[WSKA_MSG_TYPE_LIMIT] = {
     [WSKA_MSG_CALL] = {B(FUNCTION), 0 /* per function */},
     [WSKA_MSG_RETURN] = {B(STATUS), RESULT_FIELDS},
     [WSKA_MSG_COMPLETION] = {B(IRP_STATUS) | B(INFORMATION) | B(ELAPSED),
-                             RESULT_FIELDS},
+                             RESULT_FIELDS | B(CHUNKED)},
     [WSKA_MSG_EVENT] =
         {B(EVENT),
          B(SOCKET) | B(REGISTRATION) | B(FLAGS) | B(LOCAL_ADDRESS) |
@@ -556,6 +556,12 @@ static uint32_t CheckValues(const WSKA_MESSAGE *m, uint32_t version,
                             WSKA_RESULT *r) {
   uint32_t code = CheckChunked(m, r);
   if (code != WSKA_E_OK) return code;
+  /* Version 5: received bytes travel from the agent in CHUNKs too. */
+  if (m->type == WSKA_MSG_COMPLETION && WskaHas(m, WSKA_TAG_CHUNKED) &&
+      version < 5u) {
+    return Fail(r, WSKA_E_UNEXPECTED_FIELD, 0, "field", WSKA_TAG_CHUNKED,
+                " on a COMPLETION needs protocol version ", 5u, 1);
+  }
   /* Version 4: INDICATION 0 names no list, the client's NULL (a handle is
    * never 0); before, nothing could say so. */
   if (WskaHas(m, WSKA_TAG_INDICATION) && m->indication == 0 &&

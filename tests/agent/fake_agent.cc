@@ -111,6 +111,24 @@ void FakeAgent::OnSend(int fd, const Message& call) {
   Send(fd, done, call->request_id);
 }
 
+Bytes ReceivedPattern(size_t length) {
+  Bytes bytes(length);
+  for (size_t i = 0; i < length; ++i) bytes[i] = uint8_t(i * 13 + i / 4093);
+  return bytes;
+}
+
+void FakeAgent::OnReceive(int fd, const Message& call) {
+  MessageBuilder ret(WSKA_MSG_RETURN, 0);
+  ret.Set(WSKA_TAG_STATUS, 0x103).Set(WSKA_TAG_FUNCTION, call->function);
+  Send(fd, ret, call->request_id);
+  MessageBuilder done(WSKA_MSG_COMPLETION, 0);
+  done.Set(WSKA_TAG_IRP_STATUS, 0)
+      .Set(WSKA_TAG_INFORMATION, call->length)
+      .Set(WSKA_TAG_ELAPSED, 1)
+      .SetData(ReceivedPattern(call->length));
+  Send(fd, done, call->request_id);
+}
+
 bool FakeAgent::OnRegistration(int fd, const Message& call,
                                MessageBuilder& ret) {
   std::lock_guard lock(mu_);
@@ -182,6 +200,10 @@ void FakeAgent::Serve() {
     }
     if ((*m)->function == WSKA_FN_SOCKET) {
       OnSocket(fd, *m);
+      continue;
+    }
+    if ((*m)->function == WSKA_FN_RECEIVE) {
+      OnReceive(fd, *m);
       continue;
     }
     if ((*m)->function == WSKA_FN_SET_ANSWER) {

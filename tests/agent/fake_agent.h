@@ -3,7 +3,9 @@
 // WskSocket completes with a new socket, and after the first one an EVENT
 // (receive, which "the agent" answered STATUS_SUCCESS) goes out for it;
 // WskGetNameInfo returns STATUS_NOT_IMPLEMENTED (as Wine's does); CHUNK
-// messages are assembled and WskSend completes with the bytes it got.
+// messages are assembled and WskSend completes with the bytes it got;
+// WskReceive completes with LENGTH bytes of ReceivedPattern (version 5: in
+// CHUNKs when they are more than one message carries).
 // Registrations get handles 1, 2, ...; WskCaptureProviderNPI on a
 // deregistered one answers STATUS_DEVICE_NOT_READY (until SHUTDOWN), and
 // WskRelease of a NULL list (INDICATION 0) STATUS_INVALID_PARAMETER.
@@ -26,6 +28,9 @@ namespace wskconf::agent {
 
 inline constexpr uint32_t kFakeSocketHandle = 10;
 inline constexpr uint32_t kFakeSecondSocketHandle = 11;
+
+// The bytes the fake agent's WskReceive of `length` bytes completes with.
+Bytes ReceivedPattern(size_t length);
 
 // A CALL as the fake agent saw it (its scalar fields).
 struct SeenCall {
@@ -74,6 +79,7 @@ class FakeAgent {
   void OnSocket(int fd, const Message& call);
   void OnChunk(const Message& chunk);
   void OnSend(int fd, const Message& call);
+  void OnReceive(int fd, const Message& call);
   // The registration calls; false when the answer is held back.
   bool OnRegistration(int fd, const Message& call, MessageBuilder& ret);
   void Serve();

@@ -10,6 +10,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -189,6 +190,91 @@ TEST(AgentSessionTcp, AnAgentChoosingAVersionNotOfferedIsRefused) {
   EXPECT_THAT(session.status().message(),
               HasSubstr(fmt::format("outside the offered 1..{}",
                                     WSKA_PROTOCOL_VERSION)));
+}
+
+// Protocol version 5: a COMPLETION's bytes over one message come in
+// CHUNKs; the session hands out the COMPLETION with them as its DATA, and
+// a broken chunk sequence ends the session with the reason.
+Bytes Received(size_t size) {
+  Bytes bytes(size);
+  for (size_t i = 0; i < size; ++i) bytes[i] = uint8_t(i * 5 + i / 511);
+  return bytes;
+}
+
+// Answers HELLO in `version`, then one CALL with a pending RETURN and the
+// frames of a chunked receive COMPLETION, the one at `drop` left out and
+// each stamped with `stamp` (0: as encoded).
+void AnswerWithChunks(int fd, uint32_t version, size_t drop = SIZE_MAX,
+                      uint8_t stamp = 0) {
+  AnswerHello(fd, version);
+  auto call = Message::Decode(ReadFrame(fd));
+  ASSERT_TRUE(call.ok()) << call.status().message();
+  MessageBuilder ret(WSKA_MSG_RETURN, 0);
+  ret.Set(WSKA_TAG_STATUS, 0x103).Set(WSKA_TAG_FUNCTION, WSKA_FN_RECEIVE);
+  SendMessage(fd, ret, (*call)->request_id, version);
+  const size_t size = 2u * WSKA_MAX_DATA + 3;
+  MessageBuilder done(WSKA_MSG_COMPLETION, 0);
+  done.Set(WSKA_TAG_IRP_STATUS, 0)
+      .Set(WSKA_TAG_INFORMATION, size)
+      .Set(WSKA_TAG_ELAPSED, 1)
+      .SetData(Received(size));
+  auto stream = done.Encode((*call)->request_id, WSKA_PROTOCOL_VERSION);
+  ASSERT_TRUE(stream.ok()) << stream.status().message();
+  size_t index = 0;
+  for (size_t at = 0; at < stream->size(); ++index) {
+    const size_t frame_size =
+        WSKA_HEADER_SIZE + ((*stream)[at + 8] | ((*stream)[at + 9] << 8) |
+                            ((*stream)[at + 10] << 16));
+    Bytes frame(stream->begin() + long(at),
+                stream->begin() + long(at + frame_size));
+    if (stamp != 0) frame[4] = stamp;
+    if (index != drop) SendAll(fd, frame);
+    at += frame_size;
+  }
+  AnswerCalls(fd);  // SHUTDOWN, until the session closes
+}
+
+StatusOr<std::optional<Message>> ReceiveOnce(AgentSession& session) {
+  auto ret = session.Call(MessageBuilder::Call(WSKA_FN_RECEIVE)
+                              .Set(WSKA_TAG_SOCKET, 1)
+                              .Set(WSKA_TAG_LENGTH, 2u * WSKA_MAX_DATA + 3),
+                          kExpectAnswer);
+  if (!ret.ok()) return ret.status();
+  return session.WaitCompletion((*ret)->request_id, kExpectAnswer);
+}
+
+TEST(AgentSessionChunks, AChunkedCompletionArrivesWithItsBytes) {
+  FakeRelay relay([](int fd) { AnswerWithChunks(fd, WSKA_PROTOCOL_VERSION); });
+  auto session = AgentSession::Connect("127.0.0.1", relay.port());
+  ASSERT_TRUE(session.ok()) << session.status().message();
+  auto done = ReceiveOnce(**session);
+  ASSERT_TRUE(done.ok()) << done.status().message();
+  ASSERT_TRUE(done->has_value()) << "no COMPLETION";
+  EXPECT_TRUE((*done)->Blob(WSKA_TAG_DATA) == Received(2u * WSKA_MAX_DATA + 3))
+      << "the assembled bytes differ";
+  EXPECT_TRUE((*session)->Stop().ok());
+}
+
+TEST(AgentSessionChunks, ALostChunkEndsTheSessionNamingIt) {
+  FakeRelay relay(
+      [](int fd) { AnswerWithChunks(fd, WSKA_PROTOCOL_VERSION, 1); });
+  auto session = AgentSession::Connect("127.0.0.1", relay.port());
+  ASSERT_TRUE(session.ok()) << session.status().message();
+  auto done = ReceiveOnce(**session);
+  ASSERT_FALSE(done.ok()) << "a COMPLETION with a chunk missing was taken";
+  EXPECT_THAT(done.status().message(),
+              HasSubstr("out of order or one lost, expected position"));
+  EXPECT_FALSE((*session)->alive());
+}
+
+TEST(AgentSessionChunks, ChunksFromAVersionFourAgentEndTheSession) {
+  FakeRelay relay([](int fd) { AnswerWithChunks(fd, 4, SIZE_MAX, 4); });
+  auto session = AgentSession::Connect("127.0.0.1", relay.port());
+  ASSERT_TRUE(session.ok()) << session.status().message();
+  auto done = ReceiveOnce(**session);
+  ASSERT_FALSE(done.ok());
+  EXPECT_THAT(done.status().message(),
+              HasSubstr("need protocol version 5, the session speaks 4"));
 }
 
 // A relay that does not stop is reported with what it said last.

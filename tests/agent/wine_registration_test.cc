@@ -38,7 +38,7 @@ class WineVersionFour : public ::testing::Test {
     auto session = AgentSession::Start(*prefix_, WSKCONF_TEST_AGENT_DIR);
     ASSERT_TRUE(session.ok()) << session.status().message();
     session_ = std::move(session).value();
-    ASSERT_EQ(session_->version(), 4u);
+    ASSERT_GE(session_->version(), 4u);  // its rules hold from 4 on
   }
 
   void TearDown() override {

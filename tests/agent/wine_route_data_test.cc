@@ -1,12 +1,14 @@
 // The Wine route's data (label wine): stream bytes both ways, a large send
-// in CHUNKs and the agent's bound on them, datagrams, all through Wine's
-// netio.sys to Linux peers.
+// in CHUNKs and the agent's bound on them, a large receive in CHUNKs back,
+// datagrams, all through Wine's netio.sys to Linux peers.
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <string>
 #include <thread>
 #include <vector>
@@ -102,6 +104,53 @@ TEST_F(WineRoute, ALargeSendTravelsInChunksAndBadChunksAreRefused) {
   EXPECT_EQ((*refused)->type, WSKA_MSG_ERROR);
   EXPECT_EQ((*refused)->error_code, WSKA_E_BAD_VALUE);
   EXPECT_THAT(TextOf(*refused), HasSubstr("out of order"));
+  close(pair.accepted);
+  CloseSocket(pair.socket);
+}
+
+// Protocol version 5: receives into a buffer larger than one message.
+// A Linux peer sends 4 MiB; WskReceive calls of 4 MiB (WAITALL) through
+// netio.sys collect them, and they must arrive intact. Wine 8.0 completes
+// a receive with what the socket's receive buffer holds (it does not wait
+// for all), so a completion carries more than one message, and travels in
+// CHUNKs, only where that buffer is larger (net.ipv4.tcp_rmem, see
+// agent/README.md); the largest completion is recorded.
+TEST_F(WineRoute, LargeReceivesComeBackIntact) {
+  LoopbackSocket peer;
+  StreamPair pair = ConnectTo(peer);
+  ASSERT_GE(pair.accepted, 0);
+  ASSERT_EQ(session_->version(), 5u) << "precondition: the agent speaks 5";
+  Bytes data(4u * 1024 * 1024);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = uint8_t(i * 29 + i / 997);
+  timeval limit{20, 0};  // kExpectCompletion: a peer netio never reads
+  setsockopt(pair.accepted, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
+  ssize_t sent_bytes = -1;
+  std::thread writer([&] {
+    sent_bytes = send(pair.accepted, data.data(), data.size(), MSG_NOSIGNAL);
+  });
+  Bytes got;
+  size_t largest = 0;
+  for (int i = 0; i < 1000 && got.size() < data.size(); ++i) {
+    auto received = Run("WskReceive (4 MiB buffer)",
+                        MessageBuilder::Call(WSKA_FN_RECEIVE)
+                            .Set(WSKA_TAG_SOCKET, pair.socket)
+                            .Set(WSKA_TAG_LENGTH, data.size() - got.size())
+                            .Set(WSKA_TAG_FLAGS, 2 /*WSK_FLAG_WAITALL*/));
+    if (!received.has_value() || (*received)->irp_status != 0) break;
+    const Bytes part = received->Blob(WSKA_TAG_DATA);
+    EXPECT_EQ((*received)->information, part.size());
+    if (part.empty()) break;
+    largest = std::max(largest, part.size());
+    got.insert(got.end(), part.begin(), part.end());
+  }
+  writer.join();
+  RecordProperty("largest_receive_completion", std::to_string(largest));
+  RecordProperty("chunked", largest > WSKA_MAX_DATA ? "yes" : "no");
+  std::printf("largest receive completion: %zu bytes (%s)\n", largest,
+              largest > WSKA_MAX_DATA ? "in CHUNKs" : "in DATA");
+  EXPECT_EQ(sent_bytes, static_cast<ssize_t>(data.size()));
+  ASSERT_EQ(got.size(), data.size()) << "fewer bytes came back";
+  EXPECT_TRUE(got == data) << "the bytes the runner received differ";
   close(pair.accepted);
   CloseSocket(pair.socket);
 }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,10 +34,38 @@ class Message {
   Bytes Blob(uint32_t tag) const;
   // One line for logs: "RETURN #7 WskBind STATUS=0x00000103 ...".
   std::string Describe() const;
+  // This message with `data` as its DATA and without CHUNKED: a COMPLETION
+  // whose bytes came in CHUNK messages (protocol version 5), once
+  // ChunkAssembler has put them together.
+  Message WithData(Bytes data) const;
 
  private:
   std::shared_ptr<const Bytes> bytes_;
+  std::shared_ptr<const Bytes> data_;  // WithData's bytes
   WSKA_MESSAGE m_{};
+};
+
+// Puts the agent's CHUNK messages (protocol version 5) back together: fed
+// every message from the agent in arrival order, it keeps the CHUNKs of
+// one request and gives back the COMPLETION that says CHUNKED with the
+// assembled bytes as its DATA. The checks are the codec's
+// (WskaChunkAccept, WskaChunkFinish), as on the agent's side; at most
+// WSKA_MAX_CHUNKED bytes are held.
+class ChunkAssembler {
+ public:
+  // nullopt for a CHUNK kept; the message itself (with its DATA when it
+  // says CHUNKED) otherwise; an error naming the request and what is wrong
+  // for a CHUNK in a `version` before 5, one out of order, repeated,
+  // oversized, another request's while one is open, or a COMPLETION whose
+  // chunks are missing or short. The agent's stream cannot be trusted
+  // after such an error.
+  StatusOr<std::optional<Message>> Take(Message message, uint32_t version);
+  // Bytes held for the open assembly.
+  size_t held() const { return buffer_.size(); }
+
+ private:
+  WSKA_ASSEMBLY assembly_{};
+  Bytes buffer_;
 };
 
 // Builds a CALL (or HELLO): Set/SetBlob by tag, then Encode.
@@ -55,6 +84,7 @@ class MessageBuilder {
   // The call's data: in DATA when one message carries it, else (protocol
   // version 3) in CHUNK messages ahead of the call, which then says
   // CHUNKED. Encode writes the chunks and the call as one frame sequence.
+  // The same for a COMPLETION's received bytes (version 5; fake agents).
   MessageBuilder& SetData(Bytes value);
   uint32_t type() const { return m_.type; }
   uint32_t function() const { return m_.function; }
