@@ -62,6 +62,7 @@ struct LockAttempt {
   bool done = false;
   bool abandoned = false;  // the caller gave up: the thread closes the fd
   int result = -1;
+  int error = 0;  // flock's errno, as its thread saw it
 };
 
 // Takes an exclusive flock on `path`, waiting up to `timeout` for another
@@ -79,9 +80,11 @@ conformance::StatusOr<int> Lock(const std::string& path,
     do {
       result = flock(fd, LOCK_EX);
     } while (result != 0 && errno == EINTR);
+    const int error = result != 0 ? errno : 0;
     std::lock_guard lock(attempt->mu);
     attempt->done = true;
     attempt->result = result;
+    attempt->error = error;
     if (attempt->abandoned) close(fd);
     attempt->done_cv.notify_all();
   }).detach();
@@ -94,7 +97,7 @@ conformance::StatusOr<int> Lock(const std::string& path,
   if (attempt->result != 0) {
     close(fd);
     return FailedPreconditionError(
-        fmt::format("{}: flock: {}", path, std::strerror(errno)));
+        fmt::format("{}: flock: {}", path, std::strerror(attempt->error)));
   }
   return fd;
 }
