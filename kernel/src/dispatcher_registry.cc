@@ -37,9 +37,23 @@ void RegisterObjectLocked(const DISPATCHER_HEADER* header) {
   registry.live.insert(Key(header));
 }
 
+bool IsKnownObjectType(UCHAR type) {
+  return type == NotificationEvent || type == SynchronizationEvent ||
+         type == kMutantObjectType || type == kSemaphoreObjectType ||
+         type == kThreadObjectType || type == kTimerNotificationObjectType ||
+         type == kTimerSynchronizationObjectType;
+}
+
 ObjectState ObjectStateLocked(const DISPATCHER_HEADER* header) {
   Registry& registry = Objects();
-  if (registry.live.count(Key(header)) != 0) return ObjectState::kLive;
+  if (registry.live.count(Key(header)) != 0) {
+    // The address held an initialised object, but memory the registry never
+    // saw freed (a stack frame, a heap block) may hold a new one now: it is
+    // live only while its header still reads as KeInitializeXxx left it.
+    return header->Size != 0 && IsKnownObjectType(header->Type)
+               ? ObjectState::kLive
+               : ObjectState::kNeverInitialized;
+  }
   if (registry.freed.count(Key(header)) != 0) return ObjectState::kFreed;
   return ObjectState::kNeverInitialized;
 }

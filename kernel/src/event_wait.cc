@@ -49,13 +49,6 @@ PKMUTANT AsMutant(DISPATCHER_HEADER* header) {
   return reinterpret_cast<PKMUTANT>(header);
 }
 
-bool IsKnownObjectType(UCHAR type) {
-  return type == NotificationEvent || type == SynchronizationEvent ||
-         type == kMutantObjectType || type == kSemaphoreObjectType ||
-         type == kThreadObjectType || type == kTimerNotificationObjectType ||
-         type == kTimerSynchronizationObjectType;
-}
-
 bool IsSignalledFor(DISPATCHER_HEADER* header, PKTHREAD thread) {
   if (header->Type == kMutantObjectType) {
     return header->SignalState > 0 || AsMutant(header)->OwnerThread == thread;

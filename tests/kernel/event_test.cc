@@ -222,6 +222,22 @@ TEST_F(EventTest, EventNeverInitializedIsReportedAndNotTouched) {
   for (size_t i = 0; i < sizeof(event); ++i) EXPECT_EQ(0x5A, bytes[i]) << i;
 }
 
+// A stack frame or heap block the registry never saw freed: the address
+// was an initialised event, the memory now holds one nobody initialised.
+TEST_F(EventTest, UninitializedEventAtAReusedAddressIsReported) {
+  KEVENT event;
+  for (int fill : {0x00, 0x5A}) {
+    KeInitializeEvent(&event, NotificationEvent, FALSE);
+    KeSetEvent(&event, IO_NO_INCREMENT, FALSE);
+    EXPECT_EQ(0u, WskconfGetViolationCount()) << "initialised: silent";
+    std::memset(&event, fill, sizeof(event));
+    EXPECT_EQ(0, KeSetEvent(&event, IO_NO_INCREMENT, FALSE)) << fill;
+    EXPECT_EQ(&event, ExpectViolation("Dispatcher.ObjectNotInitialized").Object);
+    EXPECT_NTSTATUS_EQ(STATUS_INVALID_PARAMETER, Poll(&event));
+    ExpectViolation("Dispatcher.ObjectNotInitialized");
+  }
+}
+
 TEST_F(EventTest, EventInFreedPoolIsReportedAsFreed) {
   auto* event = static_cast<PKEVENT>(
       ExAllocatePoolWithTag(NonPagedPoolNx, sizeof(KEVENT), 'tvEK'));

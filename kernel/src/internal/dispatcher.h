@@ -19,6 +19,10 @@ inline constexpr UCHAR kThreadObjectType = 6;
 inline constexpr UCHAR kTimerNotificationObjectType = 8;
 inline constexpr UCHAR kTimerSynchronizationObjectType = 9;
 
+// Whether `type` is the DISPATCHER_HEADER.Type of an object the runtime
+// initialises (events, mutexes, semaphores, threads, timers).
+bool IsKnownObjectType(UCHAR type);
+
 // Guards SignalState, WaitListHead (and a mutex's owner) of every dispatcher
 // object.
 std::mutex& DispatcherLock();
@@ -32,7 +36,10 @@ void EnsureWaitListLocked(DISPATCHER_HEADER* header);
 enum class ObjectState { kLive, kNeverInitialized, kFreed };
 // Records `header` as a live object (again). Caller holds DispatcherLock().
 void RegisterObjectLocked(const DISPATCHER_HEADER* header);
-// The state of `header`. Caller holds DispatcherLock().
+// The state of `header`: kLive only for a registered address whose header
+// still has a known Type and a non-zero Size (a zeroed or overwritten object
+// at an address an earlier object used is kNeverInitialized). Caller holds
+// DispatcherLock().
 ObjectState ObjectStateLocked(const DISPATCHER_HEADER* header);
 // Reports Dispatcher.ObjectNotInitialized or Dispatcher.ObjectFreed for a
 // `state` other than kLive and returns false; true for kLive. Call it after
