@@ -112,6 +112,7 @@ int RunCli::Execute() const {
   if (!s.junit.empty()) o.junit = s.junit;
   if (!s.junit_rich.empty()) o.junit_rich = s.junit_rich;
   if (!s.html.empty()) o.html = s.html;
+  o.spec_required = (s.run->parsed() ? s.run : s.list)->count("--spec") > 0;
   o.progress_is_terminal = isatty(STDERR_FILENO) == 1;
   if (s.list->parsed()) return wc::ListCommand(o, std::cout, std::cerr);
   return wc::RunCommand(o, std::cout, std::cerr);

@@ -127,6 +127,45 @@ TEST(RunnerCliTest, SigintStopsTheRunAndTheReportIsStillWritten) {
   std::filesystem::remove(report);
 }
 
+// A run that would select no case through a mistake says so (exit 2)
+// instead of passing with 0 cases; an empty shard is no mistake.
+TEST(RunnerCliTest, ASelectionOfNoCaseIsAUsageErrorUnlessTheShardIsEmpty) {
+  const CommandResult typo = Wskconf("run " + kAdapter + kBasic + " --filter 'Basci.*'");
+  EXPECT_EQ(typo.exit_code, 2) << typo.out;
+  EXPECT_NE(typo.out.find("--filter 'Basci.*' matches none of the"), std::string::npos)
+      << typo.out;
+  const CommandResult no_cases = Wskconf("run " + kAdapter + " --binary /bin/true");
+  EXPECT_EQ(no_cases.exit_code, 2) << no_cases.out;
+  EXPECT_NE(no_cases.out.find("the test binaries list no case"), std::string::npos)
+      << no_cases.out;
+  const CommandResult empty_shard =
+      Wskconf("run " + kAdapter + kBasic + " --filter Basic.Passes --shard 1/2");
+  EXPECT_EQ(empty_shard.exit_code, 0) << empty_shard.out;
+  EXPECT_NE(empty_shard.out.find("0 cases against"), std::string::npos) << empty_shard.out;
+}
+
+// --spec names the spec the user wants: one that cannot be loaded stops
+// `run` and `list` naming the file and line, instead of a warning and
+// reports without clause data.
+TEST(RunnerCliTest, ASpecGivenWithSpecThatCannotBeLoadedIsAUsageError) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      ("wskconf-badspec-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "cut.xml") << "<?xml version=\"1.0\"?>\n<spec xmlns=\"urn:wskconf:spec:1\"";
+  for (const std::string& command : {"run " + kAdapter, std::string("list")}) {
+    const CommandResult r = Wskconf(command + kBasic + " --spec " + dir.string());
+    EXPECT_EQ(r.exit_code, 2) << command << "\n" << r.out;
+    EXPECT_NE(r.out.find("--spec: " + (dir / "cut.xml").string() + ":2:"), std::string::npos)
+        << command << "\n" << r.out;
+    EXPECT_EQ(r.out.find("cases against"), std::string::npos) << r.out;
+  }
+  const CommandResult missing = Wskconf("list" + kBasic + " --spec /nonexistent/spec");
+  EXPECT_EQ(missing.exit_code, 2) << missing.out;
+  EXPECT_NE(missing.out.find("/nonexistent/spec"), std::string::npos) << missing.out;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(RunnerCliTest, HelpDocumentsEveryFlag) {
   const CommandResult r = Wskconf("run --help");
   EXPECT_EQ(r.exit_code, 0);

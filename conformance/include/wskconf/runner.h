@@ -60,6 +60,9 @@ struct RunOptions {
   // the case did not record them (it crashed first), and the features a
   // conformance statement may name.
   std::filesystem::path spec_dir;
+  // Set when the user named `spec_dir` (--spec): a spec that cannot be
+  // loaded then stops the run instead of being warned about.
+  bool spec_required = false;
   // The reference provider .so of this build tree (empty: not built).
   std::filesystem::path reference_so;
   // The folder of the mutant .so files (libwskconf_mutant_<name>.so).

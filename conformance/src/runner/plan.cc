@@ -36,6 +36,9 @@ Status LoadSpecData(const RunOptions& options, Plan& plan, std::ostream& err) {
                             ? StatusOr<Spec>(NotFoundError("no spec folder given"))
                             : LoadSpecDir(options.spec_dir);
   if (!spec.ok()) {
+    if (options.spec_required) {
+      return FailedPreconditionError("--spec: " + spec.status().message());
+    }
     if (options.statement) {
       return FailedPreconditionError(
           "the conformance statement needs the spec to check it against: " +
@@ -151,6 +154,8 @@ StatusOr<Plan> PlanRun(const RunOptions& options, std::ostream& err) {
       selected.push_back({binary, std::move(name)});
     }
   }
+  plan.listed = owner.size();
+  plan.matched = selected.size();
   for (TestCase& test : SelectShard(std::move(selected), options.shard_index,
                                     options.shard_count)) {
     PlannedCase planned{std::move(test), std::nullopt, std::nullopt};
@@ -159,6 +164,20 @@ StatusOr<Plan> PlanRun(const RunOptions& options, std::ostream& err) {
     plan.cases.push_back(std::move(planned));
   }
   return plan;
+}
+
+Status CheckSelection(const Plan& plan, const RunOptions& options) {
+  if (plan.listed == 0) {
+    return FailedPreconditionError(
+        "the test binaries list no case (each must be a GoogleTest binary that "
+        "answers --gtest_list_tests; --binary or the build tree's suite.txt names them)");
+  }
+  if (plan.matched == 0) {
+    return InvalidArgumentError(fmt::format(
+        "--filter '{}' matches none of the {} cases (`wskconf list` prints their "
+        "names and clause ids)", options.filter, plan.listed));
+  }
+  return OkStatus();
 }
 
 std::vector<reports::CaseResult> ExecutePlan(const Plan& plan,

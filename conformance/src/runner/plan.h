@@ -25,13 +25,20 @@ struct Plan {
   std::vector<PlannedCase> cases;  // sorted by name, then binary file name
   ClauseIndex clauses;
   std::optional<Statement> statement;  // from --statement
+  std::size_t listed = 0;   // cases the binaries list
+  std::size_t matched = 0;  // of those, cases the filter selects (before the shard)
 };
+
+// Why the plan selects no case because of a mistake (binaries that list none,
+// a filter that matches none), or OK. An empty shard of a non-empty
+// selection is not a mistake.
+Status CheckSelection(const Plan& plan, const RunOptions& options);
 
 // Lists the binaries' cases and applies the filter, the shard and the
 // conformance statement (cases of a feature it declares unsupported are
 // settled as SKIP with its reason). Warns on `err` when the spec cannot be
-// loaded (cases then carry only what they record themselves); fails when the
-// statement cannot be used.
+// loaded (cases then carry only what they record themselves), fails instead
+// when options.spec_required; fails when the statement cannot be used.
 StatusOr<Plan> PlanRun(const RunOptions& options, std::ostream& err);
 
 // Called once per finished case, from worker threads (serialised).

@@ -204,6 +204,7 @@ StatusOr<reports::RunResult> RunSuite(const RunOptions& given,
   WSKCONF_ASSIGN_OR_RETURN(std::filesystem::path provider,
                            ResolveAdapter(options, &options.adapter_statement));
   WSKCONF_ASSIGN_OR_RETURN(internal::Plan plan, internal::PlanRun(options, progress));
+  WSKCONF_RETURN_IF_ERROR(internal::CheckSelection(plan, options));
   // --adapter wine: one Wine and one relay for the run; its agent serves
   // one case process at a time.
   RunOptions effective = options;
