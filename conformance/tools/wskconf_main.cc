@@ -1,9 +1,11 @@
 // The wskconf command line: a thin driver over conformance/ (today the
 // `spec lint`, `spec stats` and `spec coverage` commands, `run` and `list`;
 // exit codes in README.md).
+#include <algorithm>
 #include <iostream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -63,6 +65,21 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // CLI11 checks required flags and subcommands before it complains about
+    // arguments it does not know; a mistyped flag is the likelier mistake.
+    if (std::vector<std::string> unknown = app.remaining(true);
+        !unknown.empty() && e.get_exit_code() != 0) {
+      // ExtrasError prints its list back to front: build it from the end of
+      // the command line so that it reads in the order given.
+      std::vector<std::string> in_order;
+      for (int i = argc - 1; i >= 1; --i) {
+        if (auto it = std::find(unknown.begin(), unknown.end(), argv[i]); it != unknown.end()) {
+          in_order.push_back(*it);
+          unknown.erase(it);
+        }
+      }
+      return app.exit(CLI::ExtrasError(in_order)) == 0 ? 0 : wc::kExitUnusable;
+    }
     const int code = app.exit(e);
     return code == 0 ? 0 : wc::kExitUnusable;
   }

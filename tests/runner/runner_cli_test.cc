@@ -127,6 +127,17 @@ TEST(RunnerCliTest, SigintStopsTheRunAndTheReportIsStillWritten) {
   std::filesystem::remove(report);
 }
 
+// A mistyped flag is named even when a required flag is missing too (CLI11
+// would report only the missing one).
+TEST(RunnerCliTest, AnUnknownFlagIsNamedBeforeAMissingRequiredOne) {
+  for (const std::string& args : {std::string("run --adpater reference"),
+                                  std::string("--bogus"), std::string("spec lint --bogus")}) {
+    const CommandResult r = Wskconf(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out;
+    EXPECT_NE(r.out.find("not expected: --"), std::string::npos) << args << "\n" << r.out;
+  }
+}
+
 // A run that would select no case through a mistake says so (exit 2)
 // instead of passing with 0 cases; an empty shard is no mistake.
 TEST(RunnerCliTest, ASelectionOfNoCaseIsAUsageErrorUnlessTheShardIsEmpty) {
