@@ -18,6 +18,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include <fmt/format.h>
@@ -41,6 +42,33 @@ std::string FullName(const testing::TestInfo& info) {
   return std::string(info.test_suite_name()) + "." + info.name();
 }
 
+// What a failing assertion said, with a first line (the one consoles and CI
+// show) that says what went wrong instead of only where: ADD_FAILURE() and
+// FAIL() put a bare "Failed" line before the text streamed into them, which
+// is dropped; EXPECT_TRUE of an AssertionResult explains itself only on its
+// second line ("Value of: E" / "  Actual: false (WHY)"), so "E: WHY" comes
+// first and the assertion's own lines follow.
+std::string PartText(const testing::TestPartResult& part) {
+  std::string_view text = part.message();
+  if (part.type() == testing::TestPartResult::kSkip) return std::string(text);
+  constexpr std::string_view kBareFailed = "Failed\n";
+  if (text.starts_with(kBareFailed) && text.size() > kBareFailed.size()) {
+    return std::string(text.substr(kBareFailed.size()));
+  }
+  constexpr std::string_view kValueOf = "Value of: ";
+  constexpr std::string_view kActualFalse = "\n  Actual: false (";
+  const std::size_t actual = text.find(kActualFalse);
+  if (!text.starts_with(kValueOf) || actual == std::string_view::npos ||
+      text.substr(0, actual).find('\n') != std::string_view::npos) {
+    return std::string(text);
+  }
+  const std::size_t why = actual + kActualFalse.size();
+  const std::size_t end = text.find(")\n", why);
+  if (end == std::string_view::npos) return std::string(text);
+  return fmt::format("{}: {}\n{}", text.substr(kValueOf.size(), actual - kValueOf.size()),
+                     text.substr(why, end - why), text);
+}
+
 // What the failing or skipping assertions said, one per line, located.
 std::string PartMessages(const testing::TestResult& result) {
   std::string message;
@@ -54,7 +82,7 @@ std::string PartMessages(const testing::TestResult& result) {
       message += std::to_string(part.line_number());
       message += ": ";
     }
-    message += part.message();
+    message += PartText(part);
   }
   return message;
 }

@@ -75,6 +75,17 @@ TEST(RunnerTest, RecordedClauseDataReachesTheResult) {
   EXPECT_NE(fail.message.find("the provider returned the wrong status"),
             std::string::npos);
   EXPECT_NE(fail.message.find("basic_cases.cc:"), std::string::npos);
+  // The first line, which consoles and CI show, says what went wrong.
+  const std::string first_line = fail.message.substr(0, fail.message.find('\n'));
+  EXPECT_NE(first_line.find(": the provider returned the wrong status"), std::string::npos)
+      << fail.message;
+  // An AssertionResult's explanation comes first too, the assertion after.
+  const std::string& explained = cases.at("Basic.PrintsThenFails").message;
+  EXPECT_NE(explained.substr(0, explained.find('\n'))
+                .find(": PrintedAndFailed(): failed after printing"),
+            std::string::npos)
+      << explained;
+  EXPECT_NE(explained.find("Value of: PrintedAndFailed()"), std::string::npos) << explained;
   EXPECT_EQ(cases.at("Basic.Skips").message, "the fixture skips on purpose");
 }
 
