@@ -59,6 +59,32 @@ TEST(StatementTest, RejectsEveryProblemWithItsLine) {
             std::string::npos) << m;
 }
 
+// A line with no id, or bytes that are not text, are named readably.
+TEST(StatementTest, NamesAMissingIdAndShowsBinaryBytesEscaped) {
+  StatusOr<internal::Statement> statement = ParseStatement(
+      std::string("= supported\n\xff\xfe = supported\nOptional = \x01yes\n"), "s.txt",
+      FixtureSpec());
+  ASSERT_FALSE(statement.ok());
+  const std::string m = statement.status().message();
+  EXPECT_NE(m.find("s.txt:1: no feature id before '='"), std::string::npos) << m;
+  EXPECT_NE(m.find("s.txt:2: '\\xff\\xfe' is not an element of the spec"), std::string::npos)
+      << m;
+  EXPECT_NE(m.find("s.txt:3: '\\x01yes' must be"), std::string::npos) << m;
+}
+
+TEST(StatementTest, AStatementPathThatIsNoFileSaysWhy) {
+  const Spec spec = FixtureSpec();
+  StatusOr<internal::Statement> missing =
+      internal::LoadStatement("/nonexistent/statement.txt", spec);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("statement.txt': no such file"), std::string::npos)
+      << missing.status().message();
+  StatusOr<internal::Statement> folder = internal::LoadStatement("/tmp", spec);
+  ASSERT_FALSE(folder.ok());
+  EXPECT_NE(folder.status().message().find("'/tmp': not a regular file"), std::string::npos)
+      << folder.status().message();
+}
+
 TEST(StatementTest, OptionalFeaturesComeFromAvailability) {
   Element element;
   EXPECT_FALSE(internal::OptionalSince(element).has_value());

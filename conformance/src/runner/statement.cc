@@ -2,6 +2,8 @@
 // spec, and checking the claims against a run's results.
 #include "runner/statement.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -18,6 +20,18 @@ std::string Trim(std::string_view text) {
   if (first == std::string_view::npos) return "";
   const auto last = text.find_last_not_of(" \t\r");
   return std::string(text.substr(first, last - first + 1));
+}
+
+// `text` as it can be shown in a one-line message: a control byte or a byte
+// outside ASCII is written \xNN, so a binary or mis-encoded statement reads
+// as what it holds instead of corrupting the terminal.
+std::string Shown(std::string_view text) {
+  std::string shown;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    shown += byte >= 0x20 && byte < 0x7f ? std::string(1, c) : fmt::format("\\x{:02x}", byte);
+  }
+  return shown;
 }
 
 std::map<std::string, const Element*> ElementsById(const Spec& spec) {
@@ -37,6 +51,7 @@ std::string CheckLine(const std::string& line, FeatureDeclaration& declaration,
     return "expected 'ID = supported' or 'ID = unsupported: REASON'";
   }
   id = Trim(line.substr(0, eq));
+  if (id.empty()) return "no feature id before '=' (expected 'ID = ...')";
   const std::string value = Trim(line.substr(eq + 1));
   const std::string word = Trim(value.substr(0, value.find(':')));
   if (word == "supported" && value == "supported") {
@@ -47,14 +62,14 @@ std::string CheckLine(const std::string& line, FeatureDeclaration& declaration,
     declaration.reason = colon == std::string::npos ? "" : Trim(value.substr(colon + 1));
     if (declaration.reason.empty()) {
       return fmt::format("'{}' is declared unsupported without a reason "
-                         "(write 'unsupported: REASON')", id);
+                         "(write 'unsupported: REASON')", Shown(id));
     }
   } else {
-    return fmt::format("'{}' must be 'supported' or 'unsupported: REASON'", value);
+    return fmt::format("'{}' must be 'supported' or 'unsupported: REASON'", Shown(value));
   }
   auto element = elements.find(id);
   if (element == elements.end()) {
-    return fmt::format("'{}' is not an element of the spec", id);
+    return fmt::format("'{}' is not an element of the spec", Shown(id));
   }
   if (!declaration.supported && !OptionalSince(*element->second)) {
     return fmt::format(
@@ -109,11 +124,19 @@ StatusOr<Statement> ParseStatement(const std::string& text,
 
 StatusOr<Statement> LoadStatement(const std::filesystem::path& path,
                                   const Spec& spec) {
-  std::ifstream in(path, std::ios::binary);
   std::error_code ec;
-  if (!in || !std::filesystem::is_regular_file(path, ec)) {
+  if (!std::filesystem::exists(path, ec)) {
     return NotFoundError(fmt::format(
-        "cannot read the conformance statement '{}'", path.string()));
+        "cannot read the conformance statement '{}': no such file", path.string()));
+  }
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return InvalidArgumentError(fmt::format(
+        "cannot read the conformance statement '{}': not a regular file", path.string()));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return InvalidArgumentError(fmt::format(
+        "cannot read the conformance statement '{}': {}", path.string(), strerror(errno)));
   }
   std::string text(kMaxStatementBytes + 1, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
