@@ -12,6 +12,11 @@ namespace wskconf::tools {
 
 namespace wc = wskconf::conformance;
 
+// --case-timeout bounds: below, no test process gets its first case started;
+// above (a day), the limit is no limit.
+constexpr double kMinCaseTimeoutSeconds = 0.1;
+constexpr double kMaxCaseTimeoutSeconds = 86400;
+
 struct RunCli::State {
   CLI::App* run = nullptr;
   CLI::App* list = nullptr;
@@ -101,8 +106,12 @@ int RunCli::Execute() const {
       return wc::kRunExitUsage;
     }
   }
-  if (s.case_timeout_seconds <= 0) {
-    std::cerr << "wskconf: error: --case-timeout must be positive\n";
+  // Also keeps NaN, infinity and values that overflow the milliseconds out,
+  // and limits too short for a process to start (every case an ERROR).
+  if (!(s.case_timeout_seconds >= kMinCaseTimeoutSeconds &&
+        s.case_timeout_seconds <= kMaxCaseTimeoutSeconds)) {
+    std::cerr << "wskconf: error: --case-timeout must be positive: a number of seconds from "
+              << kMinCaseTimeoutSeconds << " to " << kMaxCaseTimeoutSeconds << "\n";
     return wc::kRunExitUsage;
   }
   o.case_timeout = std::chrono::milliseconds(

@@ -70,6 +70,10 @@ TEST(RunnerCliTest, ExitsTwoForUsageErrors) {
         "run " + kAdapter + kBasic + " --policy random:",
         "run " + kAdapter + kBasic + " --policy random:12x",
         "run " + kAdapter + kBasic + " --case-timeout 0",
+        "run " + kAdapter + kBasic + " --case-timeout nan",
+        "run " + kAdapter + kBasic + " --case-timeout inf",
+        "run " + kAdapter + kBasic + " --case-timeout 1e-9",
+        "run " + kAdapter + kBasic + " --case-timeout 1e30",
         "run --adapter /nonexistent.so" + kBasic,
         "run " + kAdapter + " --binary /nonexistent/binary"}) {
     const CommandResult r = Wskconf(args);
