@@ -70,6 +70,12 @@ RunCli::RunCli(CLI::App& app) : state_(std::make_unique<State>()) {
                     "path of a provider .so (adapters/README.md); an adapter "
                     "that cannot be loaded is a usage error (exit 2)")
       ->required();
+  s.run->add_option("--agent", o.agent,
+                    "with --adapter wine: HOST:PORT (IPv4) of a relay already "
+                    "running elsewhere, e.g. on a Windows test machine "
+                    "('wskconf_relay.exe --tcp PORT --any --serve'); no Wine is "
+                    "started, no statement applies unless --statement, and the "
+                    "run stops at once (exit 2) when the relay does not answer");
   s.run->add_option("--policy", o.policy,
                     "completion policy of the reference: inline, pend or "
                     "random:SEED (passed as WSKCONF_POLICY)")

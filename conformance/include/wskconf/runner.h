@@ -39,6 +39,12 @@ struct RunOptions {
   // WSKCONF_PROVIDER.
   std::string adapter = "reference";
   std::string policy = "inline";  // inline | pend | random:SEED
+  // With adapter "wine": "HOST:PORT" of a relay someone else started
+  // (`wskconf_relay.exe --tcp PORT --any --serve`, on a Windows test
+  // machine): no Wine is started, the case processes connect there, and no
+  // conformance statement applies unless `statement` names one. Empty: the
+  // runner starts Wine and its relay itself.
+  std::string agent;
   // ':'-separated shell globs (fnmatch); a case runs when one matches its
   // name or its clause id. A glob starting with '-' excludes instead. Empty:
   // every case.

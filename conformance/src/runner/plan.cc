@@ -183,7 +183,8 @@ Status CheckSelection(const Plan& plan, const RunOptions& options) {
 std::vector<reports::CaseResult> ExecutePlan(const Plan& plan,
                                              const RunOptions& options,
                                              const std::filesystem::path& provider,
-                                             const CaseDone& done) {
+                                             const CaseDone& done,
+                                             const NotRunReason& not_run) {
   std::vector<reports::CaseResult> results(plan.cases.size());
   std::mutex mutex;
   for (std::size_t i = 0; i < plan.cases.size(); ++i) {
@@ -206,6 +207,16 @@ std::vector<reports::CaseResult> ExecutePlan(const Plan& plan,
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     for (std::size_t b; (b = next.fetch_add(1)) < batches.size();) {
+      if (std::string reason = not_run ? not_run() : ""; !reason.empty()) {
+        std::lock_guard<std::mutex> lock(mutex);
+        for (std::size_t i : batches[b].cases) {
+          const CaseOutcome outcome{plan.cases[i].test.name, CaseOutcome::Kind::kNotRun,
+                                    "", reason, 0, {}, ""};
+          results[i] = ToCaseResult(outcome, plan.cases[i].meta, &plan.clauses);
+          done(results[i]);
+        }
+        continue;
+      }
       BatchSpec spec;
       spec.binary = batches[b].binary;
       for (std::size_t i : batches[b].cases) spec.names.push_back(plan.cases[i].test.name);

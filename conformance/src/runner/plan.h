@@ -44,12 +44,18 @@ StatusOr<Plan> PlanRun(const RunOptions& options, std::ostream& err);
 // Called once per finished case, from worker threads (serialised).
 using CaseDone = std::function<void(const reports::CaseResult&)>;
 
+// Why the cases not yet started are not to be run (a relay that went away),
+// or empty: asked before each batch.
+using NotRunReason = std::function<std::string()>;
+
 // Runs the plan's unsettled cases in options.jobs parallel children; results
-// in plan order.
+// in plan order. A batch whose turn comes while `not_run` gives a reason is
+// not started: its cases become ERROR with that reason.
 std::vector<reports::CaseResult> ExecutePlan(const Plan& plan,
                                              const RunOptions& options,
                                              const std::filesystem::path& provider,
-                                             const CaseDone& done);
+                                             const CaseDone& done,
+                                             const NotRunReason& not_run = {});
 
 }  // namespace wskconf::conformance::internal
 

@@ -8,12 +8,14 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "runner/plan.h"
+#include "runner/remote_route.h"
 #include "runner/stop.h"
 #include "runner/wine_route.h"
 #include "wskconf/reports/reports.h"
@@ -191,40 +193,67 @@ class StopOnSignals {
   struct sigaction old_term_ = {};
 };
 
+// The defaults of a route to an agent (Wine's or one behind --agent): a
+// process per case, the longer time limit, one case at a time.
+void ApplyAgentRouteDefaults(RunOptions& effective, std::ostream& progress) {
+  // A case that leaks an IRP the provider never completes also leaves its
+  // registration in the agent; a process per case lets the agent's reset
+  // (when the connection closes) clean up after every case.
+  effective.cases_per_process = 1;
+  // The case after a crash of winedevice.exe waits for Wine's side to
+  // come back (several seconds on a loaded machine) within its own limit.
+  if (effective.case_timeout == kDefaultCaseTimeout) {
+    effective.case_timeout = kWineCaseTimeout;
+  }
+  if (effective.jobs > 1) {
+    progress << "wine: one agent serves one case at a time: --jobs 1\n";
+    effective.jobs = 1;
+  }
+}
+
 }  // namespace
 
 StatusOr<reports::RunResult> RunSuite(const RunOptions& given,
                                       std::ostream& progress) {
   internal::PrepareStop();
   WSKCONF_RETURN_IF_ERROR(CheckPolicy(given.policy));
+  const bool is_wine = given.adapter == internal::kWineAdapterName;
+  std::optional<internal::AgentAddress> remote;
+  if (!given.agent.empty()) {
+    if (!is_wine) {
+      return InvalidArgumentError(fmt::format(
+          "--agent names a relay for --adapter wine, not for --adapter {}",
+          given.adapter));
+    }
+    WSKCONF_ASSIGN_OR_RETURN(remote, internal::ParseAgentAddress(given.agent));
+  }
   RunOptions options = given;
-  if (options.adapter == internal::kWineAdapterName && !options.statement) {
-    options.statement = internal::WineStatementPath();  // Wine's, measured
+  // Wine's statement, measured on Wine; behind --agent (Windows) nothing
+  // is declared away unless --statement says so.
+  if (is_wine && !remote && !options.statement) {
+    options.statement = internal::WineStatementPath();
+  }
+  // The relay is checked first: an unreachable one fails before the
+  // (slower) listing of every binary's cases.
+  std::unique_ptr<internal::RemoteRoute> relay;
+  if (remote) {
+    WSKCONF_ASSIGN_OR_RETURN(relay, internal::RemoteRoute::Start(*remote, progress));
   }
   WSKCONF_ASSIGN_OR_RETURN(std::filesystem::path provider,
                            ResolveAdapter(options, &options.adapter_statement));
   WSKCONF_ASSIGN_OR_RETURN(internal::Plan plan, internal::PlanRun(options, progress));
   WSKCONF_RETURN_IF_ERROR(internal::CheckSelection(plan, options));
   // --adapter wine: one Wine and one relay for the run; its agent serves
-  // one case process at a time.
+  // one case process at a time. With --agent: the relay given, no Wine.
   RunOptions effective = options;
   std::unique_ptr<internal::WineRoute> wine;
-  if (options.adapter == internal::kWineAdapterName) {
-    WSKCONF_ASSIGN_OR_RETURN(wine, internal::WineRoute::Start(progress));
-    effective.child_env.push_back(wine->ChildEnvironmentEntry());
-    // A case that leaks an IRP Wine never completes also leaves its
-    // registration in the agent; a process per case lets the agent's reset
-    // (when the connection closes) clean up after every case.
-    effective.cases_per_process = 1;
-    // The case after a crash of winedevice.exe waits for Wine's side to
-    // come back (several seconds on a loaded machine) within its own limit.
-    if (effective.case_timeout == kDefaultCaseTimeout) {
-      effective.case_timeout = kWineCaseTimeout;
+  if (is_wine) {
+    if (relay == nullptr) {
+      WSKCONF_ASSIGN_OR_RETURN(wine, internal::WineRoute::Start(progress));
     }
-    if (effective.jobs > 1) {
-      progress << "wine: one agent serves one case at a time: --jobs 1\n";
-      effective.jobs = 1;
-    }
+    effective.child_env.push_back(relay != nullptr ? relay->ChildEnvironmentEntry()
+                                                   : wine->ChildEnvironmentEntry());
+    ApplyAgentRouteDefaults(effective, progress);
   }
   Progress printer(progress, options.progress_is_terminal,
                    static_cast<int>(plan.cases.size()));
@@ -233,12 +262,15 @@ StatusOr<reports::RunResult> RunSuite(const RunOptions& given,
   run.policy = options.policy;
   run.cases = internal::ExecutePlan(
       plan, effective, provider,
-      [&printer, &wine](const reports::CaseResult& result) {
+      [&printer, &wine, &relay](const reports::CaseResult& result) {
         if (wine != nullptr) wine->AfterCase(result);
+        if (relay != nullptr) relay->AfterCase(result);
         printer.Done(result);
-      });
+      },
+      [&relay] { return relay != nullptr ? relay->NotRunReason() : std::string(); });
   printer.Finish();
   if (wine != nullptr) progress << wine->Summary();
+  if (relay != nullptr) progress << relay->Summary();
   if (plan.statement) {
     for (const std::string& line : internal::CheckClaims(*plan.statement, run.cases)) {
       progress << "wskconf: statement: " << line << "\n";
