@@ -200,6 +200,15 @@ TEST(RemoteRouteTest, AgentNeedsTheWineAdapter) {
             std::string::npos) << err.str();
 }
 
+TEST(RemoteRouteTest, TheWineAdapterByPathIsPointedToTheName) {
+  RunOptions options = AgentOptions("127.0.0.1:27100");
+  options.adapter = "build/agent/libwskconf_adapter_wine.so";
+  std::ostringstream out, err;
+  EXPECT_EQ(RunCommand(options, out, err), kRunExitUsage);
+  EXPECT_NE(err.str().find("(for this .so, say --adapter wine)"), std::string::npos)
+      << err.str();
+}
+
 TEST(RemoteRouteTest, BadAddressIsAUsageError) {
   std::ostringstream out, err;
   EXPECT_EQ(RunCommand(AgentOptions("127.0.0.1:0"), out, err), kRunExitUsage);
@@ -230,7 +239,9 @@ std::map<std::string, reports::CaseResult> RunAgainst(const FakeRelay& relay) {
 }
 
 // The cases get the relay's address; an ERROR while the relay still answers
-// does not stop the run.
+// does not stop the run. (No spec folder is given: were Wine's statement
+// applied by default, as without --agent, RunSuite would fail for want of
+// the spec to check it against.)
 TEST(RemoteRouteTest, ARelayThatStaysServesEveryCase) {
   FakeRelay relay(-1);
   auto cases = RunAgainst(relay);

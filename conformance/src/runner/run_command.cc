@@ -221,9 +221,13 @@ StatusOr<reports::RunResult> RunSuite(const RunOptions& given,
   std::optional<internal::AgentAddress> remote;
   if (!given.agent.empty()) {
     if (!is_wine) {
+      // The wine adapter's .so named by its path would be probed with a
+      // registration round of its own, which the relay cannot serve.
+      const bool wine_so =
+          std::filesystem::path(given.adapter).filename() == "libwskconf_adapter_wine.so";
       return InvalidArgumentError(fmt::format(
-          "--agent names a relay for --adapter wine, not for --adapter {}",
-          given.adapter));
+          "--agent names a relay for --adapter wine, not for --adapter {}{}",
+          given.adapter, wine_so ? " (for this .so, say --adapter wine)" : ""));
     }
     WSKCONF_ASSIGN_OR_RETURN(remote, internal::ParseAgentAddress(given.agent));
   }
