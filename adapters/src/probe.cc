@@ -203,8 +203,9 @@ Result<AdapterDescription> ProbeAdapter(const std::string& path,
                                       path, sig, sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
                                       step)}};
   }
-  if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0 &&
-      records.find("\nE") == std::string::npos) {
+  // An exit, even with status 0, before the child's outcome record.
+  if (WIFEXITED(wstatus) && records.find("\nE") == std::string::npos &&
+      (WEXITSTATUS(wstatus) != 0 || records.find("\nO") == std::string::npos)) {
     return {{}, LoadError{LoadErrorKind::kRegistrationFailed,
                           fmt::format("{}: the process exited with status {} in {} during "
                                       "the registration probe (an adapter must not exit)",

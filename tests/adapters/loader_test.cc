@@ -171,6 +171,12 @@ TEST(Probe, ExitInWskRegisterIsNamed) {
                    "exited with status 3 in WskRegister");
 }
 
+// Status 0 too: the process ended before the probe had its answer.
+TEST(Probe, ExitWithStatusZeroInWskRegisterIsNamed) {
+  ExpectProbeError(WSKCONF_BROKEN_EXIT_ZERO_REGISTER, LoadErrorKind::kRegistrationFailed,
+                   "exited with status 0 in WskRegister");
+}
+
 TEST(Probe, LoadErrorsComeThroughTheChild) {
   ExpectProbeError(WSKCONF_BROKEN_ABI_999, LoadErrorKind::kUnknownAbiVersion,
                    "adapter ABI version 999");
