@@ -60,6 +60,7 @@ function(wskconf_add_windows_binary target)
   file(GLOB_RECURSE headers CONFIGURE_DEPENDS
     ${PROJECT_SOURCE_DIR}/agent/include/*.h
     ${PROJECT_SOURCE_DIR}/agent/driver/*.h
+    ${PROJECT_SOURCE_DIR}/agent/protocol/*.h
     ${PROJECT_SOURCE_DIR}/kernel/include/*.h)
   add_custom_command(OUTPUT ${out}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/agent
