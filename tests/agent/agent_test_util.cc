@@ -77,6 +77,10 @@ Bytes ReadFrame(int fd) {
   return frame;
 }
 
+int AcceptLoopback(int listener_fd) {
+  return accept(listener_fd, nullptr, nullptr);
+}
+
 void SendAll(int fd, const Bytes& bytes) {
   ASSERT_EQ(send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL),
             static_cast<ssize_t>(bytes.size()));

@@ -40,6 +40,9 @@ uint16_t FreeLoopbackPort();
 // A TCP connection to 127.0.0.1:port: its descriptor, or -1.
 int ConnectLoopback(uint16_t port);
 
+// The next connection to a listening socket: its descriptor, or -1.
+int AcceptLoopback(int listener_fd);
+
 // Reads one whole frame (header and payload) from fd; empty at end of
 // stream or when the header is not one.
 Bytes ReadFrame(int fd);
