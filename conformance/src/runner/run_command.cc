@@ -211,6 +211,23 @@ void ApplyAgentRouteDefaults(RunOptions& effective, std::ostream& progress) {
   }
 }
 
+// The relay --agent names, nullopt without --agent, or why it cannot be used.
+StatusOr<std::optional<internal::AgentAddress>> AgentAddressOf(const RunOptions& options) {
+  if (options.agent.empty()) return std::optional<internal::AgentAddress>();
+  if (options.adapter != internal::kWineAdapterName) {
+    // The wine adapter's .so named by its path would be probed with a
+    // registration round of its own, which the relay cannot serve.
+    const bool wine_so =
+        std::filesystem::path(options.adapter).filename() == "libwskconf_adapter_wine.so";
+    return InvalidArgumentError(fmt::format(
+        "--agent names a relay for --adapter wine, not for --adapter {}{}",
+        options.adapter, wine_so ? " (for this .so, say --adapter wine)" : ""));
+  }
+  WSKCONF_ASSIGN_OR_RETURN(internal::AgentAddress address,
+                           internal::ParseAgentAddress(options.agent));
+  return std::optional<internal::AgentAddress>(address);
+}
+
 }  // namespace
 
 StatusOr<reports::RunResult> RunSuite(const RunOptions& given,
@@ -218,19 +235,8 @@ StatusOr<reports::RunResult> RunSuite(const RunOptions& given,
   internal::PrepareStop();
   WSKCONF_RETURN_IF_ERROR(CheckPolicy(given.policy));
   const bool is_wine = given.adapter == internal::kWineAdapterName;
-  std::optional<internal::AgentAddress> remote;
-  if (!given.agent.empty()) {
-    if (!is_wine) {
-      // The wine adapter's .so named by its path would be probed with a
-      // registration round of its own, which the relay cannot serve.
-      const bool wine_so =
-          std::filesystem::path(given.adapter).filename() == "libwskconf_adapter_wine.so";
-      return InvalidArgumentError(fmt::format(
-          "--agent names a relay for --adapter wine, not for --adapter {}{}",
-          given.adapter, wine_so ? " (for this .so, say --adapter wine)" : ""));
-    }
-    WSKCONF_ASSIGN_OR_RETURN(remote, internal::ParseAgentAddress(given.agent));
-  }
+  WSKCONF_ASSIGN_OR_RETURN(std::optional<internal::AgentAddress> remote,
+                           AgentAddressOf(given));
   RunOptions options = given;
   // Wine's statement, measured on Wine; behind --agent (Windows) nothing
   // is declared away unless --statement says so.
