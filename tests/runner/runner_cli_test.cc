@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -179,6 +180,23 @@ TEST(RunnerCliTest, ASpecGivenWithSpecThatCannotBeLoadedIsAUsageError) {
   EXPECT_EQ(missing.exit_code, 2) << missing.out;
   EXPECT_NE(missing.out.find("/nonexistent/spec"), std::string::npos) << missing.out;
   std::filesystem::remove_all(dir);
+}
+
+// A $TMPDIR the run cannot use is named (exit 2) instead of the children's
+// files going into the current folder.
+TEST(RunnerCliTest, AnUnusableTmpdirIsAUsageError) {
+  const char* old = std::getenv("TMPDIR");
+  const std::string saved = old != nullptr ? old : "";
+  setenv("TMPDIR", "/nonexistent/tmp", 1);
+  const CommandResult r = Wskconf("run " + kAdapter + kBasic + " --filter Basic.Passes");
+  if (old != nullptr) {
+    setenv("TMPDIR", saved.c_str(), 1);
+  } else {
+    unsetenv("TMPDIR");
+  }
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("scratch folder in '/nonexistent/tmp'"), std::string::npos) << r.out;
+  EXPECT_FALSE(std::filesystem::exists("batch.0"));
 }
 
 TEST(RunnerCliTest, HelpDocumentsEveryFlag) {

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -110,13 +112,17 @@ std::vector<Batch> MakeBatches(const Plan& plan, int jobs, int max_cases) {
   return batches;
 }
 
+// The folder the run's private folder goes in: $TMPDIR, else /tmp.
+std::filesystem::path ScratchBase() {
+  const char* tmp = std::getenv("TMPDIR");
+  return tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+}
+
 // A private folder for the children's record and output files.
 class WorkDir {
  public:
   WorkDir() {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = fmt::format("{}/wskconf-run-XXXXXX",
-                                      tmp != nullptr && *tmp != '\0' ? tmp : "/tmp");
+    std::string pattern = (ScratchBase() / "wskconf-run-XXXXXX").string();
     if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
   }
   ~WorkDir() {
@@ -130,6 +136,19 @@ class WorkDir {
 };
 
 }  // namespace
+
+Status CheckScratchFolder() {
+  std::string pattern = (ScratchBase() / "wskconf-run-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) {
+    const int error = errno;
+    return FailedPreconditionError(fmt::format(
+        "cannot make the run's scratch folder in '{}' ($TMPDIR, else /tmp): {}",
+        ScratchBase().string(), strerror(error)));
+  }
+  std::error_code ec;
+  std::filesystem::remove(pattern, ec);
+  return OkStatus();
+}
 
 StatusOr<Plan> PlanRun(const RunOptions& options, std::ostream& err) {
   WSKCONF_ASSIGN_OR_RETURN(std::vector<std::filesystem::path> binaries,

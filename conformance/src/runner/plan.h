@@ -29,6 +29,11 @@ struct Plan {
   std::size_t matched = 0;  // of those, cases the filter selects (before the shard)
 };
 
+// Whether the run can make its private scratch folder (for the children's
+// records and output) in $TMPDIR, else /tmp: checked before the run, which
+// would otherwise write them into the current folder.
+Status CheckScratchFolder();
+
 // Why the plan selects no case because of a mistake (binaries that list none,
 // a filter that matches none), or OK. An empty shard of a non-empty
 // selection is not a mistake.

@@ -253,6 +253,7 @@ StatusOr<reports::RunResult> RunSuite(const RunOptions& given,
                            ResolveAdapter(options, &options.adapter_statement));
   WSKCONF_ASSIGN_OR_RETURN(internal::Plan plan, internal::PlanRun(options, progress));
   WSKCONF_RETURN_IF_ERROR(internal::CheckSelection(plan, options));
+  WSKCONF_RETURN_IF_ERROR(internal::CheckScratchFolder());
   // --adapter wine: one Wine and one relay for the run; its agent serves
   // one case process at a time. With --agent: the relay given, no Wine.
   RunOptions effective = options;
