@@ -180,6 +180,31 @@ TEST_F(WineRoute, ChunkedBuffersBeyondTheAgentsLimitAreRefused) {
   close(pair.accepted);
 }
 
+// Receive buffers over one message come from the same bounded pool
+// (version 5): two pending 64 MiB receives on a connection nothing is
+// sent on hold all of it, and a third is refused with the limit named,
+// without reaching the provider.
+TEST_F(WineRoute, LargeReceiveBuffersBeyondTheAgentsLimitAreRefused) {
+  LoopbackSocket peer;
+  StreamPair pair = ConnectTo(peer);
+  ASSERT_GE(pair.accepted, 0);  // and never written to
+  auto receive = [&] {
+    return MessageBuilder::Call(WSKA_FN_RECEIVE)
+        .Set(WSKA_TAG_SOCKET, pair.socket)
+        .Set(WSKA_TAG_LENGTH, WSKA_MAX_CHUNKED);
+  };
+  for (int i = 0; i < 2; ++i) {
+    Message ret = Call(receive());
+    ASSERT_EQ(static_cast<uint32_t>(ret->status), kStatusPending)
+        << "precondition: a receive with nothing sent pends";
+  }
+  auto refused = session_->Call(receive());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.status().message(), HasSubstr("NO_RESOURCES"));
+  EXPECT_THAT(refused.status().message(), HasSubstr("limit of 128 MiB"));
+  close(pair.accepted);
+}
+
 TEST_F(WineRoute, DatagramsLeaveThroughNetioWithTheirBytes) {
   LoopbackSocket peer(LoopbackSocket::kDatagram);
   timeval limit{20, 0};  // kExpectCompletion: a datagram that never comes
