@@ -182,6 +182,17 @@ TEST(RunnerCliTest, ASpecGivenWithSpecThatCannotBeLoadedIsAUsageError) {
   std::filesystem::remove_all(dir);
 }
 
+// Wine's provider has no completion policy: a report saying "(pend)" for it
+// would be wrong. Refused before Wine is started.
+TEST(RunnerCliTest, APolicyForWineIsAUsageError) {
+  const CommandResult r = Wskconf("run --adapter wine --policy pend" + kBasic);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("--policy pend: the completion policy is the reference provider's"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("wine: prefix"), std::string::npos) << r.out;
+}
+
 // A $TMPDIR the run cannot use is named (exit 2) instead of the children's
 // files going into the current folder.
 TEST(RunnerCliTest, AnUnusableTmpdirIsAUsageError) {

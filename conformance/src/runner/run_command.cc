@@ -295,6 +295,13 @@ int RunCommand(const RunOptions& options, std::ostream& out, std::ostream& err) 
     err << "wskconf: error: --jobs must be at least 1\n";
     return kRunExitUsage;
   }
+  if (options.adapter == internal::kWineAdapterName && options.policy != "inline") {
+    // The report would name a policy Wine's provider never saw.
+    err << "wskconf: error: --policy " << options.policy
+        << ": the completion policy is the reference provider's (and its mutants'); "
+           "Wine's netio.sys completes as it does, so a run against it takes none\n";
+    return kRunExitUsage;
+  }
   if (Status paths = CheckReportPaths(options); !paths.ok()) {
     err << "wskconf: error: " << paths.message() << "\n";
     return kRunExitUsage;
