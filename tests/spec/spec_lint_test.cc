@@ -47,7 +47,7 @@ const std::vector<std::string> kLintFixtures = {
     "dangling_used_by", "duplicate_id", "element_without_clause", "irp_without_information",
     "missing_source_page", "should_without_reason", "source_outside_docs",
     "status_and_class", "structure_problems", "unknown_status",
-    "untestable_reason", "verifier_rule_without_clause",
+    "unknown_attribute", "untestable_reason", "verifier_rule_without_clause",
     "verifier_rule_wrong_side",
     "wrong_namespace",
 };

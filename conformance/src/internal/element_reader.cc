@@ -184,8 +184,21 @@ void ElementReader::ReadChild(const tinyxml2::XMLElement& child,
   }
 }
 
+void ElementReader::CheckAttributes(const tinyxml2::XMLElement& xml,
+                                    std::initializer_list<std::string_view> known) {
+  for (const tinyxml2::XMLAttribute* a = xml.FirstAttribute(); a != nullptr; a = a->Next()) {
+    if (std::find(known.begin(), known.end(), std::string_view(a->Name())) == known.end()) {
+      const char* id = xml.Attribute("id");
+      Problem(xml, fmt::format("unknown attribute '{}' on <{}>{}", a->Name(), xml.Name(),
+                               id != nullptr ? fmt::format(" '{}'", id) : std::string()));
+    }
+  }
+}
+
 Clause ElementReader::ReadClause(const tinyxml2::XMLElement& xml,
                                  const Element& owner) {
+  CheckAttributes(xml, {"id", "strength", "side", "source", "reason", "refs", "checked-by",
+                        "untestable-reason", "rule"});
   Clause clause;
   clause.location = Loc(xml);
   clause.element_id = owner.id;
@@ -230,6 +243,7 @@ Clause ElementReader::ReadClause(const tinyxml2::XMLElement& xml,
 }
 
 Expect ElementReader::ReadExpect(const tinyxml2::XMLElement& xml) {
+  CheckAttributes(xml, {"status", "status-class", "information", "completes"});
   Expect expect;
   expect.location = Loc(xml);
   expect.status = AttrOf(xml, "status");
@@ -250,6 +264,7 @@ Conflict ElementReader::ReadConflict(const tinyxml2::XMLElement& xml) {
     if (name == "text") {
       conflict.text = TextOf(*child);
     } else if (name == "reading") {
+      CheckAttributes(*child, {"source", "taken"});
       Reading reading;
       reading.location = Loc(*child);
       reading.sources = SplitWords(AttrOf(*child, "source"));
@@ -264,6 +279,7 @@ Conflict ElementReader::ReadConflict(const tinyxml2::XMLElement& xml) {
 }
 
 Returns ElementReader::ReadReturns(const tinyxml2::XMLElement& xml) {
+  CheckAttributes(xml, {"status", "status-class"});
   return Returns{AttrOf(xml, "status"),
                  EnumAttr(xml, "status-class",
                           {"success", "pending", "failure", "success-or-pending"}),
@@ -271,6 +287,7 @@ Returns ElementReader::ReadReturns(const tinyxml2::XMLElement& xml) {
 }
 
 Param ElementReader::ReadParam(const tinyxml2::XMLElement& xml) {
+  CheckAttributes(xml, {"name", "dir", "type", "optional", "flags"});
   Param param;
   param.location = Loc(xml);
   param.name = AttrOf(xml, "name");
@@ -307,6 +324,7 @@ void ElementReader::ReadDirectionCase(const tinyxml2::XMLElement& xml,
 }
 
 OptionDirection ElementReader::ReadDirection(const tinyxml2::XMLElement& xml) {
+  CheckAttributes(xml, {"when", "irp", "irql", "input", "output", "supported"});
   OptionDirection direction;
   direction.present = true;
   direction.location = Loc(xml);

@@ -32,6 +32,11 @@ class ElementReader {
   std::string EnumAttr(const tinyxml2::XMLElement& xml, const char* name,
                        std::initializer_list<std::string_view> allowed);
 
+  // A problem for each attribute not in `known`: a misspelt attribute
+  // (`sorce=`, `ref=` for `refs=`) would otherwise be dropped unseen.
+  void CheckAttributes(const tinyxml2::XMLElement& xml,
+                       std::initializer_list<std::string_view> known);
+
   void ReadChild(const tinyxml2::XMLElement& child, Element& element);
   Clause ReadClause(const tinyxml2::XMLElement& xml, const Element& owner);
   Expect ReadExpect(const tinyxml2::XMLElement& xml);
