@@ -2,8 +2,15 @@
 // Windows test machine: a relay serving connections one after another
 // (wskconf_relay.exe --tcp PORT --serve, started here as a user would start
 // it there) gives the same verdicts for a few cases of three families as
-// the ordinary `--adapter wine` route, which starts Wine itself. Label wine.
+// the ordinary `--adapter wine` route, which starts Wine itself; and when
+// that relay is killed mid-run, the cases after it end as not run at once
+// instead of each waiting for its time limit. Label wine.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -16,6 +23,7 @@
 #include <gtest/gtest.h>
 
 #include "agent_test_util.h"
+#include "internal/child_process.h"
 #include "wskconf/agent/relay_server.h"
 #include "wskconf/agent/wine.h"
 
@@ -101,6 +109,120 @@ TEST(WineAgentRouteTest, SameVerdictsAsTheOrdinaryRoute) {
   EXPECT_EQ(remote.said.find("wine: prefix"), std::string::npos)
       << "the --agent route started Wine:\n" << remote.said;
   EXPECT_EQ((*relay)->restarts(), 0) << (*relay)->diagnostics();
+}
+
+// A loopback port nothing listens on (bound, then released).
+uint16_t UnusedPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&sin), sizeof sin), 0);
+  socklen_t length = sizeof sin;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&sin), &length);
+  close(fd);
+  return ntohs(sin.sin_port);
+}
+
+// Reads `fd` into `said` until `text` occurs `times` times, the stream
+// ends, or `timeout` passes; true when it occurred.
+bool WaitFor(int fd, std::string& said, const std::string& text, int times,
+             std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int seen = 0;
+    for (size_t at = said.find(text); at != std::string::npos;
+         at = said.find(text, at + 1)) {
+      ++seen;
+    }
+    if (seen >= times) return true;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd pfd = {fd, POLLIN, 0};
+    if (left.count() <= 0 || poll(&pfd, 1, static_cast<int>(left.count())) <= 0) {
+      return false;
+    }
+    char buffer[4096];
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n <= 0) return false;
+    said.append(buffer, static_cast<size_t>(n));
+  }
+}
+
+// Reads `fd` into `said` until the stream ends or `timeout` passes.
+void ReadToEnd(int fd, std::string& said, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd pfd = {fd, POLLIN, 0};
+    if (left.count() <= 0 || poll(&pfd, 1, static_cast<int>(left.count())) <= 0) return;
+    char buffer[4096];
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n <= 0) return;
+    said.append(buffer, static_cast<size_t>(n));
+  }
+}
+
+// The relay's start, the agent's load (a loaded machine: tens of seconds).
+constexpr std::chrono::milliseconds kRelayListens{90000};
+// The runner's check and the first case both connect within this.
+constexpr std::chrono::milliseconds kFirstCaseConnects{60000};
+// The 27 WskBind cases, one of which may wait out the adapter's 30 s
+// reconnect, end well within this; waiting 30 s each, they would not.
+constexpr std::chrono::milliseconds kRunEnds{120000};
+
+TEST(WineAgentRouteTest, RelayKilledMidRunEndsTheRestAsNotRun) {
+  auto prefix = OpenWinePrefix(PrefixDir());
+  ASSERT_TRUE(prefix.ok()) << prefix.status().message();
+  const std::string port = std::to_string(UnusedPort());
+  // As a user starts it on the test machine.
+  internal::ChildOptions relay_options;
+  relay_options.argv = {(*prefix)->tools().wine64,
+                        std::string(WSKCONF_TEST_AGENT_DIR) + "/wskconf_relay.exe",
+                        "--tcp", port, "--serve"};
+  relay_options.env = (*prefix)->Environment();
+  relay_options.unset_env = {"DISPLAY"};
+  relay_options.pipe_stderr = true;
+  auto relay = internal::ChildProcess::Spawn(relay_options);
+  ASSERT_TRUE(relay.ok()) << relay.status().message();
+  std::string relay_said;
+  ASSERT_TRUE(WaitFor(relay->stderr_fd(), relay_said, "waiting for the runner on TCP", 1,
+                      kRelayListens)) << relay_said;
+
+  const std::string address = "127.0.0.1:" + port;
+  internal::ChildOptions run_options;
+  run_options.argv = {WSKCONF_TEST_CLI, "run", "--adapter", "wine", "--agent", address,
+                      "--filter", "WskBind_*_Inet"};
+  run_options.pipe_stdout = run_options.pipe_stderr = true;
+  const auto start = std::chrono::steady_clock::now();
+  auto run = internal::ChildProcess::Spawn(run_options);
+  ASSERT_TRUE(run.ok()) << run.status().message();
+  // The runner's check, then the first case.
+  EXPECT_TRUE(WaitFor(relay->stderr_fd(), relay_said, "relay: runner connected", 2,
+                      kFirstCaseConnects)) << relay_said;
+  relay->Kill();
+  relay->Wait(kRelayListens);
+  std::string out, err;
+  ReadToEnd(run->stderr_fd(), err, kRunEnds);
+  ReadToEnd(run->stdout_fd(), out, kRunEnds);
+  const std::optional<int> status = run->Wait(kRunEnds);
+  const auto took = std::chrono::steady_clock::now() - start;
+  (*prefix)->Kill().IgnoreError();  // winedevice.exe still holds the agent
+  ASSERT_TRUE(status.has_value()) << err;
+  ASSERT_TRUE(WIFEXITED(*status)) << err;
+  EXPECT_EQ(WEXITSTATUS(*status), 1) << out << err;
+  EXPECT_LT(took, kRunEnds);
+  // Every case has a verdict; all but the first one or two were not run.
+  EXPECT_NE(out.find(" cases against wine (inline): "), std::string::npos) << out << err;
+  int not_run = 0;
+  const std::string reason = "not run: the relay at " + address + " does not answer";
+  for (size_t at = err.find(reason); at != std::string::npos; at = err.find(reason, at + 1)) {
+    ++not_run;
+  }
+  EXPECT_GE(not_run, 5) << err;
+  EXPECT_NE(err.find("agent: the relay at " + address + " went away during"),
+            std::string::npos) << err;
 }
 
 }  // namespace
