@@ -210,6 +210,53 @@ TEST(RunnerCliTest, AnUnusableTmpdirIsAUsageError) {
   EXPECT_FALSE(std::filesystem::exists("batch.0"));
 }
 
+// `wskconf run ... 2>&1 | head -1`: the reader is gone before the run ends.
+// The run still finishes with its own exit code and writes its report,
+// instead of dying of SIGPIPE at its first progress line.
+TEST(RunnerCliTest, AClosedOutputPipeDoesNotCostTheReport) {
+  const std::filesystem::path report =
+      std::filesystem::temp_directory_path() /
+      ("wskconf-sigpipe-" + std::to_string(getpid()) + ".xml");
+  std::vector<std::string> args = {WSKCONF_TEST_CLI, "run", "--adapter",
+                                   WSKCONF_TEST_FAKE_PROVIDER, "--binary", WSKCONF_TEST_BASIC,
+                                   "--filter", "Basic.Passes:Basic.FailsMust", "--junit",
+                                   report.string()};
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  close(pipe_fds[0]);  // nobody will read
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
+  // The test process itself may ignore SIGPIPE; the child starts with the default.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+  pid_t pid;
+  ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  close(pipe_fds[1]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  if (WIFEXITED(status)) {
+    EXPECT_EQ(WEXITSTATUS(status), 1);
+  }
+  std::ifstream written(report);
+  const std::string xml((std::istreambuf_iterator<char>(written)),
+                        std::istreambuf_iterator<char>());
+  EXPECT_NE(xml.find("Basic.FailsMust"), std::string::npos) << xml;
+  std::filesystem::remove(report);
+}
+
 TEST(RunnerCliTest, HelpDocumentsEveryFlag) {
   const CommandResult r = Wskconf("run --help");
   EXPECT_EQ(r.exit_code, 0);

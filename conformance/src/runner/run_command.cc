@@ -228,6 +228,33 @@ StatusOr<std::optional<internal::AgentAddress>> AgentAddressOf(const RunOptions&
   return std::optional<internal::AgentAddress>(address);
 }
 
+// For its life, a write to a closed pipe (`wskconf run ... 2>&1 | head`)
+// fails instead of killing the process with SIGPIPE, so the run goes on and
+// its reports are written; at the end it flushes both streams while that
+// still holds. A handler, not SIG_IGN: exec resets it, so the test processes
+// keep the default.
+class SurviveClosedPipes {
+ public:
+  SurviveClosedPipes(std::ostream& out, std::ostream& err) : out_(out), err_(err) {
+    struct sigaction action = {};
+    action.sa_handler = [](int) {};
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGPIPE, &action, &old_);
+  }
+  ~SurviveClosedPipes() {
+    out_.flush();
+    err_.flush();
+    sigaction(SIGPIPE, &old_, nullptr);
+  }
+  SurviveClosedPipes(const SurviveClosedPipes&) = delete;
+  SurviveClosedPipes& operator=(const SurviveClosedPipes&) = delete;
+
+ private:
+  std::ostream& out_;
+  std::ostream& err_;
+  struct sigaction old_ = {};
+};
+
 }  // namespace
 
 StatusOr<reports::RunResult> RunSuite(const RunOptions& given,
@@ -291,6 +318,7 @@ StatusOr<reports::RunResult> RunSuite(const RunOptions& given,
 }
 
 int RunCommand(const RunOptions& options, std::ostream& out, std::ostream& err) {
+  const SurviveClosedPipes survive_closed_pipes(out, err);
   if (options.jobs < 1) {
     err << "wskconf: error: --jobs must be at least 1\n";
     return kRunExitUsage;
