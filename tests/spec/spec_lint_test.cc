@@ -40,7 +40,7 @@ std::vector<std::string> LintFolder(const std::filesystem::path& dir) {
 // One folder under fixtures/lint per lint rule.
 const std::vector<std::string> kLintFixtures = {
     "checked_by_verifier_without_rule", "clause_id_prefix", "client_marking",
-    "clause_with_empty_text", "clause_without_side_or_text",
+    "clause_with_empty_text", "clause_with_two_texts", "clause_without_side_or_text",
     "clause_without_source",
     "clause_without_strength", "conflict_taken", "dangling_event_table",
     "dangling_member_ref", "dangling_param_flags", "dangling_refs",

@@ -228,6 +228,11 @@ Clause ElementReader::ReadClause(const tinyxml2::XMLElement& xml,
        child != nullptr; child = child->NextSiblingElement()) {
     const std::string_view name = child->Name();
     if (name == "text") {
+      if (clause.has_text) {
+        // The second would silently replace the first.
+        Problem(*child, fmt::format("clause '{}' has a second <text>; one <text> says what "
+                                    "the clause requires", clause.id));
+      }
       clause.has_text = true;
       clause.text = TextOf(*child);
     } else if (name == "expect") {
