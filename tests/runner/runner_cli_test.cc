@@ -82,6 +82,16 @@ TEST(RunnerCliTest, ExitsTwoForUsageErrors) {
   }
 }
 
+TEST(RunnerCliTest, ABinaryGivenTwiceIsNamed) {
+  const std::filesystem::path basic = WSKCONF_TEST_BASIC;
+  const std::string again =
+      (basic.parent_path() / "." / basic.filename()).string();  // same file, other spelling
+  const CommandResult r = Wskconf("run " + kAdapter + kBasic + " --binary " + again);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("test binary '" + again + "' is given twice"), std::string::npos)
+      << r.out;
+}
+
 // Ctrl-C during a hung case: the run stops at once, still reports every case
 // (the reports included) and exits 1.
 TEST(RunnerCliTest, SigintStopsTheRunAndTheReportIsStillWritten) {

@@ -107,12 +107,20 @@ StatusOr<std::vector<std::filesystem::path>> SuiteBinaries(
     }
   }
   std::error_code ec;
-  for (const std::filesystem::path& binary : binaries) {
+  for (std::size_t i = 0; i < binaries.size(); ++i) {
+    const std::filesystem::path& binary = binaries[i];
     if (!std::filesystem::is_regular_file(binary, ec) ||
         access(binary.c_str(), X_OK) != 0) {
       return NotFoundError(fmt::format(
           "test binary '{}' does not exist or is not executable (build it "
           "first)", binary.string()));
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (std::filesystem::equivalent(binaries[j], binary, ec)) {
+        return InvalidArgumentError(fmt::format(
+            "test binary '{}' is given twice (also as '{}'); each case runs once",
+            binary.string(), binaries[j].string()));
+      }
     }
   }
   return binaries;
