@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <filesystem>
 
 #include <map>
 #include <sstream>
@@ -336,6 +337,19 @@ TEST(RunnerTest, UnusableInputIsAnErrorNotARun) {
   options = FixtureOptions(WSKCONF_TEST_BASIC);
   options.binaries.push_back(WSKCONF_TEST_BASIC);
   run = RunSuite(options, progress);
+  ASSERT_FALSE(run.ok());
+  EXPECT_NE(run.status().message().find("is given twice"), std::string::npos);
+
+  // Two files with the same cases.
+  const std::filesystem::path copy =
+      std::filesystem::temp_directory_path() /
+      ("wskconf-basic-copy-" + std::to_string(getpid()));
+  std::filesystem::copy_file(WSKCONF_TEST_BASIC, copy,
+                             std::filesystem::copy_options::overwrite_existing);
+  options = FixtureOptions(WSKCONF_TEST_BASIC);
+  options.binaries.push_back(copy);
+  run = RunSuite(options, progress);
+  std::filesystem::remove(copy);
   ASSERT_FALSE(run.ok());
   EXPECT_NE(run.status().message().find("is in two test binaries"), std::string::npos);
 
