@@ -50,15 +50,22 @@ bool ParsePolicy(const char* text, WSKCONF_COMPLETION_POLICY* policy,
   return true;
 }
 
-// Applies WSKCONF_POLICY when the provider is loaded.
+// Exit status of a process whose WSKCONF_POLICY the provider refuses.
+constexpr int kBadPolicyExitCode = 2;
+
+// Applies WSKCONF_POLICY when the provider is loaded. An unknown value ends
+// the process: running every case under a policy other than the one asked
+// for would report results for the wrong configuration.
 struct PolicyFromEnvironment {
   PolicyFromEnvironment() {
     const char* text = std::getenv("WSKCONF_POLICY");
     if (WskconfReferenceSetPolicyFromString(text) != STATUS_SUCCESS) {
       std::fprintf(stderr,
-                   "wskconf reference: WSKCONF_POLICY='%s' is not inline, "
-                   "pend or random:SEED; using inline\n",
+                   "wskconf reference: environment variable WSKCONF_POLICY='%s' "
+                   "is not an accepted value (inline, pend or random:SEED with "
+                   "SEED a decimal number up to 4294967295); refusing to run\n",
                    text);
+      std::_Exit(kBadPolicyExitCode);
     }
   }
 } g_policy_from_environment;

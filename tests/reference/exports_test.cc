@@ -2,6 +2,8 @@
 // reference.h knobs, and nothing of its internals.
 #include <dlfcn.h>
 
+#include <cstdlib>
+
 #include <gtest/gtest.h>
 
 namespace {
@@ -45,6 +47,32 @@ TEST(ReferenceExports, InternalsHidden) {
   ASSERT_NE(dladdr(alloc, &info), 0);
   EXPECT_NE(std::string(info.dli_fname).find("libwskconf_kernel"), std::string::npos)
       << info.dli_fname;
+}
+
+// An unknown WSKCONF_POLICY is refused when the provider loads, naming the
+// variable and the accepted values, instead of running under inline.
+TEST(ReferenceExports, UnknownPolicyRefusedAtLoad) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");  // a fresh load in the child
+  EXPECT_EXIT(
+      {
+        setenv("WSKCONF_POLICY", "bogus", 1);
+        void* handle = dlopen(WSKCONF_REFERENCE_SO_PATH, RTLD_NOW | RTLD_LOCAL);
+        std::_Exit(handle == nullptr ? 3 : 0);
+      },
+      ::testing::ExitedWithCode(2),
+      "WSKCONF_POLICY='bogus' is not an accepted value \\(inline, pend or "
+      "random:SEED");
+}
+
+TEST(ReferenceExports, KnownPolicyAcceptedAtLoad) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        setenv("WSKCONF_POLICY", "random:7", 1);
+        void* handle = dlopen(WSKCONF_REFERENCE_SO_PATH, RTLD_NOW | RTLD_LOCAL);
+        std::_Exit(handle == nullptr ? 3 : 0);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace

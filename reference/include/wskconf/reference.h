@@ -37,7 +37,7 @@ WskconfReferenceSetPolicy(WSKCONF_COMPLETION_POLICY Policy, ULONG Seed);
  * the policy and returns STATUS_SUCCESS; otherwise returns
  * STATUS_INVALID_PARAMETER and leaves the policy alone. NULL or "" mean
  * inline. At load the provider applies WSKCONF_POLICY the same way; a bad
- * value is printed to stderr and inline is used. */
+ * value is named on stderr and the process exits with status 2. */
 WSKCONF_PROVIDER_API NTSTATUS WskconfReferenceSetPolicyFromString(const char *Text);
 
 /* The current policy and its seed (Seed may be NULL). Any IRQL. */
