@@ -46,6 +46,13 @@ int RunMerge(const ReportCommands& c, std::ostream& out, std::ostream& err) {
            "and/or --html\n";
     return kExitUnusable;
   }
+  for (const std::string* output : {&c.junit, &c.junit_rich, &c.html}) {
+    if (output->empty()) continue;
+    if (wr::Status status = wr::CheckWritable(*output); !status.ok()) {
+      err << "wskconf report merge: " << status.message() << "\n";
+      return kExitUnusable;
+    }
+  }
   std::vector<wr::RunResult> shards;
   for (const std::string& path : c.shards) {
     wr::StatusOr<wr::RunResult> shard = wr::ReadRichJUnit(path);

@@ -1,7 +1,11 @@
 // Reads a rich JUnit report (reports.h) back into a RunResult.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -212,12 +216,35 @@ StatusOr<RunResult> ReadRichJUnit(const std::filesystem::path& path) {
   return ParseRichJUnit(bytes.str(), path.string());
 }
 
+namespace {
+
+Status NotWritable(const std::filesystem::path& path, std::string_view reason) {
+  return InvalidArgumentError(
+      fmt::format("{}: cannot be written: {}", path.string(), reason));
+}
+
+}  // namespace
+
+Status CheckWritable(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return NotWritable(path, "is a directory");
+  if (::access(path.c_str(), W_OK) == 0) return OkStatus();
+  if (errno != ENOENT) return NotWritable(path, std::strerror(errno));
+  const std::filesystem::path dir =
+      path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  if (::access(dir.c_str(), W_OK) != 0) {
+    return NotWritable(path, fmt::format("folder {}: {}", dir.string(), std::strerror(errno)));
+  }
+  return OkStatus();
+}
+
 Status WriteTextFile(const std::filesystem::path& path, std::string_view contents) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
-  out.close();
-  if (!out) {
-    return InvalidArgumentError(fmt::format("{}: cannot be written", path.string()));
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  if (file == nullptr) return NotWritable(path, std::strerror(errno));
+  const bool written = std::fwrite(contents.data(), 1, contents.size(), file) == contents.size();
+  const int write_errno = errno;
+  if (std::fclose(file) != 0 || !written) {
+    return NotWritable(path, std::strerror(written ? errno : write_errno));
   }
   return OkStatus();
 }

@@ -118,7 +118,9 @@ TEST(RichJUnitReaderTest, FileErrors) {
   StatusOr<RunResult> read = ReadRichJUnit(path);
   ASSERT_TRUE(read.ok()) << read.status().message();
   EXPECT_EQ(*read, Sorted(testing::SampleRun()));
-  EXPECT_FALSE(WriteTextFile("/nonexistent/wskconf/out.xml", "x").ok());
+  const Status failed = WriteTextFile("/nonexistent/wskconf/out.xml", "x");
+  EXPECT_EQ(failed.message(),
+            "/nonexistent/wskconf/out.xml: cannot be written: No such file or directory");
 }
 
 }  // namespace

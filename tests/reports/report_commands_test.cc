@@ -152,6 +152,20 @@ TEST_F(ReportCommandsTest, MergeRefusesOverlappingShardsAndMissingOutputs) {
   EXPECT_THAT(r.err, HasSubstr("nothing to write"));
 }
 
+// An output that cannot be written is named with the reason before any
+// merging: here the shards overlap too, and the output is what is reported.
+TEST_F(ReportCommandsTest, MergeNamesAnUnwritableOutputAndWhyBeforeMerging) {
+  const std::string path = Write("a.xml", wr::testing::SampleRun());
+  CommandResult r = Run({"report", "merge", path, path, "--junit", "/nonexistent/wskconf/x.xml"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "wskconf report merge: /nonexistent/wskconf/x.xml: cannot be written: folder "
+            "/nonexistent/wskconf: No such file or directory\n");
+  r = Run({"report", "merge", path, "--html", dir_.string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(Normalised(r.err), "wskconf report merge: <dir>: cannot be written: is a directory\n");
+}
+
 int ExitCodeOf(const std::string& command) {
   const int status = std::system((command + " >/dev/null 2>&1").c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;

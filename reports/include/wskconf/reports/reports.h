@@ -103,8 +103,14 @@ RunDiff DiffRuns(const RunResult& old_run, const RunResult& new_run);
 // index).
 StatusOr<RunResult> MergeRuns(const std::vector<RunResult>& shards);
 
+// Whether `path` can be written (replaced or created) as far as can be told
+// without touching it: kInvalidArgument naming the path and the reason (its
+// folder is missing, it is a directory, permission) otherwise. Cheap; lets a
+// command refuse before its work rather than after.
+Status CheckWritable(const std::filesystem::path& path);
+
 // Writes `contents` to `path` (replacing it). kInvalidArgument naming the
-// path and the reason if it cannot be written.
+// path and the reason (the errno text) if it cannot be written.
 Status WriteTextFile(const std::filesystem::path& path,
                      std::string_view contents);
 
