@@ -72,6 +72,13 @@ void WskClientSession::Deregister() {
   registered_ = false;
 }
 
+::testing::AssertionResult DispatchEntryPresent(bool present, std::string_view table,
+                                                std::string_view function) {
+  if (present) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure()
+         << "the provider's " << table << "." << function << " is NULL";
+}
+
 USHORT SocketTypeFor(SocketCategory category) {
   return category == SocketCategory::kDatagram ? SOCK_DGRAM : SOCK_STREAM;
 }
@@ -93,6 +100,9 @@ WskSocketOwner::~WskSocketOwner() {
   if (session_.dispatch() == nullptr) {
     return ::testing::AssertionFailure() << "harness: no captured NPI";
   }
+  auto present = DispatchEntryPresent(session_.dispatch()->WskSocket != nullptr,
+                                      "WSK_PROVIDER_DISPATCH", "WskSocket");
+  if (!present) return present;
   TrackedIrp irp("WskSocket");
   const NTSTATUS returned = session_.dispatch()->WskSocket(
       session_.client(), family, SocketTypeFor(category),

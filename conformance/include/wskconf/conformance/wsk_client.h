@@ -8,6 +8,8 @@
 
 #include <wsk.h>
 
+#include <string_view>
+
 #include <gtest/gtest.h>
 
 #include "wskconf/conformance/case_info.h"
@@ -69,6 +71,13 @@ class WskClientSession {
   bool registered_ = false;
   bool captured_ = false;
 };
+
+// Success when a provider dispatch table entry the harness is about to call
+// through is there; otherwise a failure naming it ("the provider's
+// WSK_PROVIDER_DISPATCH.WskSocket is NULL"), so a provider that leaves an
+// entry NULL fails the case by name instead of crashing the binary.
+::testing::AssertionResult DispatchEntryPresent(bool present, std::string_view table,
+                                                std::string_view function);
 
 // The socket type and protocol WskSocket takes for a category: stream for
 // listen/connection/stream/basic (TCP), datagram for datagram (UDP).
