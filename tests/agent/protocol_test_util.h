@@ -1,4 +1,5 @@
-// Shared by the codec tests of agent/protocol (label agent): sample field
+// Shared by the codec tests of agent/protocol (label agent) and the Wine
+// route's data tests: splitting a byte stream into frames, sample field
 // values, encoding a message, and raw frames the encoder would refuse to
 // produce, decoded to the code and reason the decoder gives.
 #ifndef WSKCONF_TESTS_AGENT_PROTOCOL_TEST_UTIL_H_
@@ -15,6 +16,26 @@
 namespace wskconf::agent {
 
 using Bytes = std::vector<uint8_t>;
+
+// The frames of a byte stream (chunks and calls), one by one; stops at
+// the first header the decoder refuses or a frame cut short.
+inline std::vector<Bytes> SplitFrames(const Bytes& stream) {
+  std::vector<Bytes> frames;
+  for (size_t at = 0; at + WSKA_HEADER_SIZE <= stream.size();) {
+    uint32_t payload = 0;
+    WSKA_RESULT r;
+    if (WskaPeekHeader(stream.data() + at, WSKA_HEADER_SIZE, &payload, &r) !=
+        WSKA_E_OK) {
+      break;
+    }
+    const size_t size = WSKA_HEADER_SIZE + payload;
+    if (at + size > stream.size()) break;
+    frames.emplace_back(stream.begin() + long(at),
+                        stream.begin() + long(at + size));
+    at += size;
+  }
+  return frames;
+}
 
 // Sample blob contents that satisfy each blob tag's value rules.
 struct Samples {

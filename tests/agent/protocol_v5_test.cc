@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "wskconf/agent/message.h"
+#include "protocol_test_util.h"
 #include "wskconf_agent_protocol.h"
 
 namespace wskconf::agent {
@@ -37,24 +38,6 @@ MessageBuilder ReceiveCompletion(size_t size) {
       .Set(WSKA_TAG_FUNCTION, WSKA_FN_RECEIVE)
       .SetData(Pattern(size));
   return done;
-}
-
-// The frames of a byte stream, one by one.
-std::vector<Bytes> SplitFrames(const Bytes& stream) {
-  std::vector<Bytes> frames;
-  for (size_t at = 0; at + WSKA_HEADER_SIZE <= stream.size();) {
-    uint32_t payload = 0;
-    WSKA_RESULT r;
-    if (WskaPeekHeader(stream.data() + at, WSKA_HEADER_SIZE, &payload, &r) !=
-        WSKA_E_OK) {
-      break;
-    }
-    const size_t size = WSKA_HEADER_SIZE + payload;
-    frames.emplace_back(stream.begin() + long(at),
-                        stream.begin() + long(at + size));
-    at += size;
-  }
-  return frames;
 }
 
 std::vector<Bytes> Frames(const MessageBuilder& m, uint32_t id = kId) {

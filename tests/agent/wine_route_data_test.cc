@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "protocol_test_util.h"
 #include "wine_route_fixture.h"
 
 namespace wskconf::agent {
@@ -42,24 +43,6 @@ TEST_F(WineRoute, StreamBytesFlowBothWaysThroughNetio) {
   EXPECT_EQ(std::string(data.begin(), data.end()), "pong");
   close(pair.accepted);
   CloseSocket(pair.socket);
-}
-
-// The frames of a byte stream (chunks and a call), one by one.
-std::vector<Bytes> SplitFrames(const Bytes& stream) {
-  std::vector<Bytes> frames;
-  for (size_t at = 0; at + WSKA_HEADER_SIZE <= stream.size();) {
-    uint32_t payload = 0;
-    WSKA_RESULT r;
-    if (WskaPeekHeader(stream.data() + at, WSKA_HEADER_SIZE, &payload, &r) !=
-        WSKA_E_OK) {
-      break;
-    }
-    const size_t size = WSKA_HEADER_SIZE + payload;
-    frames.emplace_back(stream.begin() + long(at),
-                        stream.begin() + long(at + size));
-    at += size;
-  }
-  return frames;
 }
 
 // Protocol version 3: a send larger than one message travels in CHUNKs and
